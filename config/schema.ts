@@ -1,0 +1,98 @@
+// Every configuration key of Gatehouse, documented once. Values come from the environment
+// first, then from config/local.json (a flat object of the same keys, optional), then from
+// the defaults below. src/configuration/loadConfig.ts validates them at start; a bad value
+// stops the start with a message naming the key. The README's configuration table is this
+// file in prose.
+
+export type ConfigKeySpec = {
+  description: string;
+  default?: string;
+  /** Returns an error sentence for a bad value, or undefined when the value is fine. */
+  check?: (value: string) => string | undefined;
+  secret?: boolean;
+};
+
+const isPort = (v: string) =>
+  /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535 ? undefined : 'must be a port number from 0 to 65535';
+
+const isHttpUrl = (v: string) => {
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http:// or https:// URL';
+    if (u.search || u.hash) return 'must not have a query or fragment';
+    return undefined;
+  } catch {
+    return 'must be an absolute URL such as https://id.example.com';
+  }
+};
+
+const isMongoUri = (v: string) =>
+  /^mongodb(\+srv)?:\/\/.+/.test(v) ? undefined : 'must be a mongodb:// or mongodb+srv:// connection string';
+
+const isMasterKey = (v: string) =>
+  Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]{43}=$/.test(v)
+    ? undefined
+    : 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';
+
+const oneOf = (...allowed: string[]) => (v: string) =>
+  allowed.includes(v) ? undefined : `must be one of ${allowed.join(', ')}`;
+
+const isBoolean = oneOf('true', 'false');
+
+const isSeconds = (min: number, max: number) => (v: string) =>
+  /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `must be a whole number of seconds from ${min} to ${max}`;
+
+export const configSchema = {
+  NODE_ENV: {
+    description: '`production` makes a missing MASTER_KEY an error and marks cookies Secure; anything else is development.',
+    default: 'development',
+  },
+  PORT: { description: 'TCP port the HTTP server listens on (0 picks a free port).', default: '3000', check: isPort },
+  HOST: { description: 'Address the HTTP server listens on.', default: '0.0.0.0' },
+  ISSUER: {
+    description: 'The public URL of this provider, the `iss` of every token. Defaults to http://localhost:PORT.',
+    check: isHttpUrl,
+  },
+  MONGODB_URI: {
+    description: 'MongoDB connection string (database name in the path). Unset: the embedded database under DATA_DIR.',
+    check: isMongoUri,
+    secret: true,
+  },
+  DATA_DIR: {
+    description: 'Directory of the embedded database and, in development, the generated master key.',
+    default: './data',
+  },
+  MASTER_KEY: {
+    description:
+      'Key (32 bytes, base64) that encrypts signing keys, cookie keys and client secrets at rest. Required in production; in development it is generated into DATA_DIR/master.key.',
+    check: isMasterKey,
+    secret: true,
+  },
+  TRUST_PROXY: {
+    description: 'Trust X-Forwarded-For/-Proto from a reverse proxy in front of Gatehouse (`true` or `false`).',
+    default: 'false',
+    check: isBoolean,
+  },
+  LOG_LEVEL: {
+    description: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+    check: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  SESSION_TTL: {
+    description: 'Seconds a sign-in session lasts without a new sign-in.',
+    default: '1209600',
+    check: isSeconds(60, 31_536_000),
+  },
+  ACCESS_TOKEN_TTL: {
+    description: 'Seconds an access token is valid.',
+    default: '3600',
+    check: isSeconds(60, 86_400),
+  },
+  REFRESH_TOKEN_TTL: {
+    description: 'Seconds a refresh token is valid (each rotation issues a new one).',
+    default: '1209600',
+    check: isSeconds(60, 31_536_000),
+  },
+} satisfies Record<string, ConfigKeySpec>;
+
+export type ConfigKey = keyof typeof configSchema;

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configSchema, type ConfigKey, type ConfigKeySpec } from '../../config/schema.ts';
+import { GatehouseError } from '../errors/GatehouseError.ts';
+
+export type Config = {
+  production: boolean;
+  port: number;
+  host: string;
+  issuer: string;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  /** Base64 master key, or undefined when it is to be generated (development only). */
+  masterKey: string | undefined;
+  trustProxy: boolean;
+  logLevel: string;
+  ttl: { session: number; accessToken: number; refreshToken: number };
+};
+
+export class ConfigError extends GatehouseError {
+  constructor(message: string) {
+    super(message, { status: 500, expose: true });
+  }
+}
+
+function readFileValues(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`${path}: must be a JSON object of configuration keys`);
+  }
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(key in configSchema)) throw new ConfigError(`${path}: unknown configuration key ${key}`);
+    values[key] = String(value);
+  }
+  return values;
+}
+
+/**
+ * Reads every key of config/schema.ts from `env`, then config/local.json, then the
+ * defaults, and checks each value. Throws a ConfigError naming the first bad key.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = resolve('config/local.json')): Config {
+  const fromFile = readFileValues(configFile);
+  const raw = {} as Record<ConfigKey, string | undefined>;
+  for (const [key, spec] of Object.entries(configSchema) as [ConfigKey, ConfigKeySpec][]) {
+    const value = env[key] !== undefined && env[key] !== '' ? env[key] : (fromFile[key] ?? spec.default);
+    if (value !== undefined && spec.check) {
+      const problem = spec.check(value);
+      if (problem) {
+        const shown = spec.secret ? '(hidden)' : JSON.stringify(value);
+        throw new ConfigError(`Configuration ${key} ${problem}; got ${shown}.`);
+      }
+    }
+    raw[key] = value;
+  }
+
+  const production = raw.NODE_ENV === 'production';
+  if (production && !raw.MASTER_KEY) {
+    throw new ConfigError(
+      'Configuration MASTER_KEY is required when NODE_ENV=production (32 random bytes in base64, e.g. `openssl rand -base64 32`).',
+    );
+  }
+  const port = Number(raw.PORT);
+  return {
+    production,
+    port,
+    host: raw.HOST!,
+    issuer: (raw.ISSUER ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    mongodbUri: raw.MONGODB_URI,
+    dataDir: resolve(raw.DATA_DIR!),
+    masterKey: raw.MASTER_KEY,
+    trustProxy: raw.TRUST_PROXY === 'true',
+    logLevel: raw.LOG_LEVEL!,
+    ttl: {
+      session: Number(raw.SESSION_TTL),
+      accessToken: Number(raw.ACCESS_TOKEN_TTL),
+      refreshToken: Number(raw.REFRESH_TOKEN_TTL),
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { Connection } from 'mongoose';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { ClientDirectory } from '../directory/clientDirectory.ts';
+import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
+
+const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
+
+/**
+ * oidc-provider's storage adapter over mongoose: one collection per model, expiry enforced
+ * on every read (the embedded database has no TTL indexes), consumption a single atomic
+ * update. Clients are read from the client directory.
+ */
+export function createMongooseAdapter(connection: Connection, clients: ClientDirectory) {
+  return class MongooseAdapter implements Adapter {
+    readonly name: string;
+
+    constructor(name: string) {
+      this.name = name;
+    }
+
+    private get model() {
+      return oidcArtefactModel(connection, this.name);
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.name === 'Client') throw new Error('Clients are managed with the gatehouse CLI, not by the provider.');
+      const set: Record<string, unknown> = { payload };
+      const unset: Record<string, 1> = {};
+      for (const field of ['grantId', 'userCode', 'uid'] as const) {
+        if (payload[field]) set[field] = payload[field];
+        else unset[field] = 1;
+      }
+      if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
+      else unset.expiresAt = 1;
+      await this.model.updateOne({ _id: id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.name === 'Client') return (await clients.providerMetadata(id)) as AdapterPayload | undefined;
+      return this.load({ _id: id });
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return this.load({ uid });
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return this.load({ userCode });
+    }
+
+    /**
+     * Marks the artefact consumed, once: a second consumption (two requests racing with
+     * one code or refresh token) revokes the whole grant and is refused.
+     */
+    async consume(id: string): Promise<void> {
+      const result = await this.model.updateOne({ _id: id, consumedAt: { $exists: false } }, { $set: { consumedAt: new Date() } });
+      if (result.matchedCount === 0) {
+        const doc = await this.model.findById(id, { grantId: 1 }).lean();
+        if (doc?.grantId) await this.revokeByGrantId(doc.grantId);
+        throw new errors.InvalidGrant('grant request is invalid');
+      }
+    }
+
+    async destroy(id: string): Promise<void> {
+      await this.model.deleteOne({ _id: id });
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await this.model.deleteMany({ grantId });
+    }
+
+    private async load(filter: Record<string, string>): Promise<AdapterPayload | undefined> {
+      const doc = await this.model.findOne(filter).lean();
+      if (!doc || !isLive(doc, Date.now())) return undefined;
+      return {
+        ...(doc.payload as AdapterPayload),
+        ...(doc.consumedAt ? { consumed: Math.floor(doc.consumedAt.getTime() / 1000) } : {}),
+      };
+    }
+  };
+}

@@ -1,0 +1,141 @@
+import type { Connection } from 'mongoose';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../configuration/loadConfig.ts';
+import type { ClientDirectory } from '../directory/clientDirectory.ts';
+import type { PersonDirectory } from '../directory/personDirectory.ts';
+import { renderPage } from '../http/renderPage.ts';
+import type { SecretBox } from '../security/secretBox.ts';
+import { createMongooseAdapter } from './createMongooseAdapter.ts';
+import { loadCookieKeys, loadSigningKeys } from './keyring.ts';
+import { claimsByScope, personClaims } from './personClaims.ts';
+
+export type ProviderDependencies = {
+  config: Config;
+  connection: Connection;
+  secretBox: SecretBox;
+  persons: PersonDirectory;
+  clients: ClientDirectory;
+};
+
+const isFirstParty = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.metadata().first_party === true;
+
+/**
+ * First-party clients skip the consent page: their grant is created (or widened) here
+ * with what they asked for. Third-party clients get the existing grant only, so any
+ * missing scope or claim goes through the consent page.
+ */
+async function loadExistingGrant(ctx: KoaContextWithOIDC) {
+  const { oidc } = ctx;
+  const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+  if (!isFirstParty(ctx)) return existing;
+  const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
+  grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+  if (oidc.requestParamClaims.size) grant.addOIDCClaims([...oidc.requestParamClaims]);
+  await grant.save();
+  return grant;
+}
+
+export async function createProvider(deps: ProviderDependencies): Promise<Provider> {
+  const { config, connection, secretBox, persons, clients } = deps;
+  const [jwks, cookieKeys] = await Promise.all([loadSigningKeys(connection, secretBox), loadCookieKeys(connection, secretBox)]);
+
+  const configuration: Configuration = {
+    adapter: createMongooseAdapter(connection, clients),
+    jwks: jwks as Configuration['jwks'],
+    cookies: {
+      keys: cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    claims: claimsByScope as unknown as Configuration['claims'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    extraClientMetadata: {
+      properties: ['first_party'],
+      validator(_ctx, key, value) {
+        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
+      },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = await renderPage('interaction/logout', { title: 'Sign out', form, host: ctx.host });
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          const client = ctx.oidc.client;
+          ctx.body = await renderPage('interaction/loggedOut', { title: 'Signed out', clientName: client?.clientName ?? client?.clientId });
+        },
+      },
+    },
+    async findAccount(_ctx, sub) {
+      const person = await persons.findBySub(sub);
+      if (!person || !person.enabled) return undefined;
+      return {
+        accountId: person._id,
+        async claims() {
+          return personClaims(person) as { sub: string };
+        },
+      };
+    },
+    loadExistingGrant,
+    // Refresh tokens rotate on every use; a reused one revokes the grant (oidc-provider
+    // does so when it meets a consumed refresh token).
+    rotateRefreshToken: () => true,
+    async issueRefreshToken(ctx, client, code) {
+      if (!client.grantTypeAllowed('refresh_token')) return false;
+      return code.scopes.has('offline_access') || client.metadata().first_party === true;
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    async renderError(ctx, out, error) {
+      ctx.type = 'html';
+      const status = (error as { status?: number }).status ?? 500;
+      ctx.body = await renderPage('error', {
+        title: 'Something went wrong',
+        message: status < 500 ? out.error_description ?? out.error : 'The server could not complete the request.',
+        code: out.error,
+      });
+    },
+    ttl: {
+      AccessToken: config.ttl.accessToken,
+      AuthorizationCode: 60,
+      ClientCredentials: config.ttl.accessToken,
+      IdToken: 3600,
+      Interaction: 3600,
+      Grant: config.ttl.refreshToken,
+      Session: config.ttl.session,
+      RefreshToken(ctx, token, client) {
+        // A public client's rotated token keeps the lifetime of the first one.
+        const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
+        if (rotated && client.clientAuthMethod === 'none') return rotated.remainingTTL;
+        return config.ttl.refreshToken;
+      },
+      DeviceCode: 600,
+      BackchannelAuthenticationRequest: 600,
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256'],
+    },
+  };
+
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  return provider;
+}

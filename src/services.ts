@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { Config } from './configuration/loadConfig.ts';
+import { createClientDirectory } from './directory/clientDirectory.ts';
+import { createPersonDirectory } from './directory/personDirectory.ts';
+import { resolveMasterKey } from './security/resolveMasterKey.ts';
+import { createSecretBox } from './security/secretBox.ts';
+import { ensureIndexes } from './store/ensureIndexes.ts';
+import { openStore, type Store } from './store/openStore.ts';
+
+/** What the server and the CLI both stand on: the store and the directory services over it. */
+export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean } = {}) {
+  const secretBox = createSecretBox(resolveMasterKey(config, logger));
+  const store: Store = await openStore(config, logger, options);
+  try {
+    await ensureIndexes(store.connection, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    store,
+    secretBox,
+    persons: createPersonDirectory(store.connection),
+    clients: createClientDirectory(store.connection, secretBox),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof openServices>>;

@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import type { Config } from './configuration/loadConfig.ts';
+import { createProvider } from './oidc/createProvider.ts';
+import { sweepExpiredArtefacts } from './oidc/sweepExpiredArtefacts.ts';
+import { openServices } from './services.ts';
+
+export type RunningGatehouse = {
+  server: Server;
+  /** http://host:port of the listening server. */
+  url: string;
+  stop(): Promise<void>;
+};
+
+const sweepEveryMs = 10 * 60 * 1000;
+
+/** Opens the store, builds the provider and the app, and listens. stop() undoes all of it. */
+export async function startGatehouse(config: Config, logger: Logger): Promise<RunningGatehouse> {
+  const services = await openServices(config, logger, { advertise: true });
+  const { store, secretBox, persons, clients } = services;
+  try {
+    const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
+    provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    const app = createApp({ config, logger, store, provider, persons });
+    const server = createServer(app.callback());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const sweeper = setInterval(() => {
+      sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
+    }, sweepEveryMs);
+    sweeper.unref();
+
+    const { port } = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    let stopping: Promise<void> | undefined;
+    return {
+      server,
+      url: `http://${host}:${port}`,
+      stop() {
+        stopping ??= (async () => {
+          clearInterval(sweeper);
+          server.closeIdleConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await store.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Connection, Model } from 'mongoose';
+import type { Logger } from 'pino';
+import { clientModel } from './models/clientModel.ts';
+import { keyringModel } from './models/keyringModel.ts';
+import { oidcArtefactModel, oidcArtefactModelNames } from './models/oidcArtefactModel.ts';
+import { personModel } from './models/personModel.ts';
+
+/** Every model of the store, by collection: what ensureIndexes and the readiness of a fresh database need. */
+export function allModels(connection: Connection): Model<any>[] {
+  return [
+    personModel(connection),
+    clientModel(connection),
+    keyringModel(connection),
+    ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),
+  ];
+}
+
+/**
+ * Creates collections and indexes. A TTL index on oidc artefacts is asked for where the
+ * server offers it (MongoDB); where it does not (the embedded database) the plain index
+ * stays, and expiry is enforced by the adapter on every read and by a periodic sweep.
+ */
+export async function ensureIndexes(connection: Connection, logger: Logger): Promise<void> {
+  for (const model of allModels(connection)) {
+    await model.createCollection().catch((error: { code?: number }) => {
+      if (error.code !== 48) throw error; // 48: NamespaceExists, a concurrent start created it
+    });
+    await model.createIndexes();
+  }
+  for (const name of oidcArtefactModelNames) {
+    const collection = oidcArtefactModel(connection, name).collection;
+    try {
+      await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
+    } catch (error) {
+      logger.debug({ collection: collection.collectionName, reason: (error as Error).message }, 'no TTL index; expiry enforced in code');
+      await collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt' });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * A person of the directory (product.md "Person"). `_id` is the OIDC `sub`: random and
+ * immutable, so a rename changes nothing for relying parties. `nameKey` and `userIdKeys`
+ * are the lower-cased forms that make names and user IDs unique case-insensitively.
+ */
+export type StoredPerson = {
+  _id: string;
+  name: string;
+  nameKey: string;
+  defaultUserId: string;
+  userIds: string[];
+  userIdKeys: string[];
+  passwordHash?: string;
+  enabled: boolean;
+  roles: string[];
+  className: string;
+  ipGroup?: string;
+  externalId?: string;
+  idNumber?: string;
+  birthDate?: string;
+  cellPhone?: string;
+  email?: string;
+  employeeNumber?: string;
+  familyName?: string;
+  firstName?: string;
+  preferredLanguage?: string;
+  officePhone?: string;
+  lastUpdate: Date;
+  lastUsed?: Date;
+};
+
+const personSchema = new Schema<StoredPerson>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true },
+    defaultUserId: { type: String, required: true },
+    userIds: { type: [String], required: true },
+    userIdKeys: { type: [String], required: true },
+    passwordHash: String,
+    enabled: { type: Boolean, default: true },
+    roles: { type: [String], default: [] },
+    className: { type: String, default: '*DFT' },
+    ipGroup: String,
+    externalId: String,
+    idNumber: String,
+    birthDate: String,
+    cellPhone: String,
+    email: String,
+    employeeNumber: String,
+    familyName: String,
+    firstName: String,
+    preferredLanguage: String,
+    officePhone: String,
+    lastUpdate: { type: Date, required: true },
+    lastUsed: Date,
+  },
+  { versionKey: false },
+);
+personSchema.index({ nameKey: 1 }, { unique: true });
+personSchema.index({ userIdKeys: 1 }, { unique: true });
+
+export function personModel(connection: Connection): Model<StoredPerson> {
+  return (connection.models.Person as Model<StoredPerson> | undefined) ?? connection.model<StoredPerson>('Person', personSchema, 'persons');
+}

@@ -1,0 +1,85 @@
+/**
+ * A small HTTP "browser" for the hosted pages: keeps cookies per origin, follows
+ * redirects by hand, and stops at the relying party's redirect URI so the test can hand
+ * the callback URL to openid-client. No page logic is faked: it sends what a person's
+ * browser would send for the same forms.
+ */
+export class FormBrowser {
+  private readonly cookies = new Map<string, Map<string, string>>();
+  /** The last HTML page received (for error messages and form actions). */
+  lastPage = '';
+  lastStatus = 0;
+  lastUrl = '';
+
+  constructor(private readonly stopAt: string) {}
+
+  /** GETs `url`, follows redirects; returns the final URL (the callback when reached). */
+  async open(url: string): Promise<string> {
+    return this.follow(url, { method: 'GET' });
+  }
+
+  /** POSTs a form to `url` (absolute or relative to the last page), then follows redirects. */
+  async submit(action: string, fields: Record<string, string>): Promise<string> {
+    const url = new URL(action, this.lastUrl).toString();
+    return this.follow(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  /** The action of the first form in the last page whose action contains `fragment`. */
+  formAction(fragment: string): string {
+    const actions = [...this.lastPage.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    const action = actions.find((a) => a.includes(fragment));
+    if (!action) throw new Error(`No form with an action containing "${fragment}" on ${this.lastUrl}:\n${this.lastPage.slice(0, 2000)}`);
+    return action;
+  }
+
+  /** The hidden inputs of the form with the given id (oidc-provider's logout form). */
+  hiddenFields(formId: string): Record<string, string> {
+    const form = new RegExp(`<form[^>]*id="${formId.replace('.', '\\.')}"[\\s\\S]*?</form>`).exec(this.lastPage)?.[0] ?? '';
+    return Object.fromEntries([...form.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  }
+
+  private async follow(url: string, init: RequestInit): Promise<string> {
+    let current = url;
+    let request = init;
+    for (let hop = 0; hop < 20; hop += 1) {
+      if (current.startsWith(this.stopAt)) return current;
+      const target = new URL(current);
+      const response = await fetch(current, { ...request, redirect: 'manual', headers: { ...(request.headers as Record<string, string>), cookie: this.cookieHeader(target) } });
+      this.store(target, response.headers.getSetCookie());
+      this.lastStatus = response.status;
+      this.lastUrl = current;
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        current = new URL(location, current).toString();
+        request = { method: 'GET' };
+        await response.arrayBuffer();
+        continue;
+      }
+      this.lastPage = await response.text();
+      return current;
+    }
+    throw new Error(`Too many redirects from ${url}`);
+  }
+
+  private cookieHeader(url: URL): string {
+    return [...(this.cookies.get(url.host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private store(url: URL, setCookies: string[]): void {
+    const jar = this.cookies.get(url.host) ?? new Map<string, string>();
+    for (const header of setCookies) {
+      const [pair, ...attributes] = header.split(';');
+      const index = pair!.indexOf('=');
+      const name = pair!.slice(0, index).trim();
+      const value = pair!.slice(index + 1).trim();
+      const expired = attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || attributes.some((a) => /^\s*max-age=0/i.test(a));
+      if (expired || value === '') jar.delete(name);
+      else jar.set(name, value);
+    }
+    this.cookies.set(url.host, jar);
+  }
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { Config } from '../../src/configuration/loadConfig.ts';
+import { createLogger } from '../../src/logging/createLogger.ts';
+import { openServices, type Services } from '../../src/services.ts';
+import { startGatehouse, type RunningGatehouse } from '../../src/startGatehouse.ts';
+
+/** A database of its own for each test file, on the run's database server. */
+export function testDatabaseUri(): string {
+  const base = process.env.GATEHOUSE_TEST_MONGODB_URI;
+  if (!base) throw new Error('GATEHOUSE_TEST_MONGODB_URI is not set: run the tests with `npm test`.');
+  return `${base}gatehouse_test_${randomBytes(6).toString('hex')}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A configuration for tests: 127.0.0.1, silent logs, the given database and master key. */
+export function testConfig(overrides: Partial<Config> & { mongodbUri: string; masterKey: string }): Config {
+  const port = overrides.port ?? 0;
+  return {
+    production: false,
+    port,
+    host: '127.0.0.1',
+    issuer: `http://127.0.0.1:${port}`,
+    dataDir: '/nonexistent-data-dir',
+    trustProxy: false,
+    logLevel: 'silent',
+    ttl: { session: 3600, accessToken: 600, refreshToken: 3600 },
+    ...overrides,
+  };
+}
+
+export const newMasterKey = () => randomBytes(32).toString('base64');
+
+/**
+ * A running Gatehouse on a free port of 127.0.0.1 with its own test database (or the one
+ * given, to run several instances on one database).
+ */
+export async function startTestGatehouse(options: { mongodbUri?: string; masterKey?: string; port?: number; logLevel?: string } = {}) {
+  const port = options.port ?? (await freePort());
+  const config = testConfig({
+    mongodbUri: options.mongodbUri ?? testDatabaseUri(),
+    masterKey: options.masterKey ?? newMasterKey(),
+    port,
+    issuer: `http://127.0.0.1:${port}`,
+    logLevel: options.logLevel ?? 'silent',
+  });
+  const gatehouse: RunningGatehouse = await startGatehouse(config, createLogger(config.logLevel));
+  return { ...gatehouse, config, issuer: config.issuer };
+}
+
+/** The store and directories on a test configuration, without an HTTP server (for seeding). */
+export async function openTestServices(config: Config): Promise<Services> {
+  return openServices(config, createLogger('silent'));
+}
