@@ -1,6 +1,6 @@
 // Builds the embedded database (FerretDB v1, from ./ferretdb) with the Go toolchain.
 // Run by `npm ci` (postinstall) and, when the binary is missing or older than its source,
-// by the first start. Set GATEHOUSE_SKIP_EMBEDDED_BUILD=1 where MONGODB_URI is always used
+// by the first start; `--strict` makes a failure exit non-zero. Set GATEHOUSE_SKIP_EMBEDDED_BUILD=1 where MONGODB_URI is always used
 // (the Docker image does), so that no Go toolchain is needed there.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -37,14 +37,17 @@ export function buildEmbeddedDatabase(say: (line: string) => void = (line) => co
 }
 
 if (import.meta.main) {
-  if (process.env.GATEHOUSE_SKIP_EMBEDDED_BUILD === '1') {
+  const strict = process.argv.includes('--strict');
+  if (process.env.GATEHOUSE_SKIP_EMBEDDED_BUILD === '1' && !strict) {
     console.error('GATEHOUSE_SKIP_EMBEDDED_BUILD=1: not building the embedded database.');
   } else {
     try {
       buildEmbeddedDatabase();
     } catch (error) {
-      // Installing must not fail for someone who runs against MongoDB; the start says it again.
-      console.error(`Warning: ${(error as Error).message}`);
+      // Installing must not fail for someone who runs against MongoDB; the start says it
+      // again. With --strict (CI) it fails.
+      console.error(`${strict ? 'Error' : 'Warning'}: ${(error as Error).message}`);
+      if (strict) process.exitCode = 1;
     }
   }
 }
