@@ -21,27 +21,36 @@ export async function openStore(
   logger: Logger,
   options: { advertise?: boolean } = {},
 ): Promise<Store> {
-  let uri = config.mongodbUri;
-  let embedded: EmbeddedDatabase | undefined;
-  if (!uri) {
-    const running = findRunningEmbeddedDatabase(config.dataDir);
-    if (running) {
-      logger.debug({ uri: running }, 'using the embedded database of the running server');
-    } else {
-      embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, logger, advertise: options.advertise });
-    }
-    uri = `${running ?? embedded!.uri}${embeddedDatabaseName}`;
-  }
+  if (config.mongodbUri) return connect(config.mongodbUri);
 
+  const running = findRunningEmbeddedDatabase(config.dataDir);
+  if (running) {
+    try {
+      return await connect(`${running}${embeddedDatabaseName}`, { timeoutMs: 3_000 });
+    } catch (error) {
+      // A marker left by a server that died: start our own below.
+      logger.warn({ reason: (error as Error).message }, 'the advertised embedded database does not answer; starting one');
+    }
+  }
+  const embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, logger, advertise: options.advertise });
+  try {
+    return await connect(`${embedded.uri}${embeddedDatabaseName}`, { embedded });
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+}
+
+async function connect(uri: string, { embedded, timeoutMs = 10_000 }: { embedded?: EmbeddedDatabase; timeoutMs?: number } = {}): Promise<Store> {
   const connection = mongoose.createConnection(uri, {
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: timeoutMs,
     autoIndex: false,
     autoCreate: false,
   });
   try {
     await connection.asPromise();
   } catch (error) {
-    await embedded?.stop();
+    await connection.close().catch(() => undefined);
     throw new Error(`Cannot connect to the database: ${(error as Error).message}`, { cause: error });
   }
 
