@@ -1,14 +1,22 @@
 import type { Connection } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
-import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
+import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
 
 const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
 
+/** Deletes every artefact of a grant, whatever its model, and the grant. */
+async function revokeGrantEverywhere(connection: Connection, grantId: string): Promise<void> {
+  await Promise.all([
+    ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })),
+    oidcArtefactModel(connection, 'Grant').deleteOne({ _id: grantId }),
+  ]);
+}
+
 /**
  * oidc-provider's storage adapter over mongoose: one collection per model, expiry enforced
- * on every read (the embedded database has no TTL indexes), consumption a single atomic
- * update. Clients are read from the client directory.
+ * on every read (the embedded database has no TTL indexes), consumption decided by one
+ * insert of a unique claim. Clients are read from the client directory.
  */
 export function createMongooseAdapter(connection: Connection, clients: ClientDirectory) {
   return class MongooseAdapter implements Adapter {
@@ -50,15 +58,25 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     /**
      * Marks the artefact consumed, once: a second consumption (two requests racing with
-     * one code or refresh token) revokes the whole grant and is refused.
+     * one code or refresh token) revokes the whole grant — its tokens and codes in every
+     * collection, and the grant itself — and is refused.
+     *
+     * "Once" is decided by inserting a claim with a fixed _id, which the database lets
+     * through exactly one time. A conditional update ({consumedAt: {$exists: false}}) is
+     * not enough: the embedded FerretDB applies it as a read followed by a write, so
+     * concurrent updates all match.
      */
     async consume(id: string): Promise<void> {
-      const result = await this.model.updateOne({ _id: id, consumedAt: { $exists: false } }, { $set: { consumedAt: new Date() } });
-      if (result.matchedCount === 0) {
-        const doc = await this.model.findById(id, { grantId: 1 }).lean();
-        if (doc?.grantId) await this.revokeByGrantId(doc.grantId);
+      const doc = await this.model.findById(id, { grantId: 1, expiresAt: 1 }).lean();
+      if (!doc) throw new errors.InvalidGrant('grant request is invalid');
+      try {
+        await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${id}`, payload: {}, expiresAt: doc.expiresAt });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        if (doc.grantId) await revokeGrantEverywhere(connection, doc.grantId);
         throw new errors.InvalidGrant('grant request is invalid');
       }
+      await this.model.updateOne({ _id: id }, { $set: { consumedAt: new Date() } });
     }
 
     async destroy(id: string): Promise<void> {

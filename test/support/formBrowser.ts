@@ -10,8 +10,16 @@ export class FormBrowser {
   lastPage = '';
   lastStatus = 0;
   lastUrl = '';
+  /** The response headers of the last page received. */
+  lastHeaders = new Headers();
+  /** Every URL requested so far, in order, as "METHOD url" (redirects included). */
+  readonly visited: string[] = [];
 
-  constructor(private readonly stopAt: string) {}
+  private readonly stopAt: string;
+
+  constructor(stopAt: string) {
+    this.stopAt = stopAt;
+  }
 
   /** GETs `url`, follows redirects; returns the final URL (the callback when reached). */
   async open(url: string): Promise<string> {
@@ -48,10 +56,12 @@ export class FormBrowser {
     for (let hop = 0; hop < 20; hop += 1) {
       if (current.startsWith(this.stopAt)) return current;
       const target = new URL(current);
+      this.visited.push(`${request.method ?? 'GET'} ${current}`);
       const response = await fetch(current, { ...request, redirect: 'manual', headers: { ...(request.headers as Record<string, string>), cookie: this.cookieHeader(target) } });
       this.store(target, response.headers.getSetCookie());
       this.lastStatus = response.status;
       this.lastUrl = current;
+      this.lastHeaders = response.headers;
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         current = new URL(location, current).toString();

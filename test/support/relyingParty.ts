@@ -49,3 +49,18 @@ export async function signIn(config: oidc.Configuration, username: string, passw
   });
   return { tokens, browser, callbackUrl: at };
 }
+
+/**
+ * The OAuth error code (`invalid_grant`, …) a call to the provider was refused with.
+ * Fails the test when the call succeeds, or fails for any other reason.
+ */
+export async function oauthErrorOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    const code = (error as { error?: unknown }).error;
+    if (typeof code === 'string') return code;
+    throw error;
+  }
+  throw new Error('The request succeeded, but a refusal was expected.');
+}

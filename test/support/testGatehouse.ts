@@ -43,15 +43,17 @@ export const newMasterKey = () => randomBytes(32).toString('base64');
 
 /**
  * A running Gatehouse on a free port of 127.0.0.1 with its own test database (or the one
- * given, to run several instances on one database).
+ * given, to run several instances on one database). `issuer` gives several instances one
+ * public URL (a load balancer in front of them, see switchableProxy.ts); by default the
+ * issuer is the instance's own URL.
  */
-export async function startTestGatehouse(options: { mongodbUri?: string; masterKey?: string; port?: number; logLevel?: string } = {}) {
+export async function startTestGatehouse(options: { mongodbUri?: string; masterKey?: string; port?: number; logLevel?: string; issuer?: string } = {}) {
   const port = options.port ?? (await freePort());
   const config = testConfig({
     mongodbUri: options.mongodbUri ?? testDatabaseUri(),
     masterKey: options.masterKey ?? newMasterKey(),
     port,
-    issuer: `http://127.0.0.1:${port}`,
+    issuer: options.issuer ?? `http://127.0.0.1:${port}`,
     logLevel: options.logLevel ?? 'silent',
   });
   const gatehouse: RunningGatehouse = await startGatehouse(config, createLogger(config.logLevel));

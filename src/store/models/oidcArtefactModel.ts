@@ -39,7 +39,10 @@ export function oidcArtefactModel(connection: Connection, modelName: string): Mo
     connection.model<OidcArtefact>(name, oidcArtefactSchema, oidcCollectionName(modelName));
 }
 
-/** Every oidc-provider model that Gatehouse stores (Client lives in the clients collection). */
+/**
+ * Every oidc-provider model that Gatehouse stores (Client lives in the clients collection),
+ * and `Consumption`: the adapter's once-only claims on codes and refresh tokens.
+ */
 export const oidcArtefactModelNames = [
   'Session',
   'AccessToken',
@@ -54,4 +57,5 @@ export const oidcArtefactModelNames = [
   'ReplayDetection',
   'PushedAuthorizationRequest',
   'Grant',
+  'Consumption',
 ] as const;

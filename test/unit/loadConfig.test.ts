@@ -1,0 +1,142 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/configuration/loadConfig.ts';
+
+const noFile = '/nonexistent/gatehouse/local.json';
+const validMasterKey = Buffer.alloc(32, 7).toString('base64');
+
+/** The error loadConfig throws for `env`; fails the test when it does not throw. */
+function errorFor(env: NodeJS.ProcessEnv, file = noFile): ConfigError {
+  try {
+    loadConfig(env, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+test('defaults: development on port 3000, the embedded database, a generated master key', () => {
+  expect(loadConfig({}, noFile)).toEqual({
+    production: false,
+    port: 3000,
+    host: '0.0.0.0',
+    issuer: 'http://localhost:3000',
+    mongodbUri: undefined,
+    dataDir: resolve('./data'),
+    masterKey: undefined,
+    trustProxy: false,
+    logLevel: 'info',
+    ttl: { session: 1_209_600, accessToken: 3600, refreshToken: 1_209_600 },
+  });
+});
+
+test('values from the environment are read and converted', () => {
+  const config = loadConfig(
+    {
+      NODE_ENV: 'production',
+      PORT: '8443',
+      HOST: '127.0.0.1',
+      ISSUER: 'https://id.example.com/',
+      MONGODB_URI: 'mongodb://db.example.com:27017/gatehouse',
+      DATA_DIR: '/var/lib/gatehouse',
+      MASTER_KEY: validMasterKey,
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'warn',
+      SESSION_TTL: '7200',
+      ACCESS_TOKEN_TTL: '300',
+      REFRESH_TOKEN_TTL: '86400',
+    },
+    noFile,
+  );
+  expect(config).toEqual({
+    production: true,
+    port: 8443,
+    host: '127.0.0.1',
+    issuer: 'https://id.example.com',
+    mongodbUri: 'mongodb://db.example.com:27017/gatehouse',
+    dataDir: '/var/lib/gatehouse',
+    masterKey: validMasterKey,
+    trustProxy: true,
+    logLevel: 'warn',
+    ttl: { session: 7200, accessToken: 300, refreshToken: 86_400 },
+  });
+});
+
+test('the issuer follows PORT when ISSUER is not set', () => {
+  expect(loadConfig({ PORT: '8080' }, noFile).issuer).toBe('http://localhost:8080');
+});
+
+test('an empty environment variable counts as unset', () => {
+  expect(loadConfig({ PORT: '', MASTER_KEY: '' }, noFile)).toMatchObject({ port: 3000, masterKey: undefined });
+});
+
+test.each([
+  ['PORT', 'abc'],
+  ['PORT', '70000'],
+  ['PORT', '-1'],
+  ['ISSUER', 'ftp://x'],
+  ['ISSUER', 'not a url'],
+  ['ISSUER', 'https://id.example.com/?tenant=1'],
+  ['MONGODB_URI', 'http://x'],
+  ['MASTER_KEY', 'short'],
+  ['LOG_LEVEL', 'loud'],
+  ['TRUST_PROXY', 'yes'],
+  ['SESSION_TTL', '10'],
+  ['ACCESS_TOKEN_TTL', 'an hour'],
+  ['REFRESH_TOKEN_TTL', '99999999999'],
+])('%s=%s is refused with a message naming the key', (key, value) => {
+  const error = errorFor({ [key]: value });
+  expect(error.message).toMatch(new RegExp(`\\b${key}\\b`));
+});
+
+test('a bad value in config/local.json is refused too, naming the key', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+  const file = join(directory, 'local.json');
+  writeFileSync(file, JSON.stringify({ LOG_LEVEL: 'loud' }));
+  expect(errorFor({}, file).message).toMatch(/\bLOG_LEVEL\b/);
+  writeFileSync(file, JSON.stringify({ LOG_LEVEL: 'debug', PORT: 4000 }));
+  expect(loadConfig({}, file)).toMatchObject({ logLevel: 'debug', port: 4000 });
+  // The environment wins over the file.
+  expect(loadConfig({ PORT: '5000' }, file).port).toBe(5000);
+});
+
+test('an unknown key or broken JSON in the configuration file is refused', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+  const file = join(directory, 'local.json');
+  writeFileSync(file, JSON.stringify({ PROT: '3000' }));
+  expect(errorFor({}, file).message).toMatch(/PROT/);
+  writeFileSync(file, '{ "PORT": ');
+  expect(errorFor({}, file).message).toContain(file);
+});
+
+test('NODE_ENV=production without MASTER_KEY is refused, naming MASTER_KEY', () => {
+  expect(errorFor({ NODE_ENV: 'production' }).message).toMatch(/\bMASTER_KEY\b/);
+  expect(loadConfig({ NODE_ENV: 'production', MASTER_KEY: validMasterKey }, noFile).production).toBe(true);
+});
+
+test.each([
+  ['too short', 'c2hvcnQta2V5'],
+  ['almost right (31 bytes)', Buffer.alloc(31, 9).toString('base64')],
+  ['not base64', `${'!'.repeat(43)}=`],
+  ['a passphrase', 'my very secret passphrase that is long enough!'],
+])('a bad MASTER_KEY (%s) is never echoed in the error message', (_label, masterKey) => {
+  const error = errorFor({ MASTER_KEY: masterKey });
+  expect(error.message).toMatch(/\bMASTER_KEY\b/);
+  expect(error.message).not.toContain(masterKey);
+  expect(error.message).not.toContain(masterKey.slice(0, 8));
+});
+
+test('a bad MONGODB_URI, which may hold a password, is not echoed either', () => {
+  const uri = 'postgres://admin:hunter2-secret@db.example.com/gatehouse';
+  const error = errorFor({ MONGODB_URI: uri });
+  expect(error.message).toMatch(/\bMONGODB_URI\b/);
+  expect(error.message).not.toContain('hunter2-secret');
+});
+
+test('a valid MASTER_KEY does not appear in the error about another key', () => {
+  const error = errorFor({ MASTER_KEY: validMasterKey, PORT: 'abc' });
+  expect(error.message).toMatch(/\bPORT\b/);
+  expect(error.message).not.toContain(validMasterKey);
+});
