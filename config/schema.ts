@@ -44,7 +44,8 @@ const isSeconds = (min: number, max: number) => (v: string) =>
 
 export const configSchema = {
   NODE_ENV: {
-    description: '`production` makes a missing MASTER_KEY an error and marks cookies Secure; anything else is development.',
+    description:
+      '`production` makes a missing MASTER_KEY an error and sends HSTS; anything else is development. Cookies are Secure whenever the request is https (behind a TLS proxy: TRUST_PROXY=true).',
     default: 'development',
   },
   PORT: { description: 'TCP port the HTTP server listens on (0 picks a free port).', default: '3000', check: isPort },

@@ -23,7 +23,7 @@ export function handleErrors(logger: Logger) {
         ctx.body = { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: message };
       } else {
         ctx.type = 'html';
-        ctx.body = await renderPage('error', { title: status >= 500 ? 'Something went wrong' : 'This did not work', message });
+        ctx.body = await renderPage('error', { title: status >= 500 ? 'Something went wrong' : 'Cannot continue', message });
       }
     }
   };

@@ -5,7 +5,9 @@ import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { renderPage } from '../http/renderPage.ts';
 import type { SecretBox } from '../security/secretBox.ts';
+import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
 import { createMongooseAdapter } from './createMongooseAdapter.ts';
+import { describeProviderError } from './describeProviderError.ts';
 import { loadCookieKeys, loadSigningKeys } from './keyring.ts';
 import { claimsByScope, personClaims } from './personClaims.ts';
 
@@ -21,19 +23,44 @@ const isFirstParty = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.metadata().fi
 
 /**
  * First-party clients skip the consent page: their grant is created (or widened) here
- * with what they asked for. Third-party clients get the existing grant only, so any
- * missing scope or claim goes through the consent page.
+ * with what they asked for. Third-party clients get the grant of this session, or else a
+ * new one holding what the person last allowed this client (consent is remembered across
+ * sessions and devices, while each session keeps tokens of its own to revoke); any scope
+ * or claim still missing goes through the consent page.
  */
-async function loadExistingGrant(ctx: KoaContextWithOIDC) {
-  const { oidc } = ctx;
-  const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
-  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-  if (!isFirstParty(ctx)) return existing;
-  const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
-  grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
-  if (oidc.requestParamClaims.size) grant.addOIDCClaims([...oidc.requestParamClaims]);
-  await grant.save();
-  return grant;
+function grantLoader(connection: Connection) {
+  const storedGrants = oidcArtefactModel(connection, 'Grant');
+
+  async function rememberedConsent(ctx: KoaContextWithOIDC) {
+    const { oidc } = ctx;
+    const accountId = oidc.session!.accountId!;
+    const clientId = oidc.client!.clientId;
+    const latest = await storedGrants
+      .findOne({ 'payload.accountId': accountId, 'payload.clientId': clientId, expiresAt: { $gt: new Date() } }, { _id: 1 })
+      .sort({ 'payload.iat': -1 })
+      .lean();
+    const previous = latest ? await oidc.provider.Grant.find(latest._id) : undefined;
+    if (!previous) return undefined;
+    const grant = new oidc.provider.Grant({ clientId, accountId });
+    const scope = previous.getOIDCScope();
+    if (scope) grant.addOIDCScope(scope);
+    const claims = previous.getOIDCClaims();
+    if (claims.length) grant.addOIDCClaims(claims);
+    await grant.save();
+    return grant;
+  }
+
+  return async function loadExistingGrant(ctx: KoaContextWithOIDC) {
+    const { oidc } = ctx;
+    const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+    const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+    if (!isFirstParty(ctx)) return existing ?? (await rememberedConsent(ctx));
+    const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
+    grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+    if (oidc.requestParamClaims.size) grant.addOIDCClaims([...oidc.requestParamClaims]);
+    await grant.save();
+    return grant;
+  };
 }
 
 export async function createProvider(deps: ProviderDependencies): Promise<Provider> {
@@ -93,7 +120,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
         },
       };
     },
-    loadExistingGrant,
+    loadExistingGrant: grantLoader(connection),
     // Refresh tokens rotate on every use; a reused one revokes the grant (oidc-provider
     // does so when it meets a consumed refresh token).
     rotateRefreshToken: () => true,
@@ -107,11 +134,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
     async renderError(ctx, out, error) {
       ctx.type = 'html';
       const status = (error as { status?: number }).status ?? 500;
-      ctx.body = await renderPage('error', {
-        title: 'Something went wrong',
-        message: status < 500 ? out.error_description ?? out.error : 'The server could not complete the request.',
-        code: out.error,
-      });
+      ctx.body = await renderPage('error', { ...describeProviderError(out, status), code: out.error });
     },
     ttl: {
       AccessToken: config.ttl.accessToken,
