@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
 import type { SecretBox } from '../security/secretBox.ts';
@@ -199,6 +200,48 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
           first_party: view.first_party,
         };
       });
+    },
+
+    /**
+     * Creates the client, or replaces the one with the same client_id (keeping its
+     * creation date). Without client_secret, a confidential client keeps the secret it
+     * has; only a confidential client that has none yet gets a generated one, returned
+     * once as `generatedSecret`.
+     */
+    async put(input: unknown): Promise<{ client: ClientView; status: 'created' | 'updated' | 'unchanged'; generatedSecret?: string }> {
+      const valid = validateClientInput(input);
+      const { client_secret: given, first_party: firstParty, ...fields } = valid;
+      const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+      metadata.response_types = valid.grant_types.includes('authorization_code') ? ['code'] : [];
+      const existing = await Clients.findById(valid.client_id).lean();
+      const context = secretContext(valid.client_id);
+      const opens = (sealed: string | undefined, secret: string) => {
+        try {
+          return sealed !== undefined && secretBox.open(sealed, context) === secret;
+        } catch {
+          return false;
+        }
+      };
+      let sealedSecret: string | undefined;
+      let generatedSecret: string | undefined;
+      if (valid.token_endpoint_auth_method === 'none') {
+        sealedSecret = undefined;
+      } else if (given !== undefined) {
+        sealedSecret = opens(existing?.sealedSecret, given) ? existing!.sealedSecret : secretBox.seal(given, context);
+      } else if (existing?.sealedSecret) {
+        sealedSecret = existing.sealedSecret;
+      } else {
+        generatedSecret = randomBytes(32).toString('base64url');
+        sealedSecret = secretBox.seal(generatedSecret, context);
+      }
+      const now = new Date();
+      const doc: StoredClient = { _id: valid.client_id, metadata, sealedSecret, firstParty, createdAt: existing?.createdAt ?? now, updatedAt: now };
+      if (!sealedSecret) delete doc.sealedSecret;
+      if (existing && isDeepStrictEqual(existing.metadata, metadata) && existing.firstParty === firstParty && existing.sealedSecret === sealedSecret) {
+        return { client: toView(existing), status: 'unchanged' };
+      }
+      await Clients.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      return { client: toView(doc), status: existing ? 'updated' : 'created', ...(generatedSecret ? { generatedSecret } : {}) };
     },
   };
 }

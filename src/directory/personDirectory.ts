@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
 import { hashPassword, passwordHashNeedsUpgrade, verifyPassword, decoyPasswordHash } from '../factors/password/passwordHasher.ts';
 import { personModel, type StoredPerson } from '../store/models/personModel.ts';
+import { createPersonKeys } from './personKeys.ts';
 
 /** The fields a person record has in import/export, the CLI and the API (product.md "Person"). */
 export type PersonInput = {
@@ -147,16 +149,22 @@ export function toPersonView(person: StoredPerson): PersonView {
   return view;
 }
 
-function duplicateMessage(error: unknown, person: { name: string }): ConflictError | undefined {
-  if ((error as { code?: number }).code !== 11000) return undefined;
-  const message = String((error as Error).message);
-  return message.includes('nameKey')
-    ? new ConflictError(`name: a person named "${person.name}" already exists (names are compared ignoring case).`)
-    : new ConflictError('user_ids: one of these user IDs already belongs to another person (compared ignoring case).');
-}
-
 export function createPersonDirectory(connection: Connection) {
   const Persons = personModel(connection);
+  const personKeys = createPersonKeys(connection);
+
+  /** Stores a new person after claiming its name and user IDs; nothing stays claimed on failure. */
+  async function create(doc: StoredPerson): Promise<void> {
+    const keys = personKeys.keysOf(doc);
+    await personKeys.claim(doc._id, keys);
+    try {
+      await Persons.create(doc);
+    } catch (error) {
+      await personKeys.release(doc._id, keys);
+      if ((error as { code?: number }).code === 11000) throw new ConflictError(`sub: a person with sub "${doc._id}" already exists.`);
+      throw error;
+    }
+  }
 
   async function findByName(name: string) {
     return Persons.findOne({ nameKey: key(name) }).lean();
@@ -171,11 +179,7 @@ export function createPersonDirectory(connection: Connection) {
         passwordHash: password ? await hashPassword(password) : passwordHash,
         lastUpdate: new Date(),
       };
-      try {
-        await Persons.create(doc);
-      } catch (error) {
-        throw duplicateMessage(error, person) ?? error;
-      }
+      await create(doc);
       return toPersonView(doc);
     },
 
@@ -225,6 +229,47 @@ export function createPersonDirectory(connection: Connection) {
         const { has_password: _, last_update: _u, last_used: _l, ...view } = toPersonView(person);
         return { ...view, ...(person.passwordHash ? { password_hash: person.passwordHash } : {}) };
       });
+    },
+
+    /** Who holds which name, user IDs and sub: what a bulk change checks for clashes before it writes. */
+    async listIdentities(): Promise<{ sub: string; name: string; nameKey: string; userIdKeys: string[] }[]> {
+      const persons = await Persons.find({}, { name: 1, nameKey: 1, userIdKeys: 1 }).sort({ nameKey: 1 }).lean();
+      return persons.map((person) => ({ sub: person._id, name: person.name, nameKey: person.nameKey, userIdKeys: person.userIdKeys }));
+    },
+
+    /**
+     * Creates the person (with `options.sub` when given), or replaces the record of the
+     * person with the same name, compared ignoring case. A replaced person keeps its sub,
+     * its last use and whatever this input does not describe (such as factor enrolments),
+     * and keeps its password when the input gives neither password nor password_hash.
+     * Every other field of the input format is replaced: left out, a profile field is
+     * removed and enabled, roles and class return to their defaults.
+     */
+    async put(input: unknown, options: { sub?: string } = {}): Promise<{ person: PersonView; status: 'created' | 'updated' | 'unchanged' }> {
+      const { person, password, passwordHash } = validatePersonInput(input);
+      const existing = await findByName(person.name);
+      const newHash = password ? await hashPassword(password) : passwordHash;
+      if (!existing) {
+        const doc: StoredPerson = { _id: options.sub ?? randomUUID(), ...person, passwordHash: newHash, lastUpdate: new Date() };
+        await create(doc);
+        return { person: toPersonView(doc), status: 'created' };
+      }
+      const set: Partial<StoredPerson> = { ...person, ...(newHash ? { passwordHash: newHash } : {}) };
+      const unset = Object.values(profileFields).filter((field) => person[field] === undefined && existing[field] !== undefined);
+      const same = unset.length === 0 && Object.entries(set).every(([field, value]) => isDeepStrictEqual(existing[field as keyof StoredPerson], value));
+      if (same) return { person: toPersonView(existing), status: 'unchanged' };
+      set.lastUpdate = new Date();
+      const oldKeys = personKeys.keysOf(existing);
+      const newKeys = personKeys.keysOf(person);
+      await personKeys.claim(existing._id, newKeys.filter((k) => !oldKeys.includes(k)));
+      await Persons.updateOne(
+        { _id: existing._id },
+        { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) },
+      );
+      await personKeys.release(existing._id, oldKeys.filter((k) => !newKeys.includes(k)));
+      const updated = { ...existing, ...set } as StoredPerson;
+      for (const field of unset) delete updated[field];
+      return { person: toPersonView(updated), status: 'updated' };
     },
   };
 }

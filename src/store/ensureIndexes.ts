@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import { clientModel } from './models/clientModel.ts';
 import { keyringModel } from './models/keyringModel.ts';
 import { oidcArtefactModel, oidcArtefactModelNames } from './models/oidcArtefactModel.ts';
+import { personKeyModel } from './models/personKeyModel.ts';
 import { personModel } from './models/personModel.ts';
 
 /** Every model of the store, by collection: what ensureIndexes and the readiness of a fresh database need. */
 export function allModels(connection: Connection): Model<any>[] {
   return [
     personModel(connection),
+    personKeyModel(connection),
     clientModel(connection),
     keyringModel(connection),
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),
@@ -27,6 +29,8 @@ export async function ensureIndexes(connection: Connection, logger: Logger): Pro
     });
     await model.createIndexes();
   }
+  // Remembered consent looks up a person's latest grant for a client.
+  await oidcArtefactModel(connection, 'Grant').collection.createIndex({ 'payload.accountId': 1, 'payload.clientId': 1 }, { name: 'accountId_clientId' });
   for (const name of oidcArtefactModelNames) {
     const collection = oidcArtefactModel(connection, name).collection;
     try {

@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 /**
  * A person of the directory (product.md "Person"). `_id` is the OIDC `sub`: random and
  * immutable, so a rename changes nothing for relying parties. `nameKey` and `userIdKeys`
- * are the lower-cased forms that make names and user IDs unique case-insensitively.
+ * are the lower-cased forms of the name and user IDs, unique ignoring case.
  */
 export type StoredPerson = {
   _id: string;
@@ -59,8 +59,9 @@ const personSchema = new Schema<StoredPerson>(
   },
   { versionKey: false },
 );
-personSchema.index({ nameKey: 1 }, { unique: true });
-personSchema.index({ userIdKeys: 1 }, { unique: true });
+// Lookups only: uniqueness is kept by the claims of person_keys (see personKeyModel.ts).
+personSchema.index({ nameKey: 1 });
+personSchema.index({ userIdKeys: 1 });
 
 export function personModel(connection: Connection): Model<StoredPerson> {
   return (connection.models.Person as Model<StoredPerson> | undefined) ?? connection.model<StoredPerson>('Person', personSchema, 'persons');
