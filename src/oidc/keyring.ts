@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { GatehouseError } from '../errors/GatehouseError.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { keyringModel, type Keyring, type StoredKey } from '../store/models/keyringModel.ts';
 
@@ -49,14 +50,55 @@ export async function loadCookieKeys(connection: Connection, box: SecretBox): Pr
   return (await loadRing(connection, box, 'cookies', newCookieKey)).map((key) => key.k as string);
 }
 
-/** Adds a new signing key in front; older keys stay to verify what they signed. Returns its kid. */
+type RingLock = { _id: string; token: string; lockedAt: Date };
+
+const lockStaleAfterMs = 60_000;
+const lockWaitMs = 30_000;
+
+/**
+ * Runs `work` while holding the ring's lock: a document `<ring>.lock` in the keyring
+ * collection, taken by inserting it. An insert of an existing _id is the one write the
+ * embedded database refuses atomically; its updates are read-modify-write, so two
+ * concurrent updates of one document, conditional or `$push`, can both succeed and the
+ * second overwrites the first. A lock left by a process that died is taken over once it
+ * is older than a minute.
+ */
+async function withRingLock<T>(connection: Connection, ring: Keyring['_id'], work: () => Promise<T>): Promise<T> {
+  const collection = connection.db!.collection<RingLock>(keyringModel(connection).collection.collectionName);
+  const lock = { _id: `${ring}.lock`, token: randomBytes(12).toString('base64url') };
+  const giveUpAt = Date.now() + lockWaitMs;
+  for (;;) {
+    try {
+      await collection.insertOne({ ...lock, lockedAt: new Date() });
+      break;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      await collection.deleteOne({ _id: lock._id, lockedAt: { $lt: new Date(Date.now() - lockStaleAfterMs) } });
+      if (Date.now() > giveUpAt) {
+        throw new GatehouseError(`The ${ring} keyring stayed locked by another change for ${lockWaitMs / 1000} s; try again.`, { status: 503, expose: true, cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await collection.deleteOne(lock);
+  }
+}
+
+/**
+ * Adds a new signing key in front; older keys stay to verify what they signed. Returns its
+ * kid. The embedded database ignores `$position` on `$push` (it appends) and does not
+ * make a conditional update atomic, so the whole list is written under the ring's lock.
+ */
 export async function rotateSigningKey(connection: Connection, box: SecretBox): Promise<{ kid: string; keys: number }> {
   await loadSigningKeys(connection, box);
-  const key = newSigningKey();
-  const doc = await keyringModel(connection).findOneAndUpdate(
-    { _id: 'signing' },
-    { $push: { keys: { $each: [seal(box, 'signing', key)], $position: 0 } } },
-    { returnDocument: 'after' },
-  ).lean();
-  return { kid: key.kid, keys: doc!.keys.length };
+  const Keyrings = keyringModel(connection);
+  const key = seal(box, 'signing', newSigningKey());
+  return withRingLock(connection, 'signing', async () => {
+    const { keys } = (await Keyrings.findById('signing').lean())!;
+    await Keyrings.updateOne({ _id: 'signing' }, { $set: { keys: [key, ...keys] } });
+    return { kid: key.kid, keys: keys.length + 1 };
+  });
 }

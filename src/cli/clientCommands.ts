@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import type { ClientView } from '../directory/clientDirectory.ts';
+import { formatTable } from './formatTable.ts';
+import { runCommand } from './runCommand.ts';
+import { UsageError } from './UsageError.ts';
+import { withServices } from './withServices.ts';
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const kind = (client: ClientView) => (client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential');
+
+type AddOptions = {
+  redirectUri?: string[];
+  postLogoutRedirectUri?: string[];
+  name?: string;
+  id?: string;
+  public?: boolean;
+  firstParty?: boolean;
+  grantTypes?: string;
+  json?: boolean;
+};
+
+export function registerClientCommands(program: Command): void {
+  const client = program.command('client').description('relying-party applications');
+
+  client
+    .command('add')
+    .description('register a client; prints its client_id and, for a confidential client, its secret (only once)')
+    .option('--redirect-uri <uri>', 'where the client receives the code (repeat for more)', collect)
+    .option('--post-logout-redirect-uri <uri>', 'where the client may send the browser after sign-out (repeat for more)', collect)
+    .option('--name <name>', 'a name shown to persons')
+    .option('--id <client_id>', 'the client_id (default: generated)')
+    .option('--public', 'a public client (a browser or mobile app): no secret, PKCE only')
+    .option('--first-party', 'a first-party client: persons are not asked for consent')
+    .option('--grant-types <list>', 'comma-separated: authorization_code, refresh_token, client_credentials (default: authorization_code,refresh_token)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: AddOptions) => {
+      process.exitCode = await runCommand(options.json === true, async () => {
+        const grantTypes = options.grantTypes?.split(',').map((grant) => grant.trim()).filter(Boolean);
+        if ((options.redirectUri ?? []).length === 0 && (grantTypes ?? ['authorization_code']).includes('authorization_code')) {
+          throw new UsageError('client add: give at least one --redirect-uri (only a client_credentials client has none).');
+        }
+        const { client: added, clientSecret } = await withServices((services) =>
+          services.clients.add({
+            ...(options.id !== undefined ? { client_id: options.id } : {}),
+            ...(options.name !== undefined ? { client_name: options.name } : {}),
+            redirect_uris: options.redirectUri ?? [],
+            post_logout_redirect_uris: options.postLogoutRedirectUri ?? [],
+            ...(grantTypes ? { grant_types: grantTypes } : {}),
+            ...(options.public ? { token_endpoint_auth_method: 'none' } : {}),
+            first_party: options.firstParty === true,
+          }),
+        );
+        const text = [
+          `Added ${kind(added)}${added.first_party ? ' first-party' : ''} client "${added.client_id}".`,
+          `client_id:     ${added.client_id}`,
+          ...(clientSecret ? [`client_secret: ${clientSecret}`, 'The secret is shown only this once: store it now.'] : ['A public client has no secret; it must use PKCE.']),
+        ].join('\n');
+        return { data: { client: added, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };
+      });
+    });
+
+  client
+    .command('list')
+    .description('list the clients (never their secrets)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      process.exitCode = await runCommand(options.json === true, async () => {
+        const clients = await withServices((services) => services.clients.list());
+        const rows = clients.map((c) => [c.client_id, kind(c), c.first_party ? 'yes' : 'no', c.client_name ?? '', c.redirect_uris.join(' ')]);
+        const text = clients.length === 0 ? 'No clients.' : formatTable([['CLIENT_ID', 'TYPE', 'FIRST-PARTY', 'NAME', 'REDIRECT URIS'], ...rows]);
+        return { data: clients, text };
+      });
+    });
+
+  client
+    .command('remove')
+    .description('remove a client')
+    .argument('<client_id>', 'the client to remove')
+    .option('--json', 'machine-readable output')
+    .action(async (clientId: string, options: { json?: boolean }) => {
+      process.exitCode = await runCommand(options.json === true, async () => {
+        await withServices((services) => services.clients.remove(clientId));
+        return { data: { removed: clientId }, text: `Removed client "${clientId}".` };
+      });
+    });
+}

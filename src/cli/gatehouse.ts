@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// The `gatehouse` command: works directly on the configured database, whether or not the server runs.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerClientCommands } from './clientCommands.ts';
+import { registerImportExportCommands } from './importExportCommands.ts';
+import { registerKeyCommands } from './keyCommands.ts';
+import { registerPersonCommands } from './personCommands.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('gatehouse')
+  .description('Administer Gatehouse: import/export, clients, persons, signing keys.')
+  .version(version)
+  .exitOverride()
+  .showHelpAfterError('(see --help)')
+  .addHelpText('after', '\nThe database is MONGODB_URI, or the embedded database of DATA_DIR (the running server\'s, or one started for the command).\nExit codes: 0 done, 1 refused or failed, 2 usage error.');
+
+registerImportExportCommands(program);
+registerClientCommands(program);
+registerPersonCommands(program);
+registerKeyCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  // Commander has already printed the help or the message; a usage error exits 2.
+  process.exitCode = error.exitCode === 0 ? 0 : 2;
+}

@@ -1,0 +1,483 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadSigningKeys, rotateSigningKey } from '../../src/oidc/keyring.ts';
+import type { Services } from '../../src/services.ts';
+import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
+
+// The real `gatehouse` command as a child process, on a database of its own per test.
+
+const node = resolve('node_modules/.bin/node');
+const cli = resolve('src/cli/gatehouse.ts');
+
+type Database = { MONGODB_URI: string; MASTER_KEY: string };
+type Result = { code: number; stdout: string; stderr: string };
+
+let workDir: string;
+let db: Database;
+
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-test-'));
+});
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+beforeEach(() => {
+  db = newDatabase();
+});
+
+function newDatabase(): Database {
+  return { MONGODB_URI: testDatabaseUri(), MASTER_KEY: newMasterKey() };
+}
+
+function gatehouse(args: string[], options: { input?: string; database?: Database; env?: Record<string, string> } = {}): Promise<Result> {
+  return new Promise((done, fail) => {
+    const child = spawn(node, [cli, ...args], {
+      env: { ...process.env, ...(options.database ?? db), DATA_DIR: join(workDir, 'data'), LOG_LEVEL: 'silent', ...options.env },
+      stdio: 'pipe',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Runs a command that must succeed with --json and returns its parsed output. */
+async function gatehouseJson(args: string[], options: { input?: string; database?: Database } = {}): Promise<any> {
+  const result = await gatehouse([...args, '--json'], options);
+  if (result.code !== 0) throw new Error(`gatehouse ${args.join(' ')} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+function documentFile(document: unknown): string {
+  const file = join(workDir, `document-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(document));
+  return file;
+}
+
+async function withDatabase<T>(use: (services: Services) => Promise<T>, database = db): Promise<T> {
+  const services = await openTestServices(testConfig({ mongodbUri: database.MONGODB_URI, masterKey: database.MASTER_KEY }));
+  try {
+    return await use(services);
+  } finally {
+    await services.store.close();
+  }
+}
+
+const pepe = {
+  name: 'PEPE',
+  default_user_id: 'pepe',
+  first_name: 'PEPINO',
+  family_name: 'CUEVAS',
+  email: 'pepe@example.com',
+  password: 'correct horse battery',
+};
+const shop = { client_id: 'shop', client_name: 'Shop', redirect_uris: ['https://shop.example.com/callback'], first_party: true };
+
+describe('import', () => {
+  test('one client and one person: the person can sign in, the client is listed with a generated secret', async () => {
+    const report = await gatehouseJson(['import', documentFile({ clients: [shop], persons: [pepe] })]);
+
+    expect(report.clients).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect(report.persons).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect(report.generated_secrets).toHaveLength(1);
+    const { client_id: clientId, client_secret: secret } = report.generated_secrets[0];
+    expect(clientId).toBe('shop');
+    await withDatabase(async (services) => {
+      const person = await services.persons.authenticate('PePe', 'correct horse battery');
+      expect(person).toMatchObject({ name: 'PEPE', firstName: 'PEPINO', email: 'pepe@example.com' });
+      expect(await services.clients.providerMetadata('shop')).toMatchObject({ client_secret: secret, first_party: true });
+    });
+    const clients = await gatehouseJson(['client', 'list']);
+    expect(clients.map((c: { client_id: string }) => c.client_id)).toEqual(['shop']);
+  });
+
+  test('the human summary counts what was done and shows a generated secret once', async () => {
+    const file = documentFile({ clients: [shop], persons: [pepe] });
+    const first = await gatehouse(['import', file]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('clients: 1 created, 0 updated, 0 unchanged');
+    expect(first.stdout).toContain('persons: 1 created, 0 updated, 0 unchanged');
+    const secret = await withDatabase(async (services) => (await services.clients.providerMetadata('shop'))!.client_secret as string);
+    expect(first.stdout).toContain(secret);
+    expect(first.stdout).not.toContain('correct horse battery');
+
+    const again = await gatehouse(['import', file]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('clients: 0 created, 0 updated, 1 unchanged');
+    expect(again.stdout).not.toContain(secret);
+  });
+
+  test('a document with one invalid entry changes nothing and names the entry and field', async () => {
+    await gatehouseJson(['import', documentFile({ clients: [shop], persons: [pepe] })]);
+    const before = await gatehouseJson(['export', '--with-secrets']);
+
+    const document = {
+      clients: [{ ...shop, client_name: 'Shop renamed' }, { client_id: 'new-app', redirect_uris: ['https://new.example.com/cb'] }],
+      persons: [{ ...pepe, email: 'pepe@new.example.com' }, { name: 'ANA', password: 'another good password' }, { name: 'LUIS', email: 'x' }],
+    };
+    const refused = await gatehouse(['import', documentFile(document)]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('Nothing was imported');
+    expect(refused.stderr).toContain('persons[2].email: "x" is not an email address.');
+
+    const asJson = await gatehouse(['import', documentFile(document), '--json']);
+    expect(asJson.code).toBe(1);
+    expect(JSON.parse(asJson.stdout)).toEqual({
+      error: 'Nothing was imported: the document has a problem.',
+      problems: ['persons[2].email: "x" is not an email address.'],
+    });
+    expect(await gatehouseJson(['export', '--with-secrets'])).toEqual(before);
+  });
+
+  test('every problem is reported by position: fields, duplicates in the document, clashes with stored persons', async () => {
+    await gatehouseJson(['import', documentFile({ persons: [pepe] })]);
+    const storedSub = (await gatehouseJson(['person', 'list']))[0].sub;
+
+    const result = await gatehouse(['import', documentFile({
+      classes: [],
+      clients: [shop, { redirect_uris: ['https://a.example.com/cb'] }, { ...shop, client_name: 'again' }, { client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }],
+      persons: [
+        { name: 'JUAN', default_user_id: 'PEPE' },
+        { name: 'ana', user_ids: ['shared'] },
+        { name: 'Ana' },
+        { name: 'LUIS', user_ids: ['SHARED'] },
+        { name: 'NEW', sub: storedSub },
+        { name: 'OLGA', password: 'short' },
+        { name: 'EVA', nickname: 'e' },
+        'not a person',
+      ],
+    }), '--json']);
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).problems).toEqual([
+      'classes: not a section of an import document (known: clients, persons).',
+      'clients[1].client_id: required in an import document (it is the key a client is replaced by).',
+      'clients[2].client_id: "shop" appears more than once in the document (also clients[0]).',
+      'clients[3].redirect_uris: "http://web.example.com/cb" must use https (http is accepted only for localhost).',
+      'persons[0].default_user_id: user ID "PEPE" belongs to the existing person "PEPE".',
+      'persons[2].name: "Ana" appears more than once in the document (also persons[1]; names are compared ignoring case).',
+      'persons[3].user_ids: user ID "SHARED" is also given to persons[1] ("ana") in the document.',
+      `persons[4].sub: "${storedSub}" is the sub of the existing person "PEPE".`,
+      'persons[5].password: at least 8 characters.',
+      expect.stringMatching(/^persons\[6\]\.nickname: not a person field/),
+      'persons[7]: A person must be an object.',
+    ]);
+    await withDatabase(async (services) => {
+      expect((await services.persons.list()).map((p) => p.name)).toEqual(['PEPE']);
+      expect(await services.clients.list()).toEqual([]);
+    });
+  });
+
+  test('re-import replaces by key: a person keeps its sub and password, a client its secret; others stay', async () => {
+    const first = await gatehouseJson(['import', documentFile({ clients: [shop], persons: [pepe, { name: 'ANA', password: 'another good password' }] })]);
+    const secret = first.generated_secrets[0].client_secret;
+    const sub = (await withDatabase((services) => services.persons.show('PEPE'))).sub;
+
+    const changed = {
+      clients: [{ ...shop, client_name: 'Shop 2', redirect_uris: ['https://shop.example.com/cb2'] }],
+      persons: [{ name: 'pepe', default_user_id: 'pepe', email: 'pepe@new.example.com', sub: 'another-sub' }],
+    };
+    const second = await gatehouseJson(['import', documentFile(changed)]);
+    expect(second).toEqual({
+      clients: { created: 0, updated: 1, unchanged: 0 },
+      persons: { created: 0, updated: 1, unchanged: 0 },
+      generated_secrets: [],
+      warnings: [`persons[0].sub: "pepe" already exists with sub "${sub}", which is kept (a sub never changes).`],
+    });
+    await withDatabase(async (services) => {
+      const person = await services.persons.show('PEPE');
+      expect(person).toMatchObject({ sub, name: 'pepe', email: 'pepe@new.example.com' });
+      expect(person.first_name).toBeUndefined();
+      expect(await services.persons.authenticate('pepe', 'correct horse battery')).toBeDefined();
+      expect(await services.persons.authenticate('ANA', 'another good password')).toBeDefined();
+      expect(await services.clients.providerMetadata('shop')).toMatchObject({ client_name: 'Shop 2', client_secret: secret, redirect_uris: ['https://shop.example.com/cb2'] });
+    });
+
+    const third = await gatehouseJson(['import', documentFile(changed)]);
+    expect(third.clients).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    expect(third.persons).toEqual({ created: 0, updated: 0, unchanged: 1 });
+  });
+
+  test('a new person keeps the sub given in the document; a given client secret is stored', async () => {
+    const secret = 'a-client-secret-that-is-long-enough-1234567890';
+    await gatehouseJson(['import', documentFile({ clients: [{ ...shop, client_secret: secret }], persons: [{ ...pepe, sub: 'sub-from-elsewhere' }] })]);
+    await withDatabase(async (services) => {
+      expect((await services.persons.show('pepe')).sub).toBe('sub-from-elsewhere');
+      expect((await services.clients.providerMetadata('shop'))!.client_secret).toBe(secret);
+    });
+  });
+
+  test('reads the document from standard input with -', async () => {
+    const report = await gatehouseJson(['import', '-'], { input: JSON.stringify({ persons: [pepe] }) });
+    expect(report.persons.created).toBe(1);
+    await withDatabase(async (services) => expect(await services.persons.authenticate('pepe', pepe.password)).toBeDefined());
+  });
+
+  test('the example document of config/ imports', async () => {
+    const report = await gatehouseJson(['import', 'config/example-import.json']);
+    expect(report.clients.created).toBe(1);
+    expect(report.generated_secrets).toEqual([]);
+    await withDatabase(async (services) => {
+      expect(await services.persons.authenticate('PEPE', 'change-me-now-please')).toMatchObject({ firstName: 'PEPINO', familyName: 'CUEVAS', cellPhone: '444444444', employeeNumber: '5555', idNumber: '555', preferredLanguage: 'ENG' });
+      expect(await services.clients.providerMetadata('demo-app')).toMatchObject({ first_party: true, redirect_uris: ['http://localhost:8080/callback'], post_logout_redirect_uris: ['http://localhost:8080/'] });
+    });
+  });
+});
+
+describe('export', () => {
+  const everything = {
+    clients: [
+      { client_id: 'api-worker', client_secret: 'worker-secret-worker-secret-worker-secret', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post' },
+      { client_id: 'mobile', redirect_uris: ['com.example.app:/callback'], token_endpoint_auth_method: 'none' },
+      { ...shop, client_secret: 'shop-secret-shop-secret-shop-secret-shop', post_logout_redirect_uris: ['https://shop.example.com/'] },
+    ],
+    persons: [
+      {
+        ...pepe,
+        user_ids: ['pepino', 'p.cuevas'],
+        roles: ['admin'],
+        class: 'STAFF',
+        ip_group: 'OFFICE',
+        external_id: 'HR-1',
+        id_number: '555',
+        birth_date: '1970-01-02',
+        cell_phone: '444444444',
+        employee_number: '5555',
+        preferred_language: 'ENG',
+        office_phone: '+34 900 000 000',
+      },
+      { name: 'ANA', enabled: false, class: '*NEVER' },
+    ],
+  };
+
+  test('export → import into a fresh database → export gives the same document, with and without secrets', async () => {
+    await gatehouseJson(['import', documentFile(everything)]);
+    const exported = await gatehouseJson(['export', '--with-secrets']);
+    const withoutSecrets = await gatehouseJson(['export']);
+
+    const fresh = newDatabase();
+    await gatehouseJson(['import', documentFile(exported)], { database: fresh });
+    expect(await gatehouseJson(['export', '--with-secrets'], { database: fresh })).toEqual(exported);
+
+    const third = newDatabase();
+    await gatehouseJson(['import', documentFile(withoutSecrets)], { database: third });
+    expect(await gatehouseJson(['export'], { database: third })).toEqual(withoutSecrets);
+
+    // The round trip carried the subs and password hashes, not new ones.
+    await withDatabase(async (services) => {
+      const person = await services.persons.authenticate('p.cuevas', pepe.password);
+      expect(person?._id).toBe(exported.persons.find((p: { name: string }) => p.name === 'PEPE').sub);
+    }, fresh);
+  });
+
+  test('persons carry sub and password_hash; client secrets only with --with-secrets', async () => {
+    await gatehouseJson(['import', documentFile(everything)]);
+    const plain = await gatehouse(['export']);
+    expect(plain.code).toBe(0);
+    const document = JSON.parse(plain.stdout);
+    expect(Object.keys(document)).toEqual(['clients', 'persons']);
+    expect(plain.stdout).not.toContain('"client_secret"');
+    expect(document.persons.map((p: { name: string }) => p.name)).toEqual(['ANA', 'PEPE']);
+    expect(document.persons[1]).toMatchObject({ sub: expect.any(String), password_hash: expect.stringMatching(/^\$argon2id\$/), user_ids: ['pepino', 'p.cuevas'] });
+    expect(document.persons[0].password_hash).toBeUndefined();
+
+    const withSecrets = await gatehouseJson(['export', '--with-secrets']);
+    expect(withSecrets.clients.map((c: { client_secret?: string }) => c.client_secret)).toEqual([
+      'worker-secret-worker-secret-worker-secret',
+      undefined,
+      'shop-secret-shop-secret-shop-secret-shop',
+    ]);
+  });
+});
+
+describe('client', () => {
+  test('add, list and remove', async () => {
+    const added = await gatehouseJson([
+      'client', 'add', '--id', 'web-app', '--name', 'Web App', '--first-party',
+      '--redirect-uri', 'https://web.example.com/cb', '--redirect-uri', 'https://web.example.com/cb2',
+      '--post-logout-redirect-uri', 'https://web.example.com/',
+    ]);
+    expect(added.client).toMatchObject({ client_id: 'web-app', client_name: 'Web App', first_party: true, redirect_uris: ['https://web.example.com/cb', 'https://web.example.com/cb2'], post_logout_redirect_uris: ['https://web.example.com/'] });
+    expect(added.client_secret.length).toBeGreaterThanOrEqual(32);
+    await withDatabase(async (services) => expect((await services.clients.providerMetadata('web-app'))!.client_secret).toBe(added.client_secret));
+
+    const human = await gatehouse(['client', 'add', '--public', '--redirect-uri', 'com.example.app:/cb', '--grant-types', 'authorization_code']);
+    expect(human.code).toBe(0);
+    const publicId = /client_id:\s+(\S+)/.exec(human.stdout)![1]!;
+    expect(human.stdout).not.toContain('client_secret');
+
+    const listed = await gatehouse(['client', 'list', '--json']);
+    expect(listed.stdout).not.toContain(added.client_secret);
+    const clients = JSON.parse(listed.stdout);
+    expect(clients.map((c: { client_id: string }) => c.client_id).toSorted()).toEqual([publicId, 'web-app'].toSorted());
+    expect(clients.find((c: { client_id: string }) => c.client_id === publicId)).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code'] });
+    expect((await gatehouse(['client', 'list'])).stdout).toMatch(/web-app\s+confidential\s+yes\s+Web App/);
+
+    const removed = await gatehouse(['client', 'remove', 'web-app']);
+    expect(removed.code).toBe(0);
+    await withDatabase(async (services) => expect((await services.clients.list()).map((c) => c.client_id)).toEqual([publicId]));
+    const again = await gatehouse(['client', 'remove', 'web-app']);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe('There is no client "web-app".');
+  });
+
+  test('bad options are refused with a clear message and nothing is stored', async () => {
+    const noRedirect = await gatehouse(['client', 'add', '--name', 'X']);
+    expect(noRedirect.code).toBe(2);
+    expect(noRedirect.stderr).toContain('--redirect-uri');
+    const badGrant = await gatehouse(['client', 'add', '--redirect-uri', 'https://x.example.com/cb', '--grant-types', 'implicit', '--json']);
+    expect(badGrant.code).toBe(1);
+    expect(JSON.parse(badGrant.stdout).error).toMatch(/^grant_types: /);
+    const badUri = await gatehouse(['client', 'add', '--redirect-uri', 'http://x.example.com/cb']);
+    expect(badUri.code).toBe(1);
+    expect(badUri.stderr).toContain('must use https');
+    await withDatabase(async (services) => expect(await services.clients.list()).toEqual([]));
+  });
+});
+
+describe('person', () => {
+  test('add with --password-stdin, list, passwd', async () => {
+    const added = await gatehouse(
+      ['person', 'add', 'PEPE', '--user-id', 'pepe', '--email', 'pepe@example.com', '--first-name', 'PEPINO', '--family-name', 'CUEVAS', '--role', 'admin', '--password-stdin'],
+      { input: 'first password\n' },
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Added person "PEPE"');
+    await withDatabase(async (services) => {
+      expect(await services.persons.authenticate('pepe', 'first password')).toMatchObject({ roles: ['admin'], familyName: 'CUEVAS' });
+    });
+
+    const listed = await gatehouse(['person', 'list', '--json']);
+    expect(listed.stdout).not.toContain('argon2');
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ name: 'PEPE', default_user_id: 'pepe', email: 'pepe@example.com', first_name: 'PEPINO', roles: ['admin'], has_password: true, enabled: true }),
+    ]);
+    expect((await gatehouse(['person', 'list'])).stdout).toMatch(/PEPE\s+pepe\s+\*DFT\s+admin\s+yes\s+yes\s+pepe@example\.com/);
+
+    const changed = await gatehouse(['person', 'passwd', 'pepe', '--password-stdin'], { input: 'second password' });
+    expect(changed.code).toBe(0);
+    expect(changed.stdout + changed.stderr).not.toContain('second password');
+    await withDatabase(async (services) => {
+      expect(await services.persons.authenticate('pepe', 'first password')).toBeUndefined();
+      expect(await services.persons.authenticate('pepe', 'second password')).toBeDefined();
+    });
+  });
+
+  test('refused passwords, names and missing password sources change nothing', async () => {
+    const short = await gatehouse(['person', 'add', 'PEPE', '--password-stdin'], { input: 'short\n' });
+    expect(short.code).toBe(1);
+    expect(short.stderr.trim()).toBe('password: at least 8 characters.');
+    await withDatabase(async (services) => expect(await services.persons.list()).toEqual([]));
+
+    await gatehouseJson(['person', 'add', 'PEPE', '--password-stdin'], { input: 'first password' });
+    const duplicate = await gatehouse(['person', 'add', 'pepe', '--user-id', 'other', '--password-stdin'], { input: 'first password' });
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr.trim()).toBe('A person named "PEPE" already exists (names are compared ignoring case).');
+
+    const noSource = await gatehouse(['person', 'passwd', 'PEPE']);
+    expect(noSource.code).toBe(2);
+    expect(noSource.stderr).toContain('--password-stdin');
+    const unknown = await gatehouse(['person', 'passwd', 'NOBODY', '--password-stdin'], { input: 'a good password' });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('There is no person "NOBODY".');
+    await withDatabase(async (services) => expect(await services.persons.authenticate('PEPE', 'first password')).toBeDefined());
+  });
+
+  test('a password on the command line is not accepted', async () => {
+    const result = await gatehouse(['person', 'add', 'PEPE', '--password', 'in shell history']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--password'");
+    await withDatabase(async (services) => expect(await services.persons.list()).toEqual([]));
+  });
+});
+
+describe('keys rotate', () => {
+  test('adds a new signing key in front of the existing one', async () => {
+    const original = await withDatabase(async (services) => (await loadSigningKeys(services.store.connection, services.secretBox)).keys[0]!.kid);
+
+    const human = await gatehouse(['keys', 'rotate']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('2 keys');
+    expect(human.stdout).toContain('next start');
+    const rotated = await gatehouseJson(['keys', 'rotate']);
+    expect(rotated.keys).toBe(3);
+
+    await withDatabase(async (services) => {
+      const kids = (await loadSigningKeys(services.store.connection, services.secretBox)).keys.map((key) => key.kid);
+      expect(kids).toHaveLength(3);
+      expect(kids[0]).toBe(rotated.kid);
+      expect(kids[2]).toBe(original);
+      expect(human.stdout).toContain(kids[1]);
+    });
+  });
+
+  test('on a database without keys, the first key is created and a second added', async () => {
+    const rotated = await gatehouseJson(['keys', 'rotate']);
+    expect(rotated.keys).toBe(2);
+    await withDatabase(async (services) => {
+      const { keys } = await loadSigningKeys(services.store.connection, services.secretBox);
+      expect(keys.map((key) => key.kid)[0]).toBe(rotated.kid);
+      expect(keys).toHaveLength(2);
+    });
+  });
+});
+
+describe('rotateSigningKey', () => {
+  test('rotations at the same moment all land, newest first, none lost', async () => {
+    await withDatabase(async (services) => {
+      const first = (await loadSigningKeys(services.store.connection, services.secretBox)).keys[0]!.kid;
+      const rotated = await Promise.all([1, 2, 3].map(() => rotateSigningKey(services.store.connection, services.secretBox)));
+      const kids = (await loadSigningKeys(services.store.connection, services.secretBox)).keys.map((key) => key.kid);
+      expect(kids).toHaveLength(4);
+      expect(kids.slice(0, 3).toSorted()).toEqual(rotated.map((result) => result.kid).toSorted());
+      expect(kids[3]).toBe(first);
+      expect(rotated.map((result) => result.keys).toSorted()).toEqual([2, 3, 4]);
+    });
+  });
+});
+
+describe('usage and errors', () => {
+  test('--help lists the commands; an unknown command or option is a usage error', async () => {
+    const help = await gatehouse(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['import', 'export', 'client', 'person', 'keys']) expect(help.stdout).toContain(command);
+    const unknown = await gatehouse(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    expect((await gatehouse(['import'])).code).toBe(2);
+  });
+
+  test('an unreadable or malformed document exits 1 with a sentence naming it', async () => {
+    const missing = await gatehouse(['import', join(workDir, 'missing.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(`${join(workDir, 'missing.json')}: no such file.`);
+    const malformed = await gatehouse(['import', '-', '--json'], { input: '{"persons": [' });
+    expect(malformed.code).toBe(1);
+    expect(JSON.parse(malformed.stdout).error).toMatch(/^standard input: not valid JSON/);
+    const notObject = await gatehouse(['import', '-'], { input: '[]' });
+    expect(notObject.code).toBe(1);
+    expect(notObject.stderr).toContain('(document): a JSON object');
+  });
+
+  test('a bad configuration exits 1 naming the key, without a stack trace', async () => {
+    const result = await gatehouse(['person', 'list'], { env: { MONGODB_URI: 'http://not-mongo' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('Configuration MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string; got (hidden).');
+  });
+
+  test('the command file is executable and runs through its shebang', async () => {
+    const result = await new Promise<Result>((done) => {
+      const child = spawn(cli, ['--help'], { env: { ...process.env, PATH: `${resolve('node_modules/.bin')}:${process.env.PATH}` } });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.on('close', (code) => done({ code: code ?? -1, stdout, stderr: '' }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: gatehouse');
+  });
+});
