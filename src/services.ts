@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './configuration/loadConfig.ts';
 import { createClientDirectory } from './directory/clientDirectory.ts';
 import { createPersonDirectory } from './directory/personDirectory.ts';
+import { createAuditLog } from './security/createAuditLog.ts';
 import { resolveMasterKey } from './security/resolveMasterKey.ts';
 import { createSecretBox } from './security/secretBox.ts';
 import { ensureIndexes } from './store/ensureIndexes.ts';
@@ -17,11 +18,13 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     await store.close();
     throw error;
   }
+  const audit = createAuditLog(store.connection);
   return {
     store,
     secretBox,
-    persons: createPersonDirectory(store.connection),
-    clients: createClientDirectory(store.connection, secretBox),
+    audit,
+    persons: createPersonDirectory(store.connection, audit),
+    clients: createClientDirectory(store.connection, secretBox, audit),
   };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
+import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { clientModel, type StoredClient } from '../store/models/clientModel.ts';
 
@@ -118,7 +119,7 @@ function toView(client: StoredClient): ClientView {
   };
 }
 
-export function createClientDirectory(connection: Connection, secretBox: SecretBox) {
+export function createClientDirectory(connection: Connection, secretBox: SecretBox, audit: AuditLog) {
   const Clients = clientModel(connection);
 
   return {
@@ -126,7 +127,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      * Stores a client. The secret (given, or generated for confidential clients) is
      * returned once and kept only sealed.
      */
-    async add(input: unknown, options: { replace?: boolean } = {}): Promise<{ client: ClientView; clientSecret?: string }> {
+    async add(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; clientSecret?: string }> {
       const valid = validateClientInput(input);
       const { client_secret: given, first_party: firstParty, ...metadata } = valid;
       const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : (given ?? randomBytes(32).toString('base64url'));
@@ -144,19 +145,15 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         createdAt: now,
         updatedAt: now,
       };
-      if (options.replace) {
-        const previous = await Clients.findById(doc._id).lean();
-        if (previous) doc.createdAt = previous.createdAt;
-        await Clients.replaceOne({ _id: doc._id }, doc, { upsert: true });
-      } else {
-        try {
-          await Clients.create(doc);
-        } catch (error) {
-          if ((error as { code?: number }).code === 11000) throw new ConflictError(`client_id: a client "${doc._id}" already exists.`);
-          throw error;
-        }
+      try {
+        await Clients.create(doc);
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) throw new ConflictError(`client_id: a client "${doc._id}" already exists.`);
+        throw error;
       }
-      return { client: toView(doc), clientSecret };
+      const client = toView(doc);
+      await audit.record({ actor: options.actor ?? systemActor, action: 'create', entity: 'client', entityId: doc._id, after: client });
+      return { client, clientSecret };
     },
 
     async list(): Promise<ClientView[]> {
@@ -164,9 +161,11 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       return clients.map(toView);
     },
 
-    async remove(clientId: string): Promise<void> {
+    async remove(clientId: string, options: { actor?: Actor } = {}): Promise<void> {
+      const existing = await Clients.findById(clientId).lean();
       const result = await Clients.deleteOne({ _id: clientId });
-      if (result.deletedCount === 0) throw new NotFoundError(`There is no client "${clientId}".`);
+      if (!existing || result.deletedCount === 0) throw new NotFoundError(`There is no client "${clientId}".`);
+      await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'client', entityId: clientId, before: toView(existing) });
     },
 
     /** The metadata oidc-provider needs, with the secret opened; undefined when unknown. */
@@ -208,7 +207,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      * has; only a confidential client that has none yet gets a generated one, returned
      * once as `generatedSecret`.
      */
-    async put(input: unknown): Promise<{ client: ClientView; status: 'created' | 'updated' | 'unchanged'; generatedSecret?: string }> {
+    async put(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; status: 'created' | 'updated' | 'unchanged'; generatedSecret?: string }> {
       const valid = validateClientInput(input);
       const { client_secret: given, first_party: firstParty, ...fields } = valid;
       const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
@@ -241,7 +240,16 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         return { client: toView(existing), status: 'unchanged' };
       }
       await Clients.replaceOne({ _id: doc._id }, doc, { upsert: true });
-      return { client: toView(doc), status: existing ? 'updated' : 'created', ...(generatedSecret ? { generatedSecret } : {}) };
+      const client = toView(doc);
+      await audit.record({
+        actor: options.actor ?? systemActor,
+        action: existing ? 'update' : 'create',
+        entity: 'client',
+        entityId: doc._id,
+        ...(existing ? { before: toView(existing) } : {}),
+        after: { ...client, ...(existing && existing.sealedSecret !== sealedSecret ? { secret_changed: true } : {}) },
+      });
+      return { client, status: existing ? 'updated' : 'created', ...(generatedSecret ? { generatedSecret } : {}) };
     },
   };
 }

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
 import { hashPassword, passwordHashNeedsUpgrade, verifyPassword, decoyPasswordHash } from '../factors/password/passwordHasher.ts';
+import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { personModel, type StoredPerson } from '../store/models/personModel.ts';
 import { createPersonKeys } from './personKeys.ts';
 
@@ -149,7 +150,7 @@ export function toPersonView(person: StoredPerson): PersonView {
   return view;
 }
 
-export function createPersonDirectory(connection: Connection) {
+export function createPersonDirectory(connection: Connection, audit: AuditLog) {
   const Persons = personModel(connection);
   const personKeys = createPersonKeys(connection);
 

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
+import { auditModel } from './models/auditModel.ts';
 import { clientModel } from './models/clientModel.ts';
 import { keyringModel } from './models/keyringModel.ts';
 import { oidcArtefactModel, oidcArtefactModelNames } from './models/oidcArtefactModel.ts';
@@ -13,6 +14,7 @@ export function allModels(connection: Connection): Model<any>[] {
     personKeyModel(connection),
     clientModel(connection),
     keyringModel(connection),
+    auditModel(connection),
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),
   ];
 }

@@ -1,0 +1,119 @@
+/**
+ * The class → factor plan vocabulary (product.md "Class" and "The factor plan"). These
+ * types are plain data: a class as stored, the facts about a person the planner needs,
+ * and the plan it returns. The same plan feeds the sign-in pages, option 9 of the admin
+ * view, the CLI (`gatehouse person plan`) and the API.
+ */
+
+/** MFA = sign-in, AOD = elevated access (step-up, admin view), P-R = password reset. */
+export const contexts = ['MFA', 'AOD', 'P-R'] as const;
+export type PolicyContext = (typeof contexts)[number];
+
+/** The factors of the "Add't Authentication Factor" row. App, API, DeviceAuth and Radius are stored but not available yet. */
+export const factorIds = ['OTP', 'TOTP', 'Qstn', 'App', 'API', 'DeviceAuth', 'Radius'] as const;
+export type FactorId = (typeof factorIds)[number];
+export const availableFactorIds = ['OTP', 'TOTP', 'Qstn'] as const satisfies readonly FactorId[];
+
+/** MFA preferred device: N no second factor at sign-in, S on-screen, C SMS code, E email code. */
+export type MfaDevice = 'N' | 'S' | 'C' | 'E';
+/** Where a one-time code goes when the device is S: C cell phone, E email. */
+export type NoScreenChannel = 'C' | 'E';
+
+export type PasswordResetPolicy = {
+  /** N no verification, C code by SMS, E code by email, M the P-R factors. */
+  verifyBy: 'N' | 'C' | 'E' | 'M';
+  /** S shown on screen, C by SMS, E by email, N the person enters a new one. */
+  newPasswordBy: 'S' | 'C' | 'E' | 'N';
+  /** 1 set a new password, 2 re-enable the account, 9 the person selects. */
+  resetBy: '1' | '2' | '9';
+  /** 1–999 minutes; 999 = no limit. */
+  mustChangeMinutes: number;
+};
+
+/** A class as stored (every field of "Add New Class"). */
+export type ClassPolicy = {
+  name: string;
+  text: string;
+  mfaDevice: MfaDevice;
+  noScreenChannel: NoScreenChannel;
+  /** Codes and links go only to email addresses in this domain (e.g. "example.com"); undefined = any. */
+  emailDomain?: string;
+  allowOtpInsteadOfTotp: boolean;
+  /** Priority 1–9 per factor and context; a factor absent from a context is not used there. */
+  priorities: Record<PolicyContext, Partial<Record<FactorId, number>>>;
+  /** With the API factor: DUO, OKTA, PINGID… */
+  apiProvider?: string;
+  /** 0–10 questions asked per challenge. */
+  questionCount: number;
+  /** Consecutive failures before the wait; 0 = no maximum. */
+  maxRetries: number;
+  /** 1–999 seconds; 999 = locked until an admin unlocks. */
+  waitSeconds: number;
+  passwordReset: PasswordResetPolicy;
+};
+
+/** How the person's class was resolved: their own class, the default class, *NEVER, or *DFT with no default class set. */
+export type ClassSource = 'class' | 'default' | 'never' | 'no-default';
+
+/** What the planner knows about a person: no I/O happens in the planner. */
+export type PersonFacts = {
+  /** TOTP key state. Only an active key can be challenged. */
+  totp: 'none' | 'pending' | 'active';
+  /** How many private questions the person has answered. */
+  questionsAnswered: number;
+  /** Emergency tokens not yet used. */
+  emergencyTokensLeft: number;
+  cellPhone?: string;
+  email?: string;
+  /** Per factor: locked until this time (epoch ms), or until an admin unlocks. */
+  locks: Partial<Record<FactorId, { until: number } | { untilAdminUnlock: true }>>;
+};
+
+/** One way to pass a second factor, with the RFC 8176 `amr` values it proves. */
+export type PlanStep = {
+  factor: 'TOTP' | 'OTP' | 'Qstn';
+  /** For OTP: where the code goes. */
+  channel?: 'sms' | 'email';
+  amr: string[];
+};
+
+/** Why a candidate factor was not usable now (shown by option 9 and the CLI). */
+export type SkippedFactor = {
+  factor: FactorId;
+  priority: number;
+  reason: 'not-available-yet' | 'no-active-key' | 'not-enough-answers' | 'no-cell-phone' | 'no-email' | 'email-outside-domain' | 'locked';
+  /** A sentence for admins, e.g. "TOTP: the key is not registered yet". */
+  message: string;
+  /** With reason locked: until when (epoch ms), or undefined when an admin must unlock. */
+  lockedUntil?: number;
+};
+
+export type PlanInput = {
+  context: PolicyContext;
+  classSource: ClassSource;
+  /** The resolved class; undefined with classSource never or no-default. */
+  policy?: ClassPolicy;
+  person: PersonFacts;
+  /** The current time (epoch ms): the planner has no clock. */
+  now: number;
+};
+
+export type Plan = {
+  context: PolicyContext;
+  /** False: the password (or nothing, for P-R) is enough in this context. */
+  secondFactorRequired: boolean;
+  /** The step asked first; absent when no second factor is required or when denied. */
+  challenge?: PlanStep;
+  /** "Try another way": the other usable steps, in priority order. */
+  alternatives: PlanStep[];
+  /** Emergency tokens are accepted wherever TOTP is asked and the person has some left. */
+  emergencyTokensAccepted: boolean;
+  /** Rule 6: after the one-time code, the person is offered TOTP enrolment. */
+  enrolment?: { factor: 'TOTP' };
+  /** Sign-in stops here, with a reason and a sentence for the person. */
+  denied?: { reason: 'no-usable-factor' | 'locked'; message: string; lockedUntil?: number };
+  /** Candidate factors that could not be used, with why. */
+  skipped: SkippedFactor[];
+  /** One sentence per line explaining the plan, for option 9 and `gatehouse person plan`. */
+  explanation: string[];
+};

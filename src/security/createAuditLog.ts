@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { auditModel, type Actor, type AuditEntry } from '../store/models/auditModel.ts';
+
+export type { Actor, AuditEntry };
+
+/** Field names whose values never enter the audit log, at any depth. */
+const secretFields = new Set(['password', 'passwordHash', 'password_hash', 'client_secret', 'sealedSecret', 'sealed', 'secret', 'key', 'tokens', 'answers', 'answerHashes']);
+
+/** A copy of `value` without secret fields; dates become ISO strings. */
+export function withoutSecrets(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([field]) => !secretFields.has(field))
+        .map(([field, inner]) => [field, withoutSecrets(inner)]),
+    );
+  }
+  return value;
+}
+
+/** Gatehouse changing its own records (migrations, tests); the CLI and API pass their own actor. */
+export const systemActor: Actor = { kind: 'system', id: 'gatehouse' };
+
+export type AuditQuery = { entity?: AuditEntry['entity']; entityId?: string; limit?: number; before?: Date };
+
+export function createAuditLog(connection: Connection) {
+  const Audit = auditModel(connection);
+  return {
+    /** Records one change. `before`/`after` are stored without secrets. */
+    async record(entry: Omit<AuditEntry, '_id' | 'at' | 'before' | 'after'> & { before?: unknown; after?: unknown }): Promise<void> {
+      await Audit.create({
+        _id: randomUUID(),
+        at: new Date(),
+        actor: entry.actor,
+        action: entry.action,
+        entity: entry.entity,
+        entityId: entry.entityId,
+        ...(entry.before === undefined ? {} : { before: withoutSecrets(entry.before) as Record<string, unknown> }),
+        ...(entry.after === undefined ? {} : { after: withoutSecrets(entry.after) as Record<string, unknown> }),
+      });
+    },
+
+    /** Newest first. */
+    async list(query: AuditQuery = {}): Promise<AuditEntry[]> {
+      const filter: Record<string, unknown> = {};
+      if (query.entity) filter.entity = query.entity;
+      if (query.entityId) filter.entityId = query.entityId;
+      if (query.before) filter.at = { $lt: query.before };
+      return Audit.find(filter).sort({ at: -1 }).limit(Math.min(query.limit ?? 100, 1000)).lean();
+    },
+  };
+}
+
+export type AuditLog = ReturnType<typeof createAuditLog>;
