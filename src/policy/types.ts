@@ -52,8 +52,11 @@ export type ClassPolicy = {
   passwordReset: PasswordResetPolicy;
 };
 
-/** How the person's class was resolved: their own class, the default class, *NEVER, or *DFT with no default class set. */
-export type ClassSource = 'class' | 'default' | 'never' | 'no-default';
+/**
+ * How the person's class was resolved: their own class, the default class, *NEVER, *DFT
+ * with no default class set, or a class name that does not exist (refused: fail closed).
+ */
+export type ClassSource = 'class' | 'default' | 'never' | 'no-default' | 'missing';
 
 /** What the planner knows about a person: no I/O happens in the planner. */
 export type PersonFacts = {
@@ -91,7 +94,9 @@ export type SkippedFactor = {
 export type PlanInput = {
   context: PolicyContext;
   classSource: ClassSource;
-  /** The resolved class; undefined with classSource never or no-default. */
+  /** The resolved class; undefined with classSource never, no-default or missing. */
+  /** With classSource missing: the name that was not found. */
+  missingClassName?: string;
   policy?: ClassPolicy;
   person: PersonFacts;
   /** The current time (epoch ms): the planner has no clock. */
@@ -100,6 +105,12 @@ export type PlanInput = {
 
 export type Plan = {
   context: PolicyContext;
+  /** How the class was resolved (set by planFactors; optional so hand-built plans stay valid). */
+  classSource?: ClassSource;
+  /** The resolved class's name; absent with classSource never or no-default. */
+  className?: string;
+  /** The person's unused emergency tokens, so formatPlan can say how many are left. */
+  emergencyTokensLeft?: number;
   /** False: the password (or nothing, for P-R) is enough in this context. */
   secondFactorRequired: boolean;
   /** The step asked first; absent when no second factor is required or when denied. */
