@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ClientView } from '../directory/clientDirectory.ts';
+import { cliActor } from './cliActor.ts';
 import { formatTable } from './formatTable.ts';
 import { runCommand } from './runCommand.ts';
 import { UsageError } from './UsageError.ts';
@@ -15,6 +16,7 @@ type AddOptions = {
   id?: string;
   public?: boolean;
   firstParty?: boolean;
+  adminApi?: boolean;
   grantTypes?: string;
   json?: boolean;
 };
@@ -31,11 +33,12 @@ export function registerClientCommands(program: Command): void {
     .option('--id <client_id>', 'the client_id (default: generated)')
     .option('--public', 'a public client (a browser or mobile app): no secret, PKCE only')
     .option('--first-party', 'a first-party client: persons are not asked for consent')
-    .option('--grant-types <list>', 'comma-separated: authorization_code, refresh_token, client_credentials (default: authorization_code,refresh_token)')
+    .option('--admin-api', 'may call the admin JSON API with client credentials (scope admin); implies --grant-types client_credentials unless given')
+    .option('--grant-types <list>', 'comma-separated: authorization_code, refresh_token, client_credentials (default: authorization_code,refresh_token; client_credentials with --admin-api)')
     .option('--json', 'machine-readable output')
     .action(async (options: AddOptions) => {
       process.exitCode = await runCommand(options.json === true, async () => {
-        const grantTypes = options.grantTypes?.split(',').map((grant) => grant.trim()).filter(Boolean);
+        const grantTypes = options.grantTypes?.split(',').map((grant) => grant.trim()).filter(Boolean) ?? (options.adminApi ? ['client_credentials'] : undefined);
         if ((options.redirectUri ?? []).length === 0 && (grantTypes ?? ['authorization_code']).includes('authorization_code')) {
           throw new UsageError('client add: give at least one --redirect-uri (only a client_credentials client has none).');
         }
@@ -48,11 +51,13 @@ export function registerClientCommands(program: Command): void {
             ...(grantTypes ? { grant_types: grantTypes } : {}),
             ...(options.public ? { token_endpoint_auth_method: 'none' } : {}),
             first_party: options.firstParty === true,
-          }),
+            ...(options.adminApi ? { admin_api: true } : {}),
+          }, { actor: cliActor() }),
         );
         const text = [
           `Added ${kind(added)}${added.first_party ? ' first-party' : ''} client "${added.client_id}".`,
           `client_id:     ${added.client_id}`,
+          ...(added.admin_api ? ['It may call the admin API: get a token with grant_type=client_credentials and scope=admin.'] : []),
           ...(clientSecret ? [`client_secret: ${clientSecret}`, 'The secret is shown only this once: store it now.'] : ['A public client has no secret; it must use PKCE.']),
         ].join('\n');
         return { data: { client: added, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };
@@ -79,7 +84,7 @@ export function registerClientCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (clientId: string, options: { json?: boolean }) => {
       process.exitCode = await runCommand(options.json === true, async () => {
-        await withServices((services) => services.clients.remove(clientId));
+        await withServices((services) => services.clients.remove(clientId, { actor: cliActor() }));
         return { data: { removed: clientId }, text: `Removed client "${clientId}".` };
       });
     });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
+import { adminScope, providerScopes } from '../oidc/scopes.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { clientModel, type StoredClient } from '../store/models/clientModel.ts';
@@ -15,6 +16,8 @@ export type ClientInput = {
   grant_types?: string[];
   token_endpoint_auth_method?: string;
   first_party?: boolean;
+  /** May get client-credentials tokens with the admin scope, for the admin JSON API. */
+  admin_api?: boolean;
 };
 
 /** What the directory shows of a client: never its secret. */
@@ -26,6 +29,7 @@ export type ClientView = {
   grant_types: string[];
   token_endpoint_auth_method: string;
   first_party: boolean;
+  admin_api: boolean;
   created_at: string;
 };
 
@@ -64,7 +68,7 @@ function checkList(field: string, value: unknown, required: boolean): string[] {
 export function validateClientInput(input: unknown): Required<Omit<ClientInput, 'client_secret' | 'client_name'>> & Pick<ClientInput, 'client_secret' | 'client_name'> {
   if (typeof input !== 'object' || input === null) throw new InvalidInputError('A client must be an object.');
   const raw = input as Record<string, unknown>;
-  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party'];
+  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api'];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) throw new InvalidInputError(`${key}: not a client field (known: ${known.join(', ')}).`);
   }
@@ -93,6 +97,10 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
     if (typeof secret !== 'string' || secret.length < 32) throw new InvalidInputError('client_secret: at least 32 characters.');
   }
   if (raw.first_party !== undefined && typeof raw.first_party !== 'boolean') throw new InvalidInputError('first_party: true or false.');
+  if (raw.admin_api !== undefined && typeof raw.admin_api !== 'boolean') throw new InvalidInputError('admin_api: true or false.');
+  if (raw.admin_api === true && (method === 'none' || !grants.includes('client_credentials'))) {
+    throw new InvalidInputError('admin_api: only a confidential client with the client_credentials grant may use the admin API.');
+  }
   return {
     client_id: clientId,
     client_secret: secret as string | undefined,
@@ -102,7 +110,18 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
     grant_types: grants as string[],
     token_endpoint_auth_method: method,
     first_party: raw.first_party === true,
+    admin_api: raw.admin_api === true,
   };
+}
+
+/** The scopes a client may ask for (see providerMetadata); undefined: every scope. */
+function clientScope(client: StoredClient): { scope?: string } {
+  if (client.adminApi === true) return { scope: providerScopes.join(' ') };
+  const grants = (client.metadata.grant_types as string[] | undefined) ?? [];
+  if (grants.includes('client_credentials') && !grants.includes('authorization_code')) {
+    return { scope: providerScopes.filter((scope) => scope !== adminScope).join(' ') };
+  }
+  return {};
 }
 
 function toView(client: StoredClient): ClientView {
@@ -115,6 +134,7 @@ function toView(client: StoredClient): ClientView {
     grant_types: m.grant_types,
     token_endpoint_auth_method: m.token_endpoint_auth_method,
     first_party: client.firstParty,
+    admin_api: client.adminApi === true,
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -129,7 +149,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      */
     async add(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; clientSecret?: string }> {
       const valid = validateClientInput(input);
-      const { client_secret: given, first_party: firstParty, ...metadata } = valid;
+      const { client_secret: given, first_party: firstParty, admin_api: adminApi, ...metadata } = valid;
       const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : (given ?? randomBytes(32).toString('base64url'));
       if (metadata.grant_types.includes('authorization_code')) {
         Object.assign(metadata, { response_types: ['code'] });
@@ -142,6 +162,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         metadata,
         sealedSecret: clientSecret ? secretBox.seal(clientSecret, secretContext(valid.client_id)) : undefined,
         firstParty,
+        adminApi,
         createdAt: now,
         updatedAt: now,
       };
@@ -168,7 +189,12 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'client', entityId: clientId, before: toView(existing) });
     },
 
-    /** The metadata oidc-provider needs, with the secret opened; undefined when unknown. */
+    /**
+     * The metadata oidc-provider needs, with the secret opened; undefined when unknown.
+     * `scope` lets only an admin_api client ask for the admin scope with client
+     * credentials; a client that signs persons in keeps every scope, since a person with
+     * the admin role may get it through any client (createProvider.ts limits it there).
+     */
     async providerMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
       const client = await Clients.findById(clientId).lean();
       if (!client) return undefined;
@@ -177,6 +203,8 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         client_id: client._id,
         ...(client.sealedSecret ? { client_secret: secretBox.open(client.sealedSecret, secretContext(client._id)) } : {}),
         first_party: client.firstParty,
+        admin_api: client.adminApi === true,
+        ...clientScope(client),
       };
     },
 
@@ -197,6 +225,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
           grant_types: view.grant_types,
           token_endpoint_auth_method: view.token_endpoint_auth_method,
           first_party: view.first_party,
+          admin_api: view.admin_api,
         };
       });
     },
@@ -209,7 +238,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      */
     async put(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; status: 'created' | 'updated' | 'unchanged'; generatedSecret?: string }> {
       const valid = validateClientInput(input);
-      const { client_secret: given, first_party: firstParty, ...fields } = valid;
+      const { client_secret: given, first_party: firstParty, admin_api: adminApi, ...fields } = valid;
       const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
       metadata.response_types = valid.grant_types.includes('authorization_code') ? ['code'] : [];
       const existing = await Clients.findById(valid.client_id).lean();
@@ -234,9 +263,15 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         sealedSecret = secretBox.seal(generatedSecret, context);
       }
       const now = new Date();
-      const doc: StoredClient = { _id: valid.client_id, metadata, sealedSecret, firstParty, createdAt: existing?.createdAt ?? now, updatedAt: now };
+      const doc: StoredClient = { _id: valid.client_id, metadata, sealedSecret, firstParty, adminApi, createdAt: existing?.createdAt ?? now, updatedAt: now };
       if (!sealedSecret) delete doc.sealedSecret;
-      if (existing && isDeepStrictEqual(existing.metadata, metadata) && existing.firstParty === firstParty && existing.sealedSecret === sealedSecret) {
+      if (
+        existing &&
+        isDeepStrictEqual(existing.metadata, metadata) &&
+        existing.firstParty === firstParty &&
+        (existing.adminApi === true) === adminApi &&
+        existing.sealedSecret === sealedSecret
+      ) {
         return { client: toView(existing), status: 'unchanged' };
       }
       await Clients.replaceOne({ _id: doc._id }, doc, { upsert: true });

@@ -4,6 +4,7 @@ const scopeDescriptions: Record<string, string> = {
   email: 'Your email address',
   phone: 'Your cell phone number',
   offline_access: 'Stay connected when you are not using it',
+  admin: 'Manage Gatehouse as an administrator: persons, classes, clients and settings',
 };
 
 /** What a consent page lists: each missing scope as a sentence a person understands. */

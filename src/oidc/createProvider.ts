@@ -4,12 +4,15 @@ import type { Config } from '../configuration/loadConfig.ts';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { renderPage } from '../http/renderPage.ts';
+import { isAdministrator } from '../security/isAdministrator.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
 import { createMongooseAdapter } from './createMongooseAdapter.ts';
 import { describeProviderError } from './describeProviderError.ts';
 import { loadCookieKeys, loadSigningKeys } from './keyring.ts';
+import { concernsAdminScope, limitAdminScope } from './limitAdminScope.ts';
 import { claimsByScope, personClaims } from './personClaims.ts';
+import { providerScopes } from './scopes.ts';
 
 export type ProviderDependencies = {
   config: Config;
@@ -26,9 +29,10 @@ const isFirstParty = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.metadata().fi
  * with what they asked for. Third-party clients get the grant of this session, or else a
  * new one holding what the person last allowed this client (consent is remembered across
  * sessions and devices, while each session keeps tokens of its own to revoke); any scope
- * or claim still missing goes through the consent page.
+ * or claim still missing goes through the consent page. Either way the admin scope stays
+ * out of the grant of anyone who is not an administrator now (limitAdminScope.ts).
  */
-function grantLoader(connection: Connection) {
+function grantLoader(connection: Connection, persons: PersonDirectory) {
   const storedGrants = oidcArtefactModel(connection, 'Grant');
 
   async function rememberedConsent(ctx: KoaContextWithOIDC) {
@@ -50,14 +54,28 @@ function grantLoader(connection: Connection) {
     return grant;
   }
 
+  const administrator = async (ctx: KoaContextWithOIDC) => isAdministrator(await persons.findBySub(ctx.oidc.session!.accountId!));
+
   return async function loadExistingGrant(ctx: KoaContextWithOIDC) {
     const { oidc } = ctx;
-    const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+    const clientId = oidc.client!.clientId;
+    const accountId = oidc.session!.accountId!;
+    const requested = oidc.requestParamOIDCScopes;
+    const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(clientId);
     const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-    if (!isFirstParty(ctx)) return existing ?? (await rememberedConsent(ctx));
-    const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
-    grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+    if (!isFirstParty(ctx)) {
+      let grant = existing ?? (await rememberedConsent(ctx));
+      if (!concernsAdminScope(grant, requested)) return grant;
+      const isAdmin = await administrator(ctx);
+      // A refusal needs a grant to be kept in, or the consent page would offer the scope.
+      if (!grant && !isAdmin) grant = new oidc.provider.Grant({ clientId, accountId });
+      if (grant && limitAdminScope(grant, { administrator: isAdmin, requested })) await grant.save();
+      return grant;
+    }
+    const grant = existing ?? new oidc.provider.Grant({ clientId, accountId });
+    grant.addOIDCScope([...requested].join(' '));
     if (oidc.requestParamClaims.size) grant.addOIDCClaims([...oidc.requestParamClaims]);
+    if (concernsAdminScope(grant, requested)) limitAdminScope(grant, { administrator: await administrator(ctx), requested });
     await grant.save();
     return grant;
   };
@@ -76,7 +94,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     claims: claimsByScope as unknown as Configuration['claims'],
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone'],
+    scopes: providerScopes,
     responseTypes: ['code'],
     pkce: { required: () => true },
     clientDefaults: {
@@ -86,9 +104,10 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', 'admin_api'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
+        if (key === 'admin_api' && value !== undefined && typeof value !== 'boolean') throw new Error('admin_api must be a boolean');
       },
     },
     features: {
@@ -120,7 +139,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
         },
       };
     },
-    loadExistingGrant: grantLoader(connection),
+    loadExistingGrant: grantLoader(connection, persons),
     // Refresh tokens rotate on every use; a reused one revokes the grant (oidc-provider
     // does so when it meets a consumed refresh token).
     rotateRefreshToken: () => true,

@@ -41,7 +41,7 @@ describe('health', () => {
     const config = testConfig({ mongodbUri: testDatabaseUri(), masterKey: newMasterKey() });
     const own = await openTestServices(config);
     const provider = await createProvider({ config, connection: own.store.connection, secretBox: own.secretBox, persons: own.persons, clients: own.clients });
-    const app = createApp({ config, logger: createLogger('silent'), store: own.store, provider, persons: own.persons });
+    const app = createApp({ config, logger: createLogger('silent'), provider, services: own });
     await own.store.close();
     const response = await request(app.callback()).get('/readyz');
     expect(response.status).toBe(503);

@@ -10,6 +10,8 @@ export type StoredClient = {
   metadata: Record<string, unknown>;
   sealedSecret?: string;
   firstParty: boolean;
+  /** May use the admin JSON API with client credentials (absent on clients stored before it existed). */
+  adminApi?: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -20,6 +22,7 @@ const clientSchema = new Schema<StoredClient>(
     metadata: { type: Schema.Types.Mixed, required: true },
     sealedSecret: String,
     firstParty: { type: Boolean, default: false },
+    adminApi: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

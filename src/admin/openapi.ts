@@ -1,0 +1,441 @@
+import { maxPageSize } from '../directory/filterPersons.ts';
+import { auditEntities } from './auditRoutes.ts';
+
+/** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). */
+type Schema = Record<string, unknown>;
+type Ref = { $ref: string };
+type Parameter = { name: string; in: 'path' | 'query'; required?: boolean; description: string; schema: Schema };
+type Content = { 'application/json': { schema: Schema | Ref } };
+type Response = { description: string; headers?: Record<string, { description: string; schema: Schema }>; content?: Content };
+type Operation = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security?: Record<string, string[]>[];
+  parameters?: (Parameter | Ref)[];
+  requestBody?: { required: true; content: Content };
+  responses: Record<string, Response | Ref>;
+};
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type PathItem = Partial<Record<HttpMethod, Operation>>;
+
+export type OpenApiDocument = {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  servers: { url: string; description: string }[];
+  security: Record<string, string[]>[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, PathItem>;
+  components: {
+    securitySchemes: Record<string, Record<string, unknown>>;
+    parameters: Record<string, Parameter>;
+    responses: Record<string, Response>;
+    schemas: Record<string, Schema>;
+  };
+};
+
+const schema = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` });
+const parameter = (name: string): Ref => ({ $ref: `#/components/parameters/${name}` });
+const response = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
+const json = (body: Schema | Ref): Content => ({ 'application/json': { schema: body } });
+const body = (of: Schema | Ref) => ({ required: true as const, content: json(of) });
+const ok = (description: string, of: Schema | Ref): Response => ({ description, content: json(of) });
+const listOf = (item: string): Schema => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: schema(item) } } });
+const createdAt = (description: string, of: Schema | Ref): Response => ({
+  description,
+  headers: { Location: { description: 'Where the new record is, under /admin/api.', schema: { type: 'string' } } },
+  content: json(of),
+});
+const deleted: Response = { description: 'Deleted.' };
+
+/** The refusals every authenticated operation may answer, plus those given. */
+const refusals = (...statuses: ('400' | '404' | '409')[]) => ({
+  ...Object.fromEntries(statuses.map((status) => [status, response({ 400: 'BadRequest', 404: 'NotFound', 409: 'Conflict' }[status])])),
+  401: response('Unauthorized'),
+  403: response('Forbidden'),
+});
+
+const text = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
+const yesNo = (name: string, description: string): Parameter => ({ name, in: 'query', description, schema: { type: 'string', enum: ['Y', 'N'] } });
+
+const profile: Record<string, Schema> = {
+  ip_group: text('IP group: sign-in only from its ranges.'),
+  external_id: text('Id of the person in another system (HR, directory).'),
+  id_number: text('ID number.'),
+  birth_date: text('Birth date, YYYY-MM-DD (released as `birthdate`).'),
+  cell_phone: text('Cell phone: `phone_number`, and where SMS codes go.'),
+  email: text('Email address: `email`, and where email codes go.', { format: 'email' }),
+  employee_number: text('Employee number.'),
+  family_name: text('Family name (`family_name`).'),
+  first_name: text('First name (`given_name`).'),
+  preferred_language: text('Preferred language, such as ENG (`locale`).'),
+  office_phone: text('Office phone.'),
+};
+
+const personFields: Record<string, Schema> = {
+  name: text('The name in the directory: unique ignoring case; 1 to 64 letters, digits or . _ @ + -.'),
+  default_user_id: text('The login name typed on the sign-in page (default: the name).'),
+  user_ids: { type: 'array', items: { type: 'string' }, description: 'More user IDs the person may sign in with.' },
+  enabled: { type: 'boolean', description: 'A disabled person cannot sign in (default true).' },
+  roles: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,31}$' }, description: 'Roles, such as `admin` (may use this API).' },
+  class: text('A class name, `*DFT` (the default class) or `*NEVER` (no second factor).'),
+  ...profile,
+};
+
+const contexts = ['MFA', 'AOD', 'P-R'];
+const factors = ['OTP', 'TOTP', 'Qstn', 'App', 'API', 'DeviceAuth', 'Radius'];
+const priorities: Schema = {
+  type: 'object',
+  description: 'Factor → priority 1–9 (1 is tried first); a factor left out is not used in the context.',
+  propertyNames: { enum: factors },
+  additionalProperties: { type: 'integer', minimum: 1, maximum: 9 },
+};
+
+const classFields: Record<string, Schema> = {
+  name: text('1 to 10 characters A–Z, 0–9 or _ (stored upper-case; unique ignoring case).', { pattern: '^[A-Za-z0-9_]{1,10}$' }),
+  text: text('Description.'),
+  mfa_device: text('N none, S on screen (TOTP, questions), C code by SMS, E code by email.', { enum: ['N', 'S', 'C', 'E'] }),
+  no_screen_channel: text('Where a code goes when the device is S but nothing on screen is usable: C SMS, E email.', { enum: ['C', 'E'] }),
+  email_domain: text('Codes and links are only sent to addresses in this domain.'),
+  allow_otp_instead_of_totp: text('Y: a person asked for TOTP may get a one-time code instead.', { enum: ['Y', 'N'] }),
+  factors: { type: 'object', description: 'Priorities per context.', properties: Object.fromEntries(contexts.map((context) => [context, priorities])), additionalProperties: false },
+  api_provider: text('External MFA provider of the API factor (DUO, OKTA, PINGID…).'),
+  question_count: { type: 'integer', minimum: 0, maximum: 10, description: 'Private questions asked in one challenge.' },
+  max_retries: { type: 'integer', minimum: 0, description: 'Consecutive failures before the wait; 0 = no maximum.' },
+  wait_seconds: { type: 'integer', minimum: 1, maximum: 999, description: 'Wait after the retries are used up; 999 = until an admin unlocks.' },
+  password_reset: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      verify_by: text('N none, C code by SMS, E code by email, M the P-R factors.', { enum: ['N', 'C', 'E', 'M'] }),
+      new_password_by: text('S shown on screen, C by SMS, E by email, N the person enters one.', { enum: ['S', 'C', 'E', 'N'] }),
+      reset_by: text('1 set a new password, 2 re-enable the account, 9 the person selects.', { enum: ['1', '2', '9'] }),
+      must_change_minutes: { type: 'integer', minimum: 1, maximum: 999, description: 'A temporary password must be changed within; 999 = no limit.' },
+    },
+  },
+};
+
+const ipGroupFields: Record<string, Schema> = {
+  name: text('1 to 10 characters A–Z, 0–9 or _ (stored upper-case; unique ignoring case).', { pattern: '^[A-Za-z0-9_]{1,10}$' }),
+  text: text('Description.'),
+  ranges: { type: 'array', items: { type: 'string' }, description: 'CIDR ranges or single addresses, IPv4 or IPv6 ("10.0.0.0/8", "2001:db8::/32").' },
+};
+
+const clientFields: Record<string, Schema> = {
+  client_id: text('3 to 64 letters, digits, . _ ~ - (default: generated).'),
+  client_name: text('Shown to persons on the consent page.'),
+  redirect_uris: { type: 'array', items: { type: 'string', format: 'uri' }, description: 'Required with the authorization_code grant.' },
+  post_logout_redirect_uris: { type: 'array', items: { type: 'string', format: 'uri' } },
+  grant_types: { type: 'array', items: { enum: ['authorization_code', 'refresh_token', 'client_credentials'] }, description: 'Default: authorization_code, refresh_token.' },
+  token_endpoint_auth_method: text('`none` for a public client (PKCE only, no secret).', { enum: ['client_secret_basic', 'client_secret_post', 'none'] }),
+  first_party: { type: 'boolean', description: 'Persons are not asked for consent.' },
+  admin_api: { type: 'boolean', description: 'May use this API with client credentials (scope `admin`). Only a confidential client with the client_credentials grant.' },
+};
+
+const named = (tag: string, base: string, what: string, nameParameter: string, input: string, view: string): Record<string, PathItem> => ({
+  [base]: {
+    get: { operationId: `list${tag}`, summary: `List the ${what}s`, tags: [tag], responses: { 200: ok(`The ${what}s, by name.`, listOf(view)), ...refusals() } },
+    post: {
+      operationId: `add${tag}`,
+      summary: `Add a ${what}`,
+      tags: [tag],
+      requestBody: body(schema(input)),
+      responses: { 201: createdAt(`The new ${what}.`, schema(view)), ...refusals('400', '409') },
+    },
+  },
+  [`${base}/{name}`]: {
+    get: { operationId: `show${tag}`, summary: `Show a ${what}`, tags: [tag], parameters: [parameter(nameParameter)], responses: { 200: ok(`The ${what}.`, schema(view)), ...refusals('404') } },
+    patch: {
+      operationId: `change${tag}`,
+      summary: `Change some fields of a ${what}`,
+      description: 'The fields given replace the stored ones; the name cannot change.',
+      tags: [tag],
+      parameters: [parameter(nameParameter)],
+      requestBody: body({ type: 'object', properties: (schemas[input] as { properties: Schema }).properties }),
+      responses: { 200: ok(`The changed ${what}.`, schema(view)), ...refusals('400', '404') },
+    },
+    put: {
+      operationId: `put${tag}`,
+      summary: `Create or replace a ${what}`,
+      description: `The whole ${what}: a field left out gets its default. The body's name may be left out; if given, it must be the name in the path.`,
+      tags: [tag],
+      parameters: [parameter(nameParameter)],
+      requestBody: body(schema(input)),
+      responses: { 200: ok(`The replaced (or unchanged) ${what}.`, schema(view)), 201: createdAt(`The new ${what}.`, schema(view)), ...refusals('400') },
+    },
+    delete: {
+      operationId: `delete${tag}`,
+      summary: `Delete a ${what}`,
+      description: `Refused (409) while a person uses it.`,
+      tags: [tag],
+      parameters: [parameter(nameParameter)],
+      responses: { 204: deleted, ...refusals('404', '409') },
+    },
+  },
+});
+
+const errorSchema: Schema = {
+  type: 'object',
+  required: ['error', 'error_description'],
+  properties: {
+    error: text('invalid_request (400, 413, 415), invalid_token (401), insufficient_scope (403), not_found (404), method_not_allowed (405), conflict (409), server_error (500).'),
+    error_description: text('What is wrong, as a sentence; for a bad field it starts with the field name ("email: …").'),
+  },
+};
+
+const schemas: Record<string, Schema> = {
+  Error: errorSchema,
+  PersonInput: { type: 'object', required: ['name'], additionalProperties: false, properties: { ...personFields, password: text('At least 8 characters; stored hashed.', { minLength: 8, writeOnly: true }) } },
+  PersonChanges: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Only the fields to change; null removes a profile field. The name changes only by rename.',
+    properties: { ...Object.fromEntries(Object.entries(personFields).filter(([field]) => field !== 'name')), password: text('A new password.', { minLength: 8, writeOnly: true }) },
+  },
+  PersonView: {
+    type: 'object',
+    required: ['sub', 'name', 'default_user_id', 'user_ids', 'enabled', 'roles', 'class', 'has_password', 'last_update'],
+    properties: {
+      sub: text('The immutable OIDC subject.'),
+      ...personFields,
+      has_password: { type: 'boolean' },
+      last_update: text('Last change of the record.', { format: 'date-time' }),
+      last_used: text('Last successful sign-in.', { format: 'date-time' }),
+    },
+  },
+  PersonPage: {
+    type: 'object',
+    required: ['items', 'total', 'page', 'page_size'],
+    properties: { items: { type: 'array', items: schema('PersonView') }, total: { type: 'integer' }, page: { type: 'integer' }, page_size: { type: 'integer' } },
+  },
+  Plan: {
+    type: 'object',
+    required: ['plan', 'text'],
+    properties: {
+      plan: { type: 'object', description: 'The planner\'s decision: context, secondFactorRequired, challenge, alternatives, enrolment, denied, skipped, explanation.' },
+      text: text('The plan in words, as option 9 shows it.'),
+    },
+  },
+  ClientInput: { type: 'object', additionalProperties: false, properties: { ...clientFields, client_secret: text('At least 32 characters (default: generated and returned once).', { minLength: 32, writeOnly: true }) } },
+  ClientView: {
+    type: 'object',
+    required: ['client_id', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api', 'created_at'],
+    properties: { ...clientFields, created_at: text('When the client was registered.', { format: 'date-time' }) },
+  },
+  ClientCreated: {
+    type: 'object',
+    required: ['client'],
+    properties: { client: schema('ClientView'), client_secret: text('The secret of a confidential client: shown in this answer only.') },
+  },
+  ClassInput: { type: 'object', required: ['name'], additionalProperties: false, properties: classFields },
+  ClassView: { type: 'object', required: Object.keys(classFields).filter((field) => !['email_domain', 'api_provider'].includes(field)), properties: { ...classFields, last_update: text('Last change.', { format: 'date-time' }) } },
+  IpGroupInput: { type: 'object', required: ['name', 'ranges'], additionalProperties: false, properties: ipGroupFields },
+  IpGroupView: { type: 'object', required: ['name', 'text', 'ranges', 'last_update'], properties: { ...ipGroupFields, last_update: text('Last change.', { format: 'date-time' }) } },
+  DefaultClass: { type: 'object', required: ['name'], properties: { name: { type: ['string', 'null'], description: 'The class of persons whose class is *DFT; null for none.' } } },
+  AuditEntry: {
+    type: 'object',
+    required: ['id', 'at', 'actor', 'action', 'entity', 'entity_id'],
+    properties: {
+      id: { type: 'string' },
+      at: { type: 'string', format: 'date-time' },
+      actor: {
+        type: 'object',
+        required: ['kind', 'id'],
+        description: 'Who: `api-client` (id = client_id), `api-person` (id = sub, name), `cli`, `person`, `system`.',
+        properties: { kind: { enum: ['cli', 'api-client', 'api-person', 'person', 'system'] }, id: { type: 'string' }, name: { type: 'string' } },
+      },
+      action: text('create, update, delete, rename, set-password…'),
+      entity: { enum: [...auditEntities] },
+      entity_id: text('The record: a person\'s sub, a class or IP group name (lower case), a client_id.'),
+      before: { type: 'object', description: 'The record before the change, without secrets.' },
+      after: { type: 'object', description: 'The record after the change, without secrets.' },
+    },
+  },
+};
+
+/**
+ * The OpenAPI 3.1 description of the admin JSON API, served at GET /admin/api/openapi.json.
+ * Every route of adminApi.ts is here and nothing else (test/integration/adminApiOpenApi.test.ts).
+ */
+export const openApiDocument: OpenApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Gatehouse admin API',
+    version: '1',
+    description: [
+      'Manage persons, classes, IP groups, clients and settings of Gatehouse, and read the audit log.',
+      '',
+      'Every operation except this document needs `Authorization: Bearer <access token>`, a token issued by this Gatehouse with the `admin` scope:',
+      '- a client-credentials token (`grant_type=client_credentials&scope=admin` at the token endpoint) of a client registered with `admin_api: true` (`gatehouse client add --admin-api`); or',
+      '- a person\'s access token from the authorization code flow with `scope=openid admin`, for an enabled person with the `admin` role.',
+      '',
+      'Both are checked at every request: a client whose admin_api is removed, or a person who loses the role or is disabled, is refused at once.',
+      'Bodies are JSON (`Content-Type: application/json`, at most 64 kB); answers are JSON and never cached. Changes are recorded in the audit log with the caller as actor.',
+    ].join('\n'),
+  },
+  servers: [{ url: '/admin/api', description: 'This Gatehouse' }],
+  security: [{ bearer: [] }],
+  tags: [
+    { name: 'Persons', description: '"Work with Persons".' },
+    { name: 'Clients', description: 'Relying parties.' },
+    { name: 'Classes', description: 'Classes: which second factor, with what limits.' },
+    { name: 'Settings', description: 'Directory-wide settings.' },
+    { name: 'IpGroups', description: 'Named lists of address ranges.' },
+    { name: 'Audit', description: 'Who changed what, when.' },
+    { name: 'Meta', description: 'This document.' },
+  ],
+  paths: {
+    '/openapi.json': {
+      get: {
+        operationId: 'openApiDocument',
+        summary: 'This OpenAPI document',
+        tags: ['Meta'],
+        security: [],
+        responses: { 200: { description: 'The OpenAPI 3.1 document.', content: json({ type: 'object' }) } },
+      },
+    },
+    '/persons': {
+      get: {
+        operationId: 'listPersons',
+        summary: 'List persons, filtered, one page at a time',
+        tags: ['Persons'],
+        parameters: [
+          { name: 'q', in: 'query', description: 'Free text: part of the name, first or family name, email, external ID, employee or ID number, or a user ID (ignoring case).', schema: { type: 'string', maxLength: 100 } },
+          { name: 'user_id', in: 'query', description: 'Exactly this user ID (ignoring case).', schema: { type: 'string' } },
+          yesNo('totp', 'TOTP key registered.'),
+          yesNo('questions', 'Private questions answered.'),
+          yesNo('mfa', 'A second factor is required at sign-in (the MFA plan).'),
+          { name: 'page', in: 'query', description: '1-based page number.', schema: { type: 'integer', minimum: 1, default: 1 } },
+          { name: 'page_size', in: 'query', description: 'Persons per page.', schema: { type: 'integer', minimum: 1, maximum: maxPageSize, default: 50 } },
+        ],
+        responses: { 200: ok('One page of persons, by name.', schema('PersonPage')), ...refusals('400') },
+      },
+      post: {
+        operationId: 'addPerson',
+        summary: 'Add a person',
+        tags: ['Persons'],
+        requestBody: body(schema('PersonInput')),
+        responses: { 201: createdAt('The new person.', schema('PersonView')), ...refusals('400', '409') },
+      },
+    },
+    '/persons/{name}': {
+      get: { operationId: 'showPerson', summary: 'Show a person', tags: ['Persons'], parameters: [parameter('PersonName')], responses: { 200: ok('The person.', schema('PersonView')), ...refusals('404') } },
+      patch: {
+        operationId: 'changePerson',
+        summary: 'Change some fields of a person',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName')],
+        requestBody: body(schema('PersonChanges')),
+        responses: { 200: ok('The changed person.', schema('PersonView')), ...refusals('400', '404', '409') },
+      },
+      delete: {
+        operationId: 'deletePerson',
+        summary: 'Delete a person',
+        description: 'Also ends the person\'s sessions and revokes its grants and tokens.',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName')],
+        responses: { 204: deleted, ...refusals('404') },
+      },
+    },
+    '/persons/{name}/rename': {
+      post: {
+        operationId: 'renamePerson',
+        summary: 'Rename a person (option 3)',
+        description: 'The sub, user IDs and tokens stay as they are.',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName')],
+        requestBody: body({ type: 'object', required: ['new_name'], additionalProperties: false, properties: { new_name: personFields.name } }),
+        responses: { 200: ok('The renamed person.', schema('PersonView')), ...refusals('400', '404', '409') },
+      },
+    },
+    '/persons/{name}/password': {
+      put: {
+        operationId: 'setPersonPassword',
+        summary: 'Set a person\'s password',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName')],
+        requestBody: body({ type: 'object', required: ['password'], additionalProperties: false, properties: { password: { type: 'string', minLength: 8, maxLength: 1024 } } }),
+        responses: { 204: { description: 'Set.' }, ...refusals('400', '404') },
+      },
+    },
+    '/persons/{name}/plan': {
+      get: {
+        operationId: 'planPerson',
+        summary: 'The person\'s factor plan in a context (option 9)',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName'), { name: 'context', in: 'query', description: 'MFA sign-in, AOD elevated access, P-R password reset.', schema: { type: 'string', enum: contexts, default: 'MFA' } }],
+        responses: { 200: ok('The plan, as data and in words.', schema('Plan')), ...refusals('400', '404') },
+      },
+    },
+    '/clients': {
+      get: { operationId: 'listClients', summary: 'List the clients (never their secrets)', tags: ['Clients'], responses: { 200: ok('The clients, by client_id.', listOf('ClientView')), ...refusals() } },
+      post: {
+        operationId: 'addClient',
+        summary: 'Register a client',
+        tags: ['Clients'],
+        requestBody: body(schema('ClientInput')),
+        responses: { 201: ok('The client, and its secret — shown this once only.', schema('ClientCreated')), ...refusals('400', '409') },
+      },
+    },
+    '/clients/{client_id}': {
+      delete: { operationId: 'deleteClient', summary: 'Remove a client', tags: ['Clients'], parameters: [parameter('ClientId')], responses: { 204: deleted, ...refusals('404') } },
+    },
+    ...named('Classes', '/classes', 'class', 'ClassName', 'ClassInput', 'ClassView'),
+    '/settings/default-class': {
+      get: { operationId: 'showDefaultClass', summary: 'The default class', tags: ['Settings'], responses: { 200: ok('The class of persons whose class is *DFT.', schema('DefaultClass')), ...refusals() } },
+      put: {
+        operationId: 'setDefaultClass',
+        summary: 'Set or clear the default class',
+        tags: ['Settings'],
+        requestBody: body(schema('DefaultClass')),
+        responses: { 200: ok('The default class now.', schema('DefaultClass')), ...refusals('400') },
+      },
+    },
+    ...named('IpGroups', '/ipgroups', 'IP group', 'IpGroupName', 'IpGroupInput', 'IpGroupView'),
+    '/audit': {
+      get: {
+        operationId: 'listAudit',
+        summary: 'The audit log, newest first',
+        tags: ['Audit'],
+        parameters: [
+          { name: 'entity', in: 'query', description: 'Only changes of this kind of record.', schema: { type: 'string', enum: [...auditEntities] } },
+          { name: 'entity_id', in: 'query', description: 'Only changes of this record (see AuditEntry.entity_id).', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', description: 'At most this many entries.', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: { 200: ok('The entries, newest first.', listOf('AuditEntry')), ...refusals('400') },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An access token of this Gatehouse with the admin scope: client credentials of an admin_api client, or a person with the admin role (see the description above).',
+      },
+    },
+    parameters: {
+      PersonName: { name: 'name', in: 'path', required: true, description: 'The person\'s name (ignoring case).', schema: { type: 'string' } },
+      ClassName: { name: 'name', in: 'path', required: true, description: 'The class name (ignoring case).', schema: { type: 'string' } },
+      IpGroupName: { name: 'name', in: 'path', required: true, description: 'The IP group name (ignoring case).', schema: { type: 'string' } },
+      ClientId: { name: 'client_id', in: 'path', required: true, description: 'The client_id.', schema: { type: 'string' } },
+    },
+    responses: {
+      BadRequest: ok('Invalid input; nothing was changed. The description names the field.', schema('Error')),
+      Unauthorized: {
+        description: 'No access token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`, with `error="invalid_token"` when a token was sent).',
+        headers: { 'WWW-Authenticate': { description: 'The Bearer challenge.', schema: { type: 'string' } } },
+        content: json(schema('Error')),
+      },
+      Forbidden: {
+        description: 'A valid token that may not use this API: without the admin scope, of a client without admin_api, or of a person without the admin role.',
+        headers: { 'WWW-Authenticate': { description: 'Bearer error="insufficient_scope", scope="admin".', schema: { type: 'string' } } },
+        content: json(schema('Error')),
+      },
+      NotFound: ok('No such record.', schema('Error')),
+      Conflict: ok('The change clashes with another record (a name taken, a record in use).', schema('Error')),
+    },
+    schemas,
+  },
+};

@@ -1,0 +1,97 @@
+import { maxPageSize } from '../directory/filterPersons.ts';
+import type { PersonDirectory } from '../directory/personDirectory.ts';
+import { AdminApiError } from './AdminApiError.ts';
+import { adminApiPrefix, created, noContent, type AdminRoute } from './AdminRoute.ts';
+import { actorOf } from './authenticateAdmin.ts';
+import { bodyFields, bodyObject } from './readJsonBody.ts';
+import { readQuery, wholeNumber, yesNo } from './readQuery.ts';
+
+type Persons = Pick<PersonDirectory, 'add' | 'show' | 'list' | 'update' | 'rename' | 'delete' | 'setPassword' | 'plan'>;
+
+const at = (name: string) => `/persons/${encodeURIComponent(name)}`;
+
+function requiredText(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new AdminApiError(400, 'invalid_request', `${field}: required, a text.`);
+  return value;
+}
+
+/** "Work with Persons": list, add, show, change, rename, delete, set a password, and option 9 (the plan). */
+export function personRoutes(persons: Persons): AdminRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/persons',
+      async handle(ctx) {
+        const query = readQuery(ctx, ['q', 'user_id', 'totp', 'questions', 'mfa', 'page', 'page_size']);
+        const page = await persons.list({
+          q: query.q,
+          userId: query.user_id,
+          totp: yesNo('totp', query.totp),
+          questions: yesNo('questions', query.questions),
+          mfa: yesNo('mfa', query.mfa),
+          page: wholeNumber('page', query.page, 1, 1_000_000),
+          pageSize: wholeNumber('page_size', query.page_size, 1, maxPageSize),
+        });
+        ctx.body = { items: page.items, total: page.total, page: page.page, page_size: page.pageSize };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/persons',
+      async handle(ctx) {
+        const person = await persons.add(bodyObject(ctx), { actor: actorOf(ctx) });
+        created(ctx, at(person.name), person);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/persons/:name',
+      async handle(ctx) {
+        ctx.body = await persons.show(ctx.params.name!);
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/persons/:name',
+      async handle(ctx) {
+        ctx.body = await persons.update(ctx.params.name!, bodyObject(ctx), { actor: actorOf(ctx) });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/persons/:name',
+      async handle(ctx) {
+        await persons.delete(ctx.params.name!, { actor: actorOf(ctx) });
+        noContent(ctx);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/persons/:name/rename',
+      async handle(ctx) {
+        const body = bodyFields(ctx, ['new_name']);
+        const person = await persons.rename(ctx.params.name!, requiredText('new_name', body.new_name), { actor: actorOf(ctx) });
+        ctx.set('Content-Location', `${adminApiPrefix}${at(person.name)}`);
+        ctx.body = person;
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/persons/:name/password',
+      async handle(ctx) {
+        const body = bodyFields(ctx, ['password']);
+        await persons.setPassword(ctx.params.name!, requiredText('password', body.password), { actor: actorOf(ctx) });
+        noContent(ctx);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/persons/:name/plan',
+      async handle(ctx) {
+        const query = readQuery(ctx, ['context']);
+        const { plan, text } = await persons.plan(ctx.params.name!, query.context, Date.now());
+        ctx.body = { plan, text };
+      },
+    },
+  ];
+}

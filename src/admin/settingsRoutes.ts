@@ -1,0 +1,37 @@
+import type { SettingsDirectory } from '../directory/settingsDirectory.ts';
+import { InvalidInputError } from '../errors/GatehouseError.ts';
+import { AdminApiError } from './AdminApiError.ts';
+import type { AdminRoute } from './AdminRoute.ts';
+import { actorOf } from './authenticateAdmin.ts';
+import { bodyFields } from './readJsonBody.ts';
+
+/** The default class: the class of persons whose class is *DFT. */
+export function settingsRoutes(settings: Pick<SettingsDirectory, 'defaultClass' | 'setDefaultClass'>): AdminRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/settings/default-class',
+      async handle(ctx) {
+        ctx.body = { name: (await settings.defaultClass()) ?? null };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/settings/default-class',
+      async handle(ctx) {
+        const { name } = bodyFields(ctx, ['name']);
+        if (name !== null && (typeof name !== 'string' || name === '')) {
+          throw new AdminApiError(400, 'invalid_request', 'name: required, the name of a class, or null for none.');
+        }
+        try {
+          const result = await settings.setDefaultClass(name ?? undefined, { actor: actorOf(ctx) });
+          ctx.body = { name: result.default_class ?? null };
+        } catch (error) {
+          // The service names the setting; this request calls it `name`.
+          if (error instanceof InvalidInputError) throw new InvalidInputError(error.message.replace(/^default_class:/, 'name:'));
+          throw error;
+        }
+      },
+    },
+  ];
+}
