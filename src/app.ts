@@ -1,26 +1,26 @@
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import { adminApi } from './admin/adminApi.ts';
 import type { Config } from './configuration/loadConfig.ts';
-import type { PersonDirectory } from './directory/personDirectory.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
 import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logRequests } from './http/logRequests.ts';
 import { setSecurityHeaders } from './http/setSecurityHeaders.ts';
 import { interactionRoutes } from './interaction/interactionRoutes.ts';
-import type { Store } from './store/openStore.ts';
+import type { Services } from './services.ts';
 
-export type AppDependencies = { config: Config; logger: Logger; store: Store; provider: Provider; persons: PersonDirectory };
+export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services };
 
 /**
  * The Koa app. Middleware runs in this order, top to bottom; anything our routes do not
  * answer goes to oidc-provider (discovery, /auth, /token, /me, /jwks, /session/end…).
  */
-export function createApp({ config, logger, store, provider, persons }: AppDependencies): Koa {
+export function createApp({ config, logger, provider, services }: AppDependencies): Koa {
   const app = new Koa({ proxy: config.trustProxy });
-  const interactions = interactionRoutes({ provider, persons, issuer: config.issuer });
-  const health = healthRoutes(store);
+  const interactions = interactionRoutes({ provider, persons: services.persons, ipGroups: services.ipGroups, issuer: config.issuer, logger });
+  const health = healthRoutes(services.store);
   const assets = assetRoutes();
   const providerCallback = provider.callback();
 
@@ -32,6 +32,7 @@ export function createApp({ config, logger, store, provider, persons }: AppDepen
     assets.routes(), //                                       /assets/gatehouse.css
     interactions.routes(), //                                 /interaction/:uid — the hosted sign-in
     interactions.allowedMethods(),
+    adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)
     async (ctx: Koa.Context) => {
       // oidc-provider is a Koa app of its own: hand it the raw request.
       ctx.respond = false;

@@ -2,15 +2,18 @@
 // The `gatehouse` command: works directly on the configured database, whether or not the server runs.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './auditCommands.ts';
+import { registerClassCommands } from './classCommands.ts';
 import { registerClientCommands } from './clientCommands.ts';
 import { registerImportExportCommands } from './importExportCommands.ts';
+import { registerIpGroupCommands } from './ipGroupCommands.ts';
 import { registerKeyCommands } from './keyCommands.ts';
 import { registerPersonCommands } from './personCommands.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('gatehouse')
-  .description('Administer Gatehouse: import/export, clients, persons, signing keys.')
+  .description('Administer Gatehouse: import/export, clients, classes, IP groups, persons, signing keys.')
   .version(version)
   .exitOverride()
   .showHelpAfterError('(see --help)')
@@ -18,8 +21,11 @@ const program = new Command('gatehouse')
 
 registerImportExportCommands(program);
 registerClientCommands(program);
+registerClassCommands(program);
+registerIpGroupCommands(program);
 registerPersonCommands(program);
 registerKeyCommands(program);
+registerAuditCommands(program);
 
 try {
   await program.parseAsync(process.argv);

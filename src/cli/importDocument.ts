@@ -1,16 +1,34 @@
+import type { ClassDirectory } from '../directory/classDirectory.ts';
+import { validateClassInput } from '../directory/classInput.ts';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import { validateClientInput } from '../directory/clientDirectory.ts';
+import { validateIpGroupInput, type IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { validatePersonInput } from '../directory/personDirectory.ts';
+import { validateSettingsInput, type SettingsDirectory } from '../directory/settingsDirectory.ts';
 import { GatehouseError, InvalidInputError } from '../errors/GatehouseError.ts';
 import { hashPassword } from '../factors/password/passwordHasher.ts';
+import type { Actor } from '../security/createAuditLog.ts';
 
-/** The sections an import document may have; later issues add classes and ipGroups. */
-export const importSections = ['clients', 'persons'] as const;
+/** The sections an import document may have, in the order they are applied (a later one may refer to an earlier one). */
+export const importSections = ['ipGroups', 'classes', 'settings', 'clients', 'persons'] as const;
 
 export type ImportCounts = { created: number; updated: number; unchanged: number };
 
+/** The directories an import writes to. */
+export type ImportTarget = {
+  ipGroups: IpGroupDirectory;
+  classes: ClassDirectory;
+  settings: SettingsDirectory;
+  clients: ClientDirectory;
+  persons: PersonDirectory;
+};
+
 export type ImportReport = {
+  ipGroups: ImportCounts;
+  classes: ImportCounts;
+  /** Each setting given counts once: created when it was not set before. */
+  settings: ImportCounts;
   clients: ImportCounts;
   persons: ImportCounts;
   /** Secrets generated for new confidential clients given without one: shown once, stored only sealed. */
@@ -30,20 +48,33 @@ export class ImportRejectedError extends GatehouseError {
   }
 }
 
-type PersonEntry = { at: string; input: Record<string, unknown>; sub?: string; name: string; nameKey: string; userIds: string[]; userIdKeys: string[] };
-type ClientEntry = { at: string; input: Record<string, unknown> };
+type PersonEntry = {
+  at: string;
+  input: Record<string, unknown>;
+  sub?: string;
+  name: string;
+  nameKey: string;
+  userIds: string[];
+  userIdKeys: string[];
+  className: string;
+  ipGroup?: string;
+};
+type Entry = { at: string; input: Record<string, unknown> };
 
 const noCounts = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** "email: bad" at persons[2] → "persons[2].email: bad"; a message without a field → "persons[2]: …". */
+/**
+ * "email: bad" at persons[2] → "persons[2].email: bad" (fields may be paths such as
+ * factors.P-R.TOTP or ranges[1]); a message without a field → "persons[2]: …".
+ */
 function problemAt(at: string, error: unknown): string {
   if (!(error instanceof GatehouseError) || !error.expose) throw error;
-  return /^[A-Za-z_][\w.]*: /.test(error.message) ? `${at}.${error.message}` : `${at}: ${error.message}`;
+  return /^[A-Za-z_][\w.[\]-]*: /.test(error.message) ? `${at}.${error.message}` : `${at}: ${error.message}`;
 }
 
-function sectionEntries(document: Record<string, unknown>, section: (typeof importSections)[number], problems: string[]): unknown[] {
+function sectionEntries(document: Record<string, unknown>, section: Exclude<(typeof importSections)[number], 'settings'>, problems: string[]): unknown[] {
   const entries = document[section];
   if (entries === undefined) return [];
   if (!Array.isArray(entries)) {
@@ -59,7 +90,7 @@ function positionOf(problem: string): [number, number] {
   return [importSections.indexOf(section as (typeof importSections)[number]), Number(index)];
 }
 
-/** Problems in document order: top-level keys, then clients, then persons, each by index. */
+/** Problems in document order: top-level keys, then each section in turn, each by index. */
 function byPosition(a: string, b: string): number {
   const [sectionA, indexA] = positionOf(a);
   const [sectionB, indexB] = positionOf(b);
@@ -81,8 +112,8 @@ function checkDuplicateKeys(section: string, field: string, keys: ({ key: string
 const firstWithKey = (keys: ({ key: string } | undefined)[], index: number) =>
   keys.findIndex((entry) => entry !== undefined && entry.key === keys[index]?.key) === index || keys[index] === undefined;
 
-function checkClients(entries: unknown[], problems: string[]): ClientEntry[] {
-  const valid: ClientEntry[] = [];
+function checkClients(entries: unknown[], problems: string[]): Entry[] {
+  const valid: Entry[] = [];
   const ids = entries.map((input) => (isObject(input) && typeof input.client_id === 'string' ? { key: input.client_id, shown: input.client_id } : undefined));
   checkDuplicateKeys('clients', 'client_id', ids, '', problems);
   entries.forEach((input, index) => {
@@ -101,6 +132,53 @@ function checkClients(entries: unknown[], problems: string[]): ClientEntry[] {
   return valid;
 }
 
+/** Entries of a section keyed by name (ignoring case): ipGroups and classes. */
+function checkNamedEntries(section: 'ipGroups' | 'classes', entries: unknown[], validate: (input: unknown) => unknown, problems: string[]): Entry[] {
+  const valid: Entry[] = [];
+  const names = entries.map((input) => (isObject(input) && typeof input.name === 'string' ? { key: input.name.toLowerCase(), shown: input.name } : undefined));
+  checkDuplicateKeys(section, 'name', names, '; names are compared ignoring case', problems);
+  entries.forEach((input, index) => {
+    const at = `${section}[${index}]`;
+    try {
+      validate(input);
+      if (firstWithKey(names, index)) valid.push({ at, input: input as Record<string, unknown> });
+    } catch (error) {
+      problems.push(problemAt(at, error));
+    }
+  });
+  return valid;
+}
+
+/** The lower-cased names a section of the document gives (valid or not: an invalid entry is reported once, not again by whoever refers to it). */
+const namesIn = (entries: unknown[]) => new Set(entries.flatMap((input) => (isObject(input) && typeof input.name === 'string' ? [input.name.toLowerCase()] : [])));
+
+function checkSettings(value: unknown, classNames: Set<string>, problems: string[]): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const settings = validateSettingsInput(value);
+    if (typeof settings.default_class === 'string' && !classNames.has(settings.default_class.toLowerCase())) {
+      problems.push(`settings.default_class: there is no class "${settings.default_class}".`);
+      return undefined;
+    }
+    return value as Record<string, unknown>;
+  } catch (error) {
+    problems.push(problemAt('settings', error));
+    return undefined;
+  }
+}
+
+/** A person's class and IP group must exist, or be in the document. */
+function checkPersonReferences(entries: PersonEntry[], classNames: Set<string>, ipGroupNames: Set<string>, problems: string[]): void {
+  for (const entry of entries) {
+    if (!entry.className.startsWith('*') && !classNames.has(entry.className.toLowerCase())) {
+      problems.push(`${entry.at}.class: there is no class "${entry.className}".`);
+    }
+    if (entry.ipGroup !== undefined && !ipGroupNames.has(entry.ipGroup.toLowerCase())) {
+      problems.push(`${entry.at}.ip_group: there is no IP group "${entry.ipGroup}".`);
+    }
+  }
+}
+
 function checkPersons(entries: unknown[], problems: string[]): PersonEntry[] {
   const valid: PersonEntry[] = [];
   const nameKeys = entries.map((raw) => (isObject(raw) && typeof raw.name === 'string' ? { key: raw.name.toLowerCase(), shown: raw.name } : undefined));
@@ -114,7 +192,17 @@ function checkPersons(entries: unknown[], problems: string[]): PersonEntry[] {
       if (badSub) problems.push(`${at}.sub: 1 to 255 printable ASCII characters without spaces, as exported.`);
       const { person } = validatePersonInput(input);
       if (badSub || !firstWithKey(nameKeys, index)) return;
-      valid.push({ at, input, sub: sub as string | undefined, name: person.name, nameKey: person.nameKey, userIds: person.userIds, userIdKeys: person.userIdKeys });
+      valid.push({
+        at,
+        input,
+        sub: sub as string | undefined,
+        name: person.name,
+        nameKey: person.nameKey,
+        userIds: person.userIds,
+        userIdKeys: person.userIdKeys,
+        className: person.className,
+        ...(person.ipGroup ? { ipGroup: person.ipGroup } : {}),
+      });
     } catch (error) {
       problems.push(problemAt(at, error));
     }
@@ -169,23 +257,37 @@ async function checkPersonClashes(entries: PersonEntry[], persons: PersonDirecto
 }
 
 /**
- * Applies a declarative document `{ clients: [...], persons: [...] }`: each entry creates
- * or replaces the record with its key (clients by client_id, persons by name, ignoring
- * case); records not in the document stay as they are. All or nothing: every entry is
- * checked (fields, duplicates within the document, user IDs held by other stored
- * persons) and passwords are hashed before the first write, so a refused document —
- * ImportRejectedError listing each problem by position — changes nothing. The database
- * has no transactions: a write that fails for another reason (the database going away,
- * a concurrent change) can leave the entries before it applied.
+ * Applies a declarative document `{ ipGroups, classes, settings, clients, persons }`:
+ * each entry creates or replaces the record with its key (IP groups and classes by name,
+ * ignoring case; clients by client_id; persons by name, ignoring case); records not in the
+ * document stay as they are. Settings given are set (`default_class: null` clears it);
+ * those left out stay. Sections are applied in that order, so a person may name a class
+ * or IP group of the same document. All or nothing: every entry is checked (fields,
+ * duplicates within the document, references to classes and IP groups, user IDs held by
+ * other stored persons) and passwords are hashed before the first write, so a refused
+ * document — ImportRejectedError listing each problem by position — changes nothing. The
+ * database has no transactions: a write that fails for another reason (the database
+ * going away, a concurrent change) can leave the entries before it applied.
  */
-export async function importDocument(services: { clients: ClientDirectory; persons: PersonDirectory }, document: unknown): Promise<ImportReport> {
-  if (!isObject(document)) throw new ImportRejectedError([`(document): a JSON object with the lists ${importSections.map((s) => `"${s}"`).join(' and ')}.`]);
+export async function importDocument(services: ImportTarget, document: unknown, options: { actor?: Actor } = {}): Promise<ImportReport> {
+  const sectionList = importSections.map((s) => `"${s}"`).join(', ');
+  if (!isObject(document)) throw new ImportRejectedError([`(document): a JSON object with the sections ${sectionList}.`]);
   const problems: string[] = [];
   for (const section of Object.keys(document)) {
     if (!(importSections as readonly string[]).includes(section)) problems.push(`${section}: not a section of an import document (known: ${importSections.join(', ')}).`);
   }
+  const ipGroupEntries = sectionEntries(document, 'ipGroups', problems);
+  const classEntries = sectionEntries(document, 'classes', problems);
+  const ipGroups = checkNamedEntries('ipGroups', ipGroupEntries, validateIpGroupInput, problems);
+  const classes = checkNamedEntries('classes', classEntries, validateClassInput, problems);
+  const storedClassNames = (await services.classes.list()).map((c) => c.name.toLowerCase());
+  const storedIpGroupNames = (await services.ipGroups.list()).map((g) => g.name.toLowerCase());
+  const classNames = new Set([...storedClassNames, ...namesIn(classEntries)]);
+  const ipGroupNames = new Set([...storedIpGroupNames, ...namesIn(ipGroupEntries)]);
+  const settings = checkSettings(document.settings, classNames, problems);
   const clients = checkClients(sectionEntries(document, 'clients', problems), problems);
   const persons = checkPersons(sectionEntries(document, 'persons', problems), problems);
+  checkPersonReferences(persons, classNames, ipGroupNames, problems);
   const warnings = await checkPersonClashes(persons, services.persons, problems);
   if (problems.length > 0) throw new ImportRejectedError(problems.toSorted(byPosition));
 
@@ -195,14 +297,28 @@ export async function importDocument(services: { clients: ClientDirectory; perso
     if (typeof password === 'string') entry.input = { ...rest, password_hash: await hashPassword(password) };
   }
 
-  const report: ImportReport = { clients: noCounts(), persons: noCounts(), generated_secrets: [], warnings };
+  const actor = options.actor === undefined ? {} : { actor: options.actor };
+  const report: ImportReport = {
+    ipGroups: noCounts(),
+    classes: noCounts(),
+    settings: noCounts(),
+    clients: noCounts(),
+    persons: noCounts(),
+    generated_secrets: [],
+    warnings,
+  };
+  for (const entry of ipGroups) report.ipGroups[(await services.ipGroups.put(entry.input, actor)).status] += 1;
+  for (const entry of classes) report.classes[(await services.classes.put(entry.input, actor)).status] += 1;
+  if (settings !== undefined) {
+    for (const [name, value] of Object.entries(settings)) report.settings[(await services.settings.put({ [name]: value }, actor)).status] += 1;
+  }
   for (const entry of clients) {
-    const { client, status, generatedSecret } = await services.clients.put(entry.input);
+    const { client, status, generatedSecret } = await services.clients.put(entry.input, actor);
     report.clients[status] += 1;
     if (generatedSecret) report.generated_secrets.push({ client_id: client.client_id, client_secret: generatedSecret });
   }
   for (const entry of persons) {
-    const { status } = await services.persons.put(entry.input, entry.sub === undefined ? {} : { sub: entry.sub });
+    const { status } = await services.persons.put(entry.input, { ...actor, ...(entry.sub === undefined ? {} : { sub: entry.sub }) });
     report.persons[status] += 1;
   }
   return report;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliActor } from './cliActor.ts';
 import { exportDocument } from './exportDocument.ts';
 import { importDocument, type ImportCounts } from './importDocument.ts';
 import { readJsonDocument } from './readJsonDocument.ts';
@@ -10,17 +11,20 @@ const counted = (counts: ImportCounts) => `${counts.created} created, ${counts.u
 export function registerImportExportCommands(program: Command): void {
   program
     .command('import')
-    .description('create or replace clients and persons from a JSON document; all or nothing')
-    .argument('<file>', 'the document: { "clients": [...], "persons": [...] }, or - for standard input')
+    .description('create or replace IP groups, classes, settings, clients and persons from a JSON document; all or nothing')
+    .argument('<file>', 'the document: { "ipGroups": [...], "classes": [...], "settings": {...}, "clients": [...], "persons": [...] }, or - for standard input')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nClients are replaced by client_id, persons by name (ignoring case); what the file does not list is left alone.\nNothing is written unless every entry is valid.')
+    .addHelpText('after', '\nIP groups, classes and persons are replaced by name (ignoring case), clients by client_id; what the file does not list is left alone.\nNothing is written unless every entry is valid.')
     .action(async (file: string, options: { json?: boolean }) => {
       const json = options.json === true;
       process.exitCode = await runCommand(json, async () => {
         const document = await readJsonDocument(file);
-        const report = await withServices((services) => importDocument(services, document));
+        const report = await withServices((services) => importDocument(services, document, { actor: cliActor() }));
         const text = [
           `Imported ${file === '-' ? 'standard input' : file}:`,
+          `  IP groups: ${counted(report.ipGroups)}`,
+          `  classes: ${counted(report.classes)}`,
+          `  settings: ${counted(report.settings)}`,
           `  clients: ${counted(report.clients)}`,
           `  persons: ${counted(report.persons)}`,
           ...report.generated_secrets.flatMap(({ client_id, client_secret }) => [
@@ -34,7 +38,7 @@ export function registerImportExportCommands(program: Command): void {
 
   program
     .command('export')
-    .description('print every client and person as a JSON document that import takes back')
+    .description('print every IP group, class, setting, client and person as a JSON document that import takes back')
     .option('--with-secrets', 'include client secrets (keep the output as safe as the database)')
     .option('--json', 'machine-readable output (export is always JSON)')
     .action(async (options: { withSecrets?: boolean; json?: boolean }) => {

@@ -3,12 +3,19 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
+import type { IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
+import { signInAllowedFrom } from '../directory/signInAllowedFrom.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import type { Logger } from 'pino';
 import { GatehouseError } from '../errors/GatehouseError.ts';
 import { renderPage } from '../http/renderPage.ts';
+import { limitAdminScope } from '../oidc/limitAdminScope.ts';
+import { adminScope } from '../oidc/scopes.ts';
+import { isAdministrator } from '../security/isAdministrator.ts';
 import { describeScopes } from './describeScopes.ts';
 
-type Dependencies = { provider: Provider; persons: PersonDirectory; issuer: string };
+type Dependencies = { provider: Provider; persons: PersonDirectory; ipGroups: IpGroupDirectory; issuer: string; logger: Logger };
 
 const wrongCredentials = 'The user ID or password is not correct.';
 
@@ -24,7 +31,7 @@ export class InteractionExpiredError extends GatehouseError {
  * interaction (in the database) and decides what is asked: `login` (user ID and
  * password) or `consent` (third-party clients).
  */
-export function interactionRoutes({ provider, persons, issuer }: Dependencies): Router {
+export function interactionRoutes({ provider, persons, ipGroups, issuer, logger }: Dependencies): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const issuerOrigin = new URL(issuer).origin;
 
@@ -77,7 +84,7 @@ export function interactionRoutes({ provider, persons, issuer }: Dependencies): 
     const interaction = await details(ctx);
     if (interaction.prompt.name === 'login') return loginPage(ctx, interaction);
     const client = await provider.Client.find(interaction.params.client_id as string);
-    if (client?.metadata().first_party === true) return finish(ctx, await grantConsent(provider, interaction));
+    if (client?.metadata().first_party === true) return finish(ctx, await grantConsent(provider, persons, interaction));
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await renderPage('interaction/consent', {
@@ -94,7 +101,14 @@ export function interactionRoutes({ provider, persons, issuer }: Dependencies): 
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const person = username && password ? await persons.authenticate(username, password) : undefined;
+    // Outside the person's IP group the answer is the same as for a wrong password, so the
+    // restriction does not tell anyone elsewhere that the password was right.
+    const fromAllowedAddress = async (candidate: StoredPerson) => {
+      const allowed = await signInAllowedFrom(candidate, ctx.ip, ipGroups);
+      if (!allowed) logger.info({ sub: candidate._id, ipGroup: candidate.ipGroup, ip: ctx.ip }, 'sign-in refused: address outside the person\'s IP group');
+      return allowed;
+    };
+    const person = username && password ? await persons.authenticate(username, password, fromAllowedAddress) : undefined;
     if (!person) {
       ctx.status = 401;
       return loginPage(ctx, interaction, { error: wrongCredentials, username });
@@ -105,7 +119,7 @@ export function interactionRoutes({ provider, persons, issuer }: Dependencies): 
   router.post('/confirm', async (ctx) => {
     const interaction = await details(ctx);
     if (interaction.prompt.name !== 'consent') throw new InteractionExpiredError();
-    await finish(ctx, await grantConsent(provider, interaction));
+    await finish(ctx, await grantConsent(provider, persons, interaction));
   });
 
   router.post('/abort', async (ctx) => {
@@ -116,13 +130,22 @@ export function interactionRoutes({ provider, persons, issuer }: Dependencies): 
   return router;
 }
 
-/** Grants what the consent prompt found missing, on the existing grant or a new one. */
-async function grantConsent(provider: Provider, interaction: Awaited<ReturnType<Provider['interactionDetails']>>): Promise<InteractionResults> {
+/**
+ * Grants what the consent prompt found missing, on the existing grant or a new one — but
+ * never the admin scope to a person who is not an administrator now: it is refused instead.
+ */
+async function grantConsent(provider: Provider, persons: PersonDirectory, interaction: Awaited<ReturnType<Provider['interactionDetails']>>): Promise<InteractionResults> {
   const { details: missing } = interaction.prompt;
   const accountId = interaction.session!.accountId;
   const clientId = interaction.params.client_id as string;
   const grant = (interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined) ?? new provider.Grant({ accountId, clientId });
-  if (Array.isArray(missing.missingOIDCScope)) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  const missingScopes = Array.isArray(missing.missingOIDCScope) ? [...(missing.missingOIDCScope as string[])] : [];
+  if (missingScopes.includes(adminScope)) {
+    const administrator = isAdministrator(await persons.findBySub(accountId));
+    if (!administrator) missingScopes.splice(missingScopes.indexOf(adminScope), 1);
+    limitAdminScope(grant, { administrator, requested: new Set([adminScope]) });
+  }
+  if (missingScopes.length) grant.addOIDCScope(missingScopes.join(' '));
   if (Array.isArray(missing.missingOIDCClaims)) grant.addOIDCClaims(missing.missingOIDCClaims as string[]);
   if (missing.missingResourceScopes && typeof missing.missingResourceScopes === 'object') {
     for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes as Record<string, string[]>)) {

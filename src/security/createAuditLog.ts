@@ -24,6 +24,14 @@ export function withoutSecrets(value: unknown): unknown {
 /** Gatehouse changing its own records (migrations, tests); the CLI and API pass their own actor. */
 export const systemActor: Actor = { kind: 'system', id: 'gatehouse' };
 
+let sequence = 0;
+
+/** Ids that sort in the order entries were written (time, then a per-process sequence). */
+function nextAuditId(at: Date): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return `${at.toISOString()}-${String(sequence).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+}
+
 export type AuditQuery = { entity?: AuditEntry['entity']; entityId?: string; limit?: number; before?: Date };
 
 export function createAuditLog(connection: Connection) {
@@ -31,9 +39,10 @@ export function createAuditLog(connection: Connection) {
   return {
     /** Records one change. `before`/`after` are stored without secrets. */
     async record(entry: Omit<AuditEntry, '_id' | 'at' | 'before' | 'after'> & { before?: unknown; after?: unknown }): Promise<void> {
+      const at = new Date();
       await Audit.create({
-        _id: randomUUID(),
-        at: new Date(),
+        _id: nextAuditId(at),
+        at,
         actor: entry.actor,
         action: entry.action,
         entity: entry.entity,
@@ -49,7 +58,7 @@ export function createAuditLog(connection: Connection) {
       if (query.entity) filter.entity = query.entity;
       if (query.entityId) filter.entityId = query.entityId;
       if (query.before) filter.at = { $lt: query.before };
-      return Audit.find(filter).sort({ at: -1 }).limit(Math.min(query.limit ?? 100, 1000)).lean();
+      return Audit.find(filter).sort({ at: -1, _id: -1 }).limit(Math.min(query.limit ?? 100, 1000)).lean();
     },
   };
 }

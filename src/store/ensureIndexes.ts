@@ -1,11 +1,14 @@
 import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { auditModel } from './models/auditModel.ts';
+import { classModel } from './models/classModel.ts';
 import { clientModel } from './models/clientModel.ts';
+import { ipGroupModel } from './models/ipGroupModel.ts';
 import { keyringModel } from './models/keyringModel.ts';
 import { oidcArtefactModel, oidcArtefactModelNames } from './models/oidcArtefactModel.ts';
 import { personKeyModel } from './models/personKeyModel.ts';
 import { personModel } from './models/personModel.ts';
+import { settingModel } from './models/settingModel.ts';
 
 /** Every model of the store, by collection: what ensureIndexes and the readiness of a fresh database need. */
 export function allModels(connection: Connection): Model<any>[] {
@@ -13,6 +16,9 @@ export function allModels(connection: Connection): Model<any>[] {
     personModel(connection),
     personKeyModel(connection),
     clientModel(connection),
+    classModel(connection),
+    ipGroupModel(connection),
+    settingModel(connection),
     keyringModel(connection),
     auditModel(connection),
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),

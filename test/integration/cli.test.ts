@@ -136,10 +136,10 @@ describe('import', () => {
 
   test('every problem is reported by position: fields, duplicates in the document, clashes with stored persons', async () => {
     await gatehouseJson(['import', documentFile({ persons: [pepe] })]);
-    const storedSub = (await gatehouseJson(['person', 'list']))[0].sub;
+    const storedSub = (await withDatabase((services) => services.persons.show('PEPE'))).sub;
 
     const result = await gatehouse(['import', documentFile({
-      classes: [],
+      groups: [],
       clients: [shop, { redirect_uris: ['https://a.example.com/cb'] }, { ...shop, client_name: 'again' }, { client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }],
       persons: [
         { name: 'JUAN', default_user_id: 'PEPE' },
@@ -155,7 +155,7 @@ describe('import', () => {
 
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).problems).toEqual([
-      'classes: not a section of an import document (known: clients, persons).',
+      'groups: not a section of an import document (known: ipGroups, classes, settings, clients, persons).',
       'clients[1].client_id: required in an import document (it is the key a client is replaced by).',
       'clients[2].client_id: "shop" appears more than once in the document (also clients[0]).',
       'clients[3].redirect_uris: "http://web.example.com/cb" must use https (http is accepted only for localhost).',
@@ -168,7 +168,7 @@ describe('import', () => {
       'persons[7]: A person must be an object.',
     ]);
     await withDatabase(async (services) => {
-      expect((await services.persons.list()).map((p) => p.name)).toEqual(['PEPE']);
+      expect((await services.persons.exportAll()).map((p) => p.name)).toEqual(['PEPE']);
       expect(await services.clients.list()).toEqual([]);
     });
   });
@@ -184,6 +184,9 @@ describe('import', () => {
     };
     const second = await gatehouseJson(['import', documentFile(changed)]);
     expect(second).toEqual({
+      ipGroups: { created: 0, updated: 0, unchanged: 0 },
+      classes: { created: 0, updated: 0, unchanged: 0 },
+      settings: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 0, updated: 1, unchanged: 0 },
       persons: { created: 0, updated: 1, unchanged: 0 },
       generated_secrets: [],
@@ -218,11 +221,27 @@ describe('import', () => {
     await withDatabase(async (services) => expect(await services.persons.authenticate('pepe', pepe.password)).toBeDefined());
   });
 
-  test('the example document of config/ imports', async () => {
+  test('the example document of config/ imports: class TOTP of the source screen, client demo-app, person PEPE of class TOTP', async () => {
     const report = await gatehouseJson(['import', 'config/example-import.json']);
+    expect(report.classes.created).toBe(1);
     expect(report.clients.created).toBe(1);
+    expect(report.persons.created).toBe(1);
     expect(report.generated_secrets).toEqual([]);
+    expect(report.warnings).toEqual([]);
     await withDatabase(async (services) => {
+      expect(await services.classes.findPolicy('TOTP')).toEqual({
+        name: 'TOTP',
+        text: 'USE TOTP IN MFA',
+        mfaDevice: 'E',
+        noScreenChannel: 'E',
+        allowOtpInsteadOfTotp: false,
+        priorities: { MFA: { TOTP: 1 }, AOD: {}, 'P-R': {} },
+        questionCount: 0,
+        maxRetries: 3,
+        waitSeconds: 60,
+        passwordReset: { verifyBy: 'N', newPasswordBy: 'N', resetBy: '1', mustChangeMinutes: 10 },
+      });
+      expect((await services.persons.show('PEPE')).class).toBe('TOTP');
       expect(await services.persons.authenticate('PEPE', 'change-me-now-please')).toMatchObject({ firstName: 'PEPINO', familyName: 'CUEVAS', cellPhone: '444444444', employeeNumber: '5555', idNumber: '555', preferredLanguage: 'ENG' });
       expect(await services.clients.providerMetadata('demo-app')).toMatchObject({ first_party: true, redirect_uris: ['http://localhost:8080/callback'], post_logout_redirect_uris: ['http://localhost:8080/'] });
     });
@@ -231,6 +250,25 @@ describe('import', () => {
 
 describe('export', () => {
   const everything = {
+    ipGroups: [{ name: 'OFFICE', text: 'Head office', ranges: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.7'] }],
+    classes: [
+      {
+        name: 'STAFF',
+        text: 'Staff: TOTP first, a code otherwise',
+        mfa_device: 'S',
+        no_screen_channel: 'C',
+        email_domain: 'example.com',
+        allow_otp_instead_of_totp: 'Y',
+        factors: { MFA: { TOTP: 1, OTP: 2 }, AOD: { TOTP: 1, Qstn: 2 }, 'P-R': { Qstn: 1, API: 2 } },
+        api_provider: 'OKTA',
+        question_count: 2,
+        max_retries: 5,
+        wait_seconds: 999,
+        password_reset: { verify_by: 'M', new_password_by: 'S', reset_by: '9', must_change_minutes: 30 },
+      },
+      { name: 'TOTP', mfa_device: 'E', factors: { MFA: { TOTP: 1 } } },
+    ],
+    settings: { default_class: 'TOTP' },
     clients: [
       { client_id: 'api-worker', client_secret: 'worker-secret-worker-secret-worker-secret', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post' },
       { client_id: 'mobile', redirect_uris: ['com.example.app:/callback'], token_endpoint_auth_method: 'none' },
@@ -280,7 +318,10 @@ describe('export', () => {
     const plain = await gatehouse(['export']);
     expect(plain.code).toBe(0);
     const document = JSON.parse(plain.stdout);
-    expect(Object.keys(document)).toEqual(['clients', 'persons']);
+    expect(Object.keys(document)).toEqual(['ipGroups', 'classes', 'settings', 'clients', 'persons']);
+    expect(document.ipGroups).toEqual([{ ...everything.ipGroups[0], ranges: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.7/32'] }]);
+    expect(document.classes).toEqual([everything.classes[0], expect.objectContaining({ name: 'TOTP', factors: { MFA: { TOTP: 1 }, AOD: {}, 'P-R': {} } })]);
+    expect(document.settings).toEqual({ default_class: 'TOTP' });
     expect(plain.stdout).not.toContain('"client_secret"');
     expect(document.persons.map((p: { name: string }) => p.name)).toEqual(['ANA', 'PEPE']);
     expect(document.persons[1]).toMatchObject({ sub: expect.any(String), password_hash: expect.stringMatching(/^\$argon2id\$/), user_ids: ['pepino', 'p.cuevas'] });
@@ -354,10 +395,11 @@ describe('person', () => {
 
     const listed = await gatehouse(['person', 'list', '--json']);
     expect(listed.stdout).not.toContain('argon2');
-    expect(JSON.parse(listed.stdout)).toEqual([
+    expect(JSON.parse(listed.stdout)).toMatchObject({ total: 1, page: 1, page_size: 50 });
+    expect(JSON.parse(listed.stdout).items).toEqual([
       expect.objectContaining({ name: 'PEPE', default_user_id: 'pepe', email: 'pepe@example.com', first_name: 'PEPINO', roles: ['admin'], has_password: true, enabled: true }),
     ]);
-    expect((await gatehouse(['person', 'list'])).stdout).toMatch(/PEPE\s+pepe\s+\*DFT\s+admin\s+yes\s+yes\s+pepe@example\.com/);
+    expect((await gatehouse(['person', 'list'])).stdout).toMatch(/PEPE\s+pepe\s+\*DFT\s+CUEVAS PEPINO\s+admin\s+yes\s+yes\s+pepe@example\.com/);
 
     const changed = await gatehouse(['person', 'passwd', 'pepe', '--password-stdin'], { input: 'second password' });
     expect(changed.code).toBe(0);
@@ -372,12 +414,12 @@ describe('person', () => {
     const short = await gatehouse(['person', 'add', 'PEPE', '--password-stdin'], { input: 'short\n' });
     expect(short.code).toBe(1);
     expect(short.stderr.trim()).toBe('password: at least 8 characters.');
-    await withDatabase(async (services) => expect(await services.persons.list()).toEqual([]));
+    await withDatabase(async (services) => expect((await services.persons.list()).items).toEqual([]));
 
     await gatehouseJson(['person', 'add', 'PEPE', '--password-stdin'], { input: 'first password' });
     const duplicate = await gatehouse(['person', 'add', 'pepe', '--user-id', 'other', '--password-stdin'], { input: 'first password' });
     expect(duplicate.code).toBe(1);
-    expect(duplicate.stderr.trim()).toBe('A person named "PEPE" already exists (names are compared ignoring case).');
+    expect(duplicate.stderr.trim()).toBe('name: a person named "PEPE" already exists (names are compared ignoring case).');
 
     const noSource = await gatehouse(['person', 'passwd', 'PEPE']);
     expect(noSource.code).toBe(2);
@@ -392,7 +434,7 @@ describe('person', () => {
     const result = await gatehouse(['person', 'add', 'PEPE', '--password', 'in shell history']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown option '--password'");
-    await withDatabase(async (services) => expect(await services.persons.list()).toEqual([]));
+    await withDatabase(async (services) => expect((await services.persons.list()).items).toEqual([]));
   });
 });
 

@@ -10,6 +10,8 @@ export class FormBrowser {
   lastPage = '';
   lastStatus = 0;
   lastUrl = '';
+  /** Headers sent with every request (e.g. X-Forwarded-For behind a test proxy). */
+  extraHeaders: Record<string, string> = {};
   /** The response headers of the last page received. */
   lastHeaders = new Headers();
   /** Every URL requested so far, in order, as "METHOD url" (redirects included). */
@@ -57,7 +59,7 @@ export class FormBrowser {
       if (current.startsWith(this.stopAt)) return current;
       const target = new URL(current);
       this.visited.push(`${request.method ?? 'GET'} ${current}`);
-      const response = await fetch(current, { ...request, redirect: 'manual', headers: { ...(request.headers as Record<string, string>), cookie: this.cookieHeader(target) } });
+      const response = await fetch(current, { ...request, redirect: 'manual', headers: { ...this.extraHeaders, ...(request.headers as Record<string, string>), cookie: this.cookieHeader(target) } });
       this.store(target, response.headers.getSetCookie());
       this.lastStatus = response.status;
       this.lastUrl = current;

@@ -47,7 +47,7 @@ export const newMasterKey = () => randomBytes(32).toString('base64');
  * public URL (a load balancer in front of them, see switchableProxy.ts); by default the
  * issuer is the instance's own URL.
  */
-export async function startTestGatehouse(options: { mongodbUri?: string; masterKey?: string; port?: number; logLevel?: string; issuer?: string } = {}) {
+export async function startTestGatehouse(options: { mongodbUri?: string; masterKey?: string; port?: number; logLevel?: string; issuer?: string; trustProxy?: boolean } = {}) {
   const port = options.port ?? (await freePort());
   const config = testConfig({
     mongodbUri: options.mongodbUri ?? testDatabaseUri(),
@@ -55,6 +55,7 @@ export async function startTestGatehouse(options: { mongodbUri?: string; masterK
     port,
     issuer: options.issuer ?? `http://127.0.0.1:${port}`,
     logLevel: options.logLevel ?? 'silent',
+    trustProxy: options.trustProxy ?? false,
   });
   const gatehouse: RunningGatehouse = await startGatehouse(config, createLogger(config.logLevel));
   return { ...gatehouse, config, issuer: config.issuer };

@@ -782,10 +782,10 @@ describe('formatPlan', () => {
 });
 
 test('a class that does not exist refuses sign-in (fail closed) and says why', () => {
-  const plan = planFactors({ context: 'MFA', classSource: 'missing', missingClassName: 'GONE', person: personWith({}), now: 0 });
-  expect(plan.secondFactorRequired).toBe(true);
-  expect(plan.challenge).toBeUndefined();
-  expect(plan.denied?.reason).toBe('no-usable-factor');
-  expect(plan.explanation.join(' ')).toContain('class GONE does not exist');
-  expect(formatPlan(plan)).toContain('a class that does not exist');
+  const missing = planFactors({ context: 'MFA', classSource: 'missing', missingClassName: 'GONE', person: personWith({}), now: 0 });
+  expect(missing.secondFactorRequired).toBe(true);
+  expect(missing.challenge).toBeUndefined();
+  expect(missing.denied?.reason).toBe('no-usable-factor');
+  expect(missing.explanation.join(' ')).toContain('class GONE does not exist');
+  expect(formatPlan(missing)).toContain('a class that does not exist');
 });

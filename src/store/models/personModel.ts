@@ -29,6 +29,14 @@ export type StoredPerson = {
   officePhone?: string;
   lastUpdate: Date;
   lastUsed?: Date;
+  /** Kept by the TOTP factor: the key's state (pending until the first code confirms it). */
+  totp?: { state: 'pending' | 'active' };
+  /** Kept by the questions factor: one entry per answered private question. */
+  questionAnswers?: unknown[];
+  /** Kept by the emergency-token factor. */
+  emergencyTokensLeft?: number;
+  /** Kept by the retry limits: a factor locked until a time, or until an admin unlocks. */
+  factorLocks?: Record<string, { until?: Date; untilAdminUnlock?: boolean }>;
 };
 
 const personSchema = new Schema<StoredPerson>(
@@ -56,6 +64,10 @@ const personSchema = new Schema<StoredPerson>(
     officePhone: String,
     lastUpdate: { type: Date, required: true },
     lastUsed: Date,
+    totp: Schema.Types.Mixed,
+    questionAnswers: Schema.Types.Mixed,
+    emergencyTokensLeft: Number,
+    factorLocks: Schema.Types.Mixed,
   },
   { versionKey: false },
 );

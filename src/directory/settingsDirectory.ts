@@ -1,0 +1,87 @@
+import type { Connection } from 'mongoose';
+import { InvalidInputError } from '../errors/GatehouseError.ts';
+import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
+import { classModel } from '../store/models/classModel.ts';
+import { settingModel } from '../store/models/settingModel.ts';
+
+/** The directory-wide settings in the input form of import/export and the API. */
+export type SettingsInput = { default_class?: string };
+
+/** The setting's _id in the settings collection. */
+export const defaultClassSetting = 'default_class';
+
+const settingNames = [defaultClassSetting];
+
+/**
+ * Checks the settings of an import document: `default_class` is a class name, or null to
+ * clear it; a setting left out stays as it is. Whether the class exists is checked where
+ * it is applied.
+ */
+export function validateSettingsInput(input: unknown): { default_class?: string | null } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInputError('Settings must be an object, such as { "default_class": "TOTP" }.');
+  const raw = input as Record<string, unknown>;
+  for (const name of Object.keys(raw)) {
+    if (!settingNames.includes(name)) throw new InvalidInputError(`${name}: not a setting (known: ${settingNames.join(', ')}).`);
+  }
+  const value = raw.default_class;
+  if (value !== undefined && value !== null && (typeof value !== 'string' || value === '')) {
+    throw new InvalidInputError('default_class: the name of a class, or null for none.');
+  }
+  return value === undefined ? {} : { default_class: value as string | null };
+}
+
+export function createSettingsDirectory(connection: Connection, audit: AuditLog) {
+  const Settings = settingModel(connection);
+  const Classes = classModel(connection);
+
+  async function defaultClass(): Promise<string | undefined> {
+    const value = (await Settings.findById(defaultClassSetting).lean())?.value;
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /** Sets (a class name, ignoring case) or clears (undefined) the default class; the class must exist. */
+  async function setDefaultClass(name: string | undefined, options: { actor?: Actor } = {}): Promise<{ default_class?: string; status: 'updated' | 'unchanged' }> {
+    let value: string | undefined;
+    if (name !== undefined) {
+      const stored = typeof name === 'string' && !name.startsWith('*') ? await Classes.findById(name.toLowerCase(), { name: 1 }).lean() : null;
+      if (!stored) throw new InvalidInputError(`default_class: there is no class "${name}".`);
+      value = stored.name;
+    }
+    const before = await defaultClass();
+    if (before === value) return { ...(value === undefined ? {} : { default_class: value }), status: 'unchanged' };
+    if (value === undefined) await Settings.deleteOne({ _id: defaultClassSetting });
+    else await Settings.replaceOne({ _id: defaultClassSetting }, { _id: defaultClassSetting, value }, { upsert: true });
+    await audit.record({
+      actor: options.actor ?? systemActor,
+      action: 'update',
+      entity: 'settings',
+      entityId: defaultClassSetting,
+      before: before === undefined ? {} : { default_class: before },
+      after: value === undefined ? {} : { default_class: value },
+    });
+    return { ...(value === undefined ? {} : { default_class: value }), status: 'updated' };
+  }
+
+  return {
+    /** The class of persons whose class is *DFT; undefined when none is set. */
+    defaultClass,
+    setDefaultClass,
+
+    /** The settings as import takes them back. */
+    async exportAll(): Promise<SettingsInput> {
+      const value = await defaultClass();
+      return value === undefined ? {} : { default_class: value };
+    },
+
+    /** Applies the settings of an import document: each one given is set (null clears it); the others stay. */
+    async put(input: unknown, options: { actor?: Actor } = {}): Promise<{ status: 'created' | 'updated' | 'unchanged' }> {
+      const settings = validateSettingsInput(input);
+      if (settings.default_class === undefined) return { status: 'unchanged' };
+      const before = await defaultClass();
+      const { status } = await setDefaultClass(settings.default_class ?? undefined, options);
+      return { status: status === 'updated' && before === undefined ? 'created' : status };
+    },
+  };
+}
+
+export type SettingsDirectory = ReturnType<typeof createSettingsDirectory>;
