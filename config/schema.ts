@@ -39,6 +39,9 @@ const oneOf = (...allowed: string[]) => (v: string) =>
 
 const isBoolean = oneOf('true', 'false');
 
+const isWholeNumber = (min: number, max: number) => (v: string) =>
+  /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `must be a whole number from ${min} to ${max}`;
+
 const isSeconds = (min: number, max: number) => (v: string) =>
   /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `must be a whole number of seconds from ${min} to ${max}`;
 
@@ -93,6 +96,35 @@ export const configSchema = {
     description: 'Seconds a refresh token is valid (each rotation issues a new one).',
     default: '1209600',
     check: isSeconds(60, 31_536_000),
+  },
+  SMTP_URL: {
+    description:
+      'Mail server for one-time codes and links, e.g. smtps://user:pass@mail.example.com:465 or smtp://127.0.0.1:2525. Unset in development: messages go to the log and the /dev/outbox page.',
+    check: (v: string) => (/^smtps?:\/\/.+/.test(v) ? undefined : 'must be an smtp:// or smtps:// URL'),
+    secret: true,
+  },
+  MAIL_FROM: { description: 'Sender address of Gatehouse\'s emails.', default: 'Gatehouse <no-reply@localhost>' },
+  SMS_WEBHOOK_URL: {
+    description: 'SMS by webhook: Gatehouse POSTs JSON {"to", "text"} to this https URL (http only on loopback).',
+    check: isHttpUrl,
+    secret: true,
+  },
+  SMS_WEBHOOK_TOKEN: { description: 'Sent as `Authorization: Bearer <token>` to SMS_WEBHOOK_URL, when set.', secret: true },
+  TWILIO_ACCOUNT_SID: { description: 'SMS by a Twilio-compatible REST API: the account SID (with TWILIO_AUTH_TOKEN and TWILIO_FROM).' },
+  TWILIO_AUTH_TOKEN: { description: 'Twilio-compatible API: the auth token.', secret: true },
+  TWILIO_FROM: { description: 'Twilio-compatible API: the sender number, e.g. +15005550006.' },
+  TWILIO_API_URL: { description: 'Twilio-compatible API: the base URL.', default: 'https://api.twilio.com', check: isHttpUrl },
+  OTP_TTL: { description: 'Seconds a one-time code sent by SMS or email is valid.', default: '300', check: isSeconds(60, 3600) },
+  OTP_RESEND_AFTER: { description: 'Seconds before a new one-time code may be sent for the same sign-in.', default: '30', check: isSeconds(0, 600) },
+  ELEVATED_ACR_TTL: {
+    description: 'Seconds the elevated-access (AOD) level of a session lasts before it falls back to the sign-in level.',
+    default: '900',
+    check: isSeconds(60, 86_400),
+  },
+  ADDRESS_FAILURE_LIMIT: {
+    description: 'Failed sign-in steps from one client address within 15 minutes before that address is refused for a while.',
+    default: '30',
+    check: isWholeNumber(1, 10_000),
   },
 } satisfies Record<string, ConfigKeySpec>;
 

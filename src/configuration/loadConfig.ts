@@ -14,7 +14,14 @@ export type Config = {
   masterKey: string | undefined;
   trustProxy: boolean;
   logLevel: string;
-  ttl: { session: number; accessToken: number; refreshToken: number };
+  ttl: { session: number; accessToken: number; refreshToken: number; otp: number; elevatedAcr: number };
+  mail: { smtpUrl: string | undefined; from: string };
+  sms: {
+    webhook?: { url: string; token?: string };
+    twilio?: { accountSid: string; authToken: string; from: string; apiUrl: string };
+  };
+  otpResendAfterSeconds: number;
+  addressFailureLimit: number;
 };
 
 export class ConfigError extends GatehouseError {
@@ -67,6 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
       'Configuration MASTER_KEY is required when NODE_ENV=production (32 random bytes in base64, e.g. `openssl rand -base64 32`).',
     );
   }
+  const twilio = [raw.TWILIO_ACCOUNT_SID, raw.TWILIO_AUTH_TOKEN, raw.TWILIO_FROM];
+  if (twilio.some(Boolean) && !twilio.every(Boolean)) {
+    throw new ConfigError('Configuration TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together: set all three or none.');
+  }
   const port = Number(raw.PORT);
   return {
     production,
@@ -82,6 +93,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
       session: Number(raw.SESSION_TTL),
       accessToken: Number(raw.ACCESS_TOKEN_TTL),
       refreshToken: Number(raw.REFRESH_TOKEN_TTL),
+      otp: Number(raw.OTP_TTL),
+      elevatedAcr: Number(raw.ELEVATED_ACR_TTL),
     },
+    mail: { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM! },
+    sms: {
+      ...(raw.SMS_WEBHOOK_URL ? { webhook: { url: raw.SMS_WEBHOOK_URL, ...(raw.SMS_WEBHOOK_TOKEN ? { token: raw.SMS_WEBHOOK_TOKEN } : {}) } } : {}),
+      ...(raw.TWILIO_ACCOUNT_SID && raw.TWILIO_AUTH_TOKEN && raw.TWILIO_FROM
+        ? { twilio: { accountSid: raw.TWILIO_ACCOUNT_SID, authToken: raw.TWILIO_AUTH_TOKEN, from: raw.TWILIO_FROM, apiUrl: raw.TWILIO_API_URL! } }
+        : {}),
+    },
+    otpResendAfterSeconds: Number(raw.OTP_RESEND_AFTER),
+    addressFailureLimit: Number(raw.ADDRESS_FAILURE_LIMIT),
   };
 }
