@@ -16,12 +16,12 @@ import { personRoutes } from './personRoutes.ts';
 import { readJsonBody } from './readJsonBody.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
-export type AdminApiServices = Pick<Services, 'persons' | 'clients' | 'classes' | 'ipGroups' | 'settings' | 'audit'>;
+export type AdminApiServices = Pick<Services, 'persons' | 'attempts' | 'clients' | 'classes' | 'ipGroups' | 'settings' | 'audit'>;
 
 /** Every operation of the admin API except the public /openapi.json, all behind authenticateAdmin. */
 export function adminApiRoutes(services: AdminApiServices): AdminRoute[] {
   return [
-    ...personRoutes(services.persons),
+    ...personRoutes(services.persons, services.attempts),
     ...clientRoutes(services.clients),
     ...classRoutes(services.classes),
     ...settingsRoutes(services.settings),

@@ -1,4 +1,5 @@
 import { maxPageSize } from '../directory/filterPersons.ts';
+import { unlockableFactors } from '../factors/attempts/unlockPerson.ts';
 import { auditEntities } from './auditRoutes.ts';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). */
@@ -14,7 +15,7 @@ type Operation = {
   tags: string[];
   security?: Record<string, string[]>[];
   parameters?: (Parameter | Ref)[];
-  requestBody?: { required: true; content: Content };
+  requestBody?: { required: boolean; content: Content };
   responses: Record<string, Response | Ref>;
 };
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -217,6 +218,17 @@ const schemas: Record<string, Schema> = {
       text: text('The plan in words, as option 9 shows it.'),
     },
   },
+  UnlockResult: {
+    type: 'object',
+    required: ['name', 'sub', 'factor', 'locks_cleared', 'failures_cleared'],
+    properties: {
+      name: text('The person\'s name.'),
+      sub: text('The person\'s OIDC subject.'),
+      factor: text('The factor unlocked, or `all`.'),
+      locks_cleared: { type: 'integer', minimum: 0, description: 'Locks that waited for an administrator ("Wait before next attempt" 999).' },
+      failures_cleared: { type: 'integer', minimum: 0, description: 'Counted failures forgotten (a timed lock ends with them).' },
+    },
+  },
   ClientInput: { type: 'object', additionalProperties: false, properties: { ...clientFields, client_secret: text('At least 32 characters (default: generated and returned once).', { minLength: 32, writeOnly: true }) } },
   ClientView: {
     type: 'object',
@@ -366,6 +378,21 @@ export const openApiDocument: OpenApiDocument = {
         tags: ['Persons'],
         parameters: [parameter('PersonName'), { name: 'context', in: 'query', description: 'MFA sign-in, AOD elevated access, P-R password reset.', schema: { type: 'string', enum: contexts, default: 'MFA' } }],
         responses: { 200: ok('The plan, as data and in words.', schema('Plan')), ...refusals('400', '404') },
+      },
+    },
+    '/persons/{name}/unlock': {
+      post: {
+        operationId: 'unlockPerson',
+        summary: 'Lift the locks after too many failures (option 9, unlock)',
+        description:
+          'Clears the locks and the counted failures of one factor, or of every factor when no factor is given (the body may be left out). Emergency tokens share the TOTP lock; `password` clears the password failures from every client address. Audited (action `unlock`).',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName')],
+        requestBody: {
+          required: false,
+          content: json({ type: 'object', additionalProperties: false, properties: { factor: { type: ['string', 'null'], enum: [...unlockableFactors, null], description: 'Only this factor (matched ignoring case); absent or null: every factor.' } } }),
+        },
+        responses: { 200: ok('What was cleared.', schema('UnlockResult')), ...refusals('400', '404') },
       },
     },
     '/clients': {

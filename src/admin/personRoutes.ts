@@ -1,5 +1,7 @@
 import { maxPageSize } from '../directory/filterPersons.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
+import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import { unlockPerson } from '../factors/attempts/unlockPerson.ts';
 import { AdminApiError } from './AdminApiError.ts';
 import { adminApiPrefix, created, noContent, type AdminRoute } from './AdminRoute.ts';
 import { actorOf } from './authenticateAdmin.ts';
@@ -15,8 +17,8 @@ function requiredText(field: string, value: unknown): string {
   return value;
 }
 
-/** "Work with Persons": list, add, show, change, rename, delete, set a password, and option 9 (the plan). */
-export function personRoutes(persons: Persons): AdminRoute[] {
+/** "Work with Persons": list, add, show, change, rename, delete, set a password, and option 9 (the plan, and unlock). */
+export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'unlock'>): AdminRoute[] {
   return [
     {
       method: 'GET',
@@ -91,6 +93,15 @@ export function personRoutes(persons: Persons): AdminRoute[] {
         const query = readQuery(ctx, ['context']);
         const { plan, text } = await persons.plan(ctx.params.name!, query.context, Date.now());
         ctx.body = { plan, text };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/persons/:name/unlock',
+      async handle(ctx) {
+        // The body is optional: none, {} or a null factor unlocks every factor.
+        const body = bodyFields(ctx, ['factor']);
+        ctx.body = await unlockPerson({ persons, attempts }, ctx.params.name!, body.factor, { actor: actorOf(ctx) });
       },
     },
   ];

@@ -3,7 +3,8 @@ import { planFactors } from '../policy/planner.ts';
 import { contexts, type ClassPolicy, type ClassSource, type Plan, type PolicyContext } from '../policy/types.ts';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import { personFacts } from './personFacts.ts';
+import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import { loadPersonFacts } from './loadPersonFacts.ts';
 
 type ClassLookup = { findPolicy(name: string): Promise<ClassPolicy | undefined> };
 type DefaultClassLookup = { defaultClass(): Promise<string | undefined> };
@@ -23,7 +24,7 @@ export function checkContext(value: unknown): PolicyContext {
  * gather the facts, and call the pure planner. Sign-in, option 9, the CLI and the API
  * all come here.
  */
-export function createPersonPlanner(classes: ClassLookup, settings: DefaultClassLookup) {
+export function createPersonPlanner(classes: ClassLookup, settings: DefaultClassLookup, attempts: Pick<AttemptLimiter, 'locksOf'>) {
   async function resolveClass(person: StoredPerson, cache?: Map<string, ResolvedClass>): Promise<ResolvedClass> {
     const cached = cache?.get(person.className);
     if (cached) return cached;
@@ -49,7 +50,9 @@ export function createPersonPlanner(classes: ClassLookup, settings: DefaultClass
 
     async planFor(person: StoredPerson, context: unknown, now: number, cache?: Map<string, ResolvedClass>): Promise<{ plan: Plan; text: string }> {
       const resolved = await resolveClass(person, cache);
-      const plan = planFactors({ context: checkContext(context), ...resolved, person: personFacts(person), now });
+      const checkedContext = checkContext(context);
+      const facts = await loadPersonFacts(person, { attempts, policy: resolved.policy, now });
+      const plan = planFactors({ context: checkedContext, ...resolved, person: facts, now });
       return { plan, text: formatPlan(plan) };
     },
   };

@@ -1,5 +1,37 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
+export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+/**
+ * A person's TOTP key. `sealedSecret` is the Base32 key sealed by the secret box (context
+ * `totp-key:<person id>`): never stored plain, yet displayable to admins. `keyId` names
+ * this key, so that a write meant for a replaced key changes nothing. `lastStep` is the
+ * highest time step accepted (kept across key changes): a code of that step or an
+ * earlier one is refused.
+ */
+export type StoredTotpKey = {
+  keyId: string;
+  state: 'pending' | 'active';
+  sealedSecret: string;
+  algorithm: TotpAlgorithm;
+  digits: 6 | 8;
+  period: number;
+  createdAt: Date;
+  activatedAt?: Date;
+  lastStep?: number;
+};
+
+/** A private question and its answer, normalised then hashed with a salt of its own (scrypt). */
+export type StoredQuestionAnswer = { id: string; question: string; answerHash: string };
+
+/**
+ * The person's current set of emergency tokens. The tokens are documents of their own
+ * (emergency_tokens, one per token, consumed by deleting it); here are the set's id, the
+ * key of the tokens' lookup HMAC (sealed, context `emergency-lookup:<person id>`), and
+ * how many are left, kept in step for the planner.
+ */
+export type StoredEmergencyTokenSet = { setId: string; sealedLookupKey: string; left: number; createdAt: Date };
+
 /**
  * A person of the directory (product.md "Person"). `_id` is the OIDC `sub`: random and
  * immutable, so a rename changes nothing for relying parties. `nameKey` and `userIdKeys`
@@ -29,14 +61,12 @@ export type StoredPerson = {
   officePhone?: string;
   lastUpdate: Date;
   lastUsed?: Date;
-  /** Kept by the TOTP factor: the key's state (pending until the first code confirms it). */
-  totp?: { state: 'pending' | 'active' };
-  /** Kept by the questions factor: one entry per answered private question. */
-  questionAnswers?: unknown[];
-  /** Kept by the emergency-token factor. */
-  emergencyTokensLeft?: number;
-  /** Kept by the retry limits: a factor locked until a time, or until an admin unlocks. */
-  factorLocks?: Record<string, { until?: Date; untilAdminUnlock?: boolean }>;
+  /** Kept by the TOTP factor (src/factors/totp/): the key, sealed, and its parameters. */
+  totp?: StoredTotpKey;
+  /** Kept by the questions factor (src/factors/questions/): one entry per answered private question. */
+  questionAnswers?: StoredQuestionAnswer[];
+  /** Kept by the emergency-token factor (src/factors/emergency/): the current set of tokens. */
+  emergencyTokens?: StoredEmergencyTokenSet;
 };
 
 const personSchema = new Schema<StoredPerson>(
@@ -66,8 +96,7 @@ const personSchema = new Schema<StoredPerson>(
     lastUsed: Date,
     totp: Schema.Types.Mixed,
     questionAnswers: Schema.Types.Mixed,
-    emergencyTokensLeft: Number,
-    factorLocks: Schema.Types.Mixed,
+    emergencyTokens: Schema.Types.Mixed,
   },
   { versionKey: false },
 );

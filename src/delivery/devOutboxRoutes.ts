@@ -1,0 +1,26 @@
+import Router from '@koa/router';
+import type { Connection } from 'mongoose';
+import { renderPage } from '../http/renderPage.ts';
+import { createDevOutbox } from './devOutbox.ts';
+
+/**
+ * GET /dev/outbox: the messages kept instead of sent, newest first. Mounted outside
+ * production only (src/app.ts): it shows codes in clear, which is its purpose.
+ */
+export function devOutboxRoutes({ connection }: { connection: Connection }): Router {
+  const outbox = createDevOutbox(connection);
+  const router = new Router();
+  router.get('/dev/outbox', async (ctx) => {
+    const messages = (await outbox.list()).map((message) => ({
+      channel: message.channel === 'email' ? 'Email' : 'SMS',
+      to: message.to,
+      subject: message.subject,
+      lines: message.text.split(/\r?\n/),
+      time: message.storedAt.toISOString(),
+    }));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    ctx.body = await renderPage('dev/outbox', { title: 'Development outbox', messages });
+  });
+  return router;
+}

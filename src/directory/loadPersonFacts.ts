@@ -1,0 +1,24 @@
+import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import { availableFactorIds, type ClassPolicy, type PersonFacts } from '../policy/types.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import { personFacts } from './personFacts.ts';
+
+export type PersonFactSources = {
+  attempts: Pick<AttemptLimiter, 'locksOf'>;
+  /** The person's resolved class; undefined (*NEVER, no default class, a missing class) means no factor is asked, so no lock matters. */
+  policy: ClassPolicy | undefined;
+  now: number;
+};
+
+/**
+ * Everything the planner knows about a person: the record (personFacts) and what lives
+ * beside it in the store — the per-factor locks, kept by the retry limits for every
+ * instance, under the class's "Maximum retries" and "Wait before next attempt".
+ */
+export async function loadPersonFacts(person: StoredPerson, { attempts, policy, now }: PersonFactSources): Promise<PersonFacts> {
+  const facts = personFacts(person);
+  if (policy === undefined) return { ...facts, locks: {} };
+  const rule = { maxRetries: policy.maxRetries, waitSeconds: policy.waitSeconds };
+  const locks = await attempts.locksOf(person._id, Object.fromEntries(availableFactorIds.map((factor) => [factor, rule])), now);
+  return { ...facts, locks };
+}

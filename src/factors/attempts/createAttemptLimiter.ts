@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import type { FactorId, PersonFacts } from '../../policy/types.ts';
+import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
+import { attemptFailureModel } from '../../store/models/attemptFailureModel.ts';
+import { attemptLockModel } from '../../store/models/attemptLockModel.ts';
+import { attemptKeyOf, type AttemptFactor, type AttemptFactorKey, type AttemptKey } from './attemptKey.ts';
+import { attemptStatusOf, checkRule, failureMemoryMs, type AttemptRule, type AttemptStatus } from './attemptStatusOf.ts';
+
+export type { AttemptFactor, AttemptFactorKey, AttemptRule, AttemptStatus };
+
+/** What an unlock cleared, for the audit log and the admin's answer. */
+export type UnlockResult = { factor: string; locksCleared: number; failuresCleared: number };
+
+const lockId = (personId: string, key: string) => JSON.stringify([personId, key]);
+
+/**
+ * Retry limits shared by every server instance (product.md rule 7): a document per
+ * failure (inserts are atomic everywhere), the state replayed from them on each read
+ * (attemptStatusOf.ts), and a lock document for the locks only an admin lifts. No
+ * conditional update or $inc is used: the embedded database does those as
+ * read-then-write and would lose concurrent failures.
+ *
+ * Callers ask `status` before verifying and do not verify while locked; they record
+ * every failed verify and each success. `now` is epoch ms (tests pass a later one).
+ */
+export function createAttemptLimiter({ connection, audit }: { connection: Connection; audit: AuditLog }) {
+  const Failures = attemptFailureModel(connection);
+  const Locks = attemptLockModel(connection);
+
+  async function failureTimes(personId: string, keys: string[], now: number): Promise<Map<string, number[]>> {
+    const failures = await Failures.find({ personId, key: { $in: keys }, at: { $gte: new Date(now - failureMemoryMs) } }, { key: 1, at: 1 }).lean();
+    const byKey = new Map<string, number[]>(keys.map((key) => [key, []]));
+    for (const failure of failures) byKey.get(failure.key)?.push(failure.at.getTime());
+    return byKey;
+  }
+
+  async function statusOfKey(personId: string, { key }: AttemptKey, rule: AttemptRule, now: number): Promise<AttemptStatus> {
+    checkRule(rule);
+    // A lock for an admin holds whatever the class says now: it was set under its rule then.
+    if (await Locks.exists({ _id: lockId(personId, key) })) return { locked: true };
+    return attemptStatusOf((await failureTimes(personId, [key], now)).get(key)!, rule, now);
+  }
+
+  return {
+    /** Whether the person may try this factor now, and how many failures are left. */
+    async status(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now()): Promise<AttemptStatus> {
+      return statusOfKey(personId, attemptKeyOf(factor), rule, now);
+    },
+
+    /** Counts one failure; the answer is the status after it (locked when it reached the maximum). */
+    async recordFailure(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now()): Promise<AttemptStatus> {
+      checkRule(rule);
+      const attempt = attemptKeyOf(factor);
+      await Failures.create({ _id: randomUUID(), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) });
+      const status = await statusOfKey(personId, attempt, rule, now);
+      if (status.locked && status.until === undefined) {
+        // The failures are swept after a day; the lock until an admin unlocks must stay. Inserted once, by whichever instance gets there first.
+        await Locks.create({ _id: lockId(personId, attempt.key), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) }).catch((error: { code?: number }) => {
+          if (error.code !== 11000) throw error;
+        });
+      }
+      return status;
+    },
+
+    /** A passed factor: its failures no longer count (a lock for an admin stays; callers do not verify while locked). */
+    async recordSuccess(personId: string, factor: AttemptFactorKey): Promise<void> {
+      await Failures.deleteMany({ personId, key: attemptKeyOf(factor).key });
+    },
+
+    /**
+     * Clears the locks and failures of one factor (every address, for "password"; a
+     * "password:<ip>" key clears that address only), or of every factor; audited.
+     */
+    async unlock(personId: string, factor: AttemptFactorKey | undefined, options: { actor?: Actor; personName?: string } = {}): Promise<UnlockResult> {
+      const attempt = factor === undefined ? undefined : attemptKeyOf(factor);
+      const filter = attempt === undefined ? { personId } : attempt.key === attempt.factor ? { personId, factor: attempt.factor } : { personId, key: attempt.key };
+      const locks = await Locks.deleteMany(filter);
+      const failures = await Failures.deleteMany(filter);
+      const result = { factor: attempt?.key ?? 'all', locksCleared: locks.deletedCount, failuresCleared: failures.deletedCount };
+      await audit.record({
+        actor: options.actor ?? systemActor,
+        action: 'unlock',
+        entity: 'person',
+        entityId: personId,
+        after: { ...(options.personName === undefined ? {} : { name: options.personName }), factor: result.factor, locks_cleared: result.locksCleared, failures_cleared: result.failuresCleared },
+      });
+      return result;
+    },
+
+    /** The planner's view: the factors of `rulesByFactor` that are locked now (PersonFacts.locks). */
+    async locksOf(personId: string, rulesByFactor: Partial<Record<FactorId, AttemptRule>>, now = Date.now()): Promise<PersonFacts['locks']> {
+      const rules = Object.entries(rulesByFactor) as [FactorId, AttemptRule][];
+      if (rules.length === 0) return {};
+      for (const [, rule] of rules) checkRule(rule);
+      const keys = rules.map(([factor]) => factor as string);
+      const [times, adminLocks] = await Promise.all([failureTimes(personId, keys, now), Locks.find({ personId, key: { $in: keys } }, { key: 1 }).lean()]);
+      const lockedForAdmin = new Set(adminLocks.map((lock) => lock.key));
+      const locks: PersonFacts['locks'] = {};
+      for (const [factor, rule] of rules) {
+        const status: AttemptStatus = lockedForAdmin.has(factor) ? { locked: true } : attemptStatusOf(times.get(factor) ?? [], rule, now);
+        if (status.locked) locks[factor] = status.until === undefined ? { untilAdminUnlock: true } : { until: status.until.getTime() };
+      }
+      return locks;
+    },
+  };
+}
+
+export type AttemptLimiter = ReturnType<typeof createAttemptLimiter>;

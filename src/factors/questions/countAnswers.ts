@@ -1,0 +1,6 @@
+import type { StoredPerson } from '../../store/models/personModel.ts';
+
+/** How many private questions the person has answered, from the person's record. */
+export function countAnswers(person: Pick<StoredPerson, 'questionAnswers'>): number {
+  return person.questionAnswers?.length ?? 0;
+}

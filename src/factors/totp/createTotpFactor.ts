@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { verify as verifyTotp } from 'otplib';
+import { NotFoundError } from '../../errors/GatehouseError.ts';
+import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
+import type { SecretBox } from '../../security/secretBox.ts';
+import { personModel, type StoredPerson, type StoredTotpKey } from '../../store/models/personModel.ts';
+import { totpStepModel } from '../../store/models/totpStepModel.ts';
+import type { Verdict } from '../Factor.ts';
+import { decodeBase32 } from './base32.ts';
+import { generateTotpSecret } from './generateTotpSecret.ts';
+import { keyState } from './keyState.ts';
+import { checkTotpKey, type TotpKeyInput, type ValidTotpKey } from './totpKeyInput.ts';
+import { totpMetadata } from './totpMetadata.ts';
+
+type Dependencies = { connection: Connection; secretBox: SecretBox; audit: AuditLog };
+type Options = { actor?: Actor };
+
+/** One step of clock drift each way (RFC 6238 section 5.2 recommends at most one). */
+const driftSteps = 1;
+/**
+ * Accepting step S also claims the steps below it that a later code could still match
+ * (S-1 and S-2, with a step of drift): once a verify has returned, no code of an earlier
+ * step passes on any server, whatever the person record said when it was read.
+ */
+const burnBelow = 2;
+/** Claims older than this many steps below the newest are removed; `lastStep` refuses them. */
+const keepSteps = 10;
+
+/** The key as the admin menu displays it (option 3); the caller audits the display. */
+export type OpenedTotpKey = { secret: string; algorithm: StoredTotpKey['algorithm']; digits: 6 | 8; period: number; state: StoredTotpKey['state'] };
+
+const sealContext = (personId: string) => `totp-key:${personId}`;
+const stepId = (personId: string, step: number) => `${personId}:${step}`;
+const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
+/** otplib's refusals of the token itself (not of the key): a typing slip. */
+const isTokenError = (error: unknown) => error instanceof Error && (error.name === 'TokenLengthError' || error.name === 'TokenFormatError');
+
+/** The time step the token matches in the window, if any. */
+async function matchedStep(options: Parameters<typeof verifyTotp>[0]): Promise<number | undefined> {
+  const result = await verifyTotp(options);
+  return result.valid && 'timeStep' in result ? result.timeStep : undefined;
+}
+
+/**
+ * The TOTP factor: a person's key (set, activated, removed; sealed at rest) and the
+ * verification of codes. A code is accepted once: its time step is claimed by inserting
+ * `<person>:<step>` into totp_steps, which only one caller can do, on any server; and the
+ * person's highest accepted step refuses every earlier one.
+ */
+export function createTotpFactor({ connection, secretBox, audit }: Dependencies) {
+  const Persons = personModel(connection);
+  const Steps = totpStepModel(connection);
+
+  async function findPerson(personId: string): Promise<Pick<StoredPerson, '_id' | 'name' | 'totp'>> {
+    const person = await Persons.findById(personId, { name: 1, totp: 1 }).lean();
+    if (!person) throw new NotFoundError(`There is no person with sub "${personId}".`);
+    return person;
+  }
+
+  /** Inserts the claim on one step; false when some caller claimed it first. */
+  async function claim(personId: string, step: number, claimedAt: Date): Promise<boolean> {
+    try {
+      await Steps.create({ _id: stepId(personId, step), personId, step, claimedAt });
+      return true;
+    } catch (error) {
+      if (isDuplicate(error)) return false;
+      throw error;
+    }
+  }
+
+  /** After step S was accepted: claim the steps a later code could still match, raise lastStep, forget old claims. */
+  async function settle(personId: string, keyId: string, step: number, claimedAt: Date): Promise<void> {
+    for (let below = 1; below <= burnBelow && step - below >= 0; below++) await claim(personId, step - below, claimedAt);
+    await Persons.updateOne({ _id: personId, 'totp.keyId': keyId }, { $max: { 'totp.lastStep': step } });
+    await Steps.deleteMany({ personId, step: { $lt: step - keepSteps } });
+  }
+
+  /**
+   * Checks `code` against the key and claims its time step. The code is matched without
+   * a lower bound first, so that a code of an accepted step is told apart ('reused') from
+   * a wrong one; then, should it match an accepted step, once more above `lastStep`
+   * (otplib's afterTimeStep), in case it also matches a newer step of the window.
+   */
+  async function check(personId: string, key: StoredTotpKey, code: string, now: number): Promise<Verdict> {
+    const token = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
+    if (!/^\d+$/.test(token) || token.length !== key.digits) return { outcome: 'retry', reason: 'malformed' };
+    const secret = decodeBase32(secretBox.open(key.sealedSecret, sealContext(personId)));
+    const epoch = Math.floor(now / 1000);
+    const options = { secret, token, algorithm: key.algorithm.toLowerCase() as 'sha1' | 'sha256' | 'sha512', digits: key.digits, period: key.period, epoch, epochTolerance: key.period * driftSteps };
+    let step: number | undefined;
+    try {
+      step = await matchedStep(options);
+      const lastStep = key.lastStep ?? -1;
+      if (step !== undefined && step <= lastStep) {
+        const newestInWindow = Math.floor((epoch + key.period * driftSteps) / key.period);
+        if (lastStep >= newestInWindow) return { outcome: 'retry', reason: 'reused' };
+        step = await matchedStep({ ...options, afterTimeStep: lastStep });
+        if (step === undefined) return { outcome: 'retry', reason: 'reused' };
+      }
+    } catch (error) {
+      if (isTokenError(error)) return { outcome: 'retry', reason: 'malformed' };
+      throw error;
+    }
+    if (step === undefined) return { outcome: 'retry', reason: 'wrong-code' };
+    const claimedAt = new Date(now);
+    if (!(await claim(personId, step, claimedAt))) return { outcome: 'retry', reason: 'reused' };
+    await settle(personId, key.keyId, step, claimedAt);
+    return { outcome: 'success', amr: totpMetadata.amr };
+  }
+
+  return {
+    /** A new random key (160 bits, Base32), for setKey. */
+    generateSecret: generateTotpSecret,
+    keyState,
+
+    /**
+     * Creates or replaces the person's key (option 8.1). The Base32 key is checked and
+     * stored sealed, with its algorithm, digits and period. The highest accepted step is
+     * kept, so a code just used cannot pass again under a key set to the same secret.
+     */
+    async setKey(personId: string, input: TotpKeyInput, options: Options = {}): Promise<void> {
+      const key: ValidTotpKey = checkTotpKey(input);
+      const person = await findPerson(personId);
+      const now = new Date();
+      const stored: StoredTotpKey = {
+        keyId: randomUUID(),
+        state: key.state,
+        sealedSecret: secretBox.seal(key.secret, sealContext(personId)),
+        algorithm: key.algorithm,
+        digits: key.digits,
+        period: key.period,
+        createdAt: now,
+        ...(key.state === 'active' ? { activatedAt: now } : {}),
+        ...(person.totp?.lastStep !== undefined ? { lastStep: person.totp.lastStep } : {}),
+      };
+      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: now } });
+      await audit.record({
+        actor: options.actor ?? systemActor,
+        action: person.totp ? 'replace-key' : 'set-key',
+        entity: 'totp',
+        entityId: personId,
+        ...(person.totp ? { before: { name: person.name, state: person.totp.state } } : {}),
+        after: { name: person.name, state: key.state, algorithm: key.algorithm, digits: key.digits, period: key.period },
+      });
+    },
+
+    /** A pending key becomes active without a code (the admin vouches for it); true when it changed. */
+    async activate(personId: string, options: Options = {}): Promise<boolean> {
+      const person = await findPerson(personId);
+      if (!person.totp) throw new NotFoundError(`The person "${person.name}" has no TOTP key.`);
+      if (person.totp.state === 'active') return false;
+      const now = new Date();
+      const { modifiedCount } = await Persons.updateOne({ _id: personId, 'totp.keyId': person.totp.keyId }, { $set: { 'totp.state': 'active', 'totp.activatedAt': now, lastUpdate: now } });
+      if (modifiedCount === 1) await audit.record({ actor: options.actor ?? systemActor, action: 'activate-key', entity: 'totp', entityId: personId, after: { name: person.name, state: 'active' } });
+      return modifiedCount === 1;
+    },
+
+    /** Removes the person's key; true when there was one. */
+    async removeKey(personId: string, options: Options = {}): Promise<boolean> {
+      const person = await findPerson(personId);
+      if (!person.totp) return false;
+      await Persons.updateOne({ _id: personId }, { $unset: { totp: 1 }, $set: { lastUpdate: new Date() } });
+      await audit.record({ actor: options.actor ?? systemActor, action: 'remove-key', entity: 'totp', entityId: personId, before: { name: person.name, state: person.totp.state } });
+      return true;
+    },
+
+    /** The person's key opened, for the admin display and the registration page; undefined without one. */
+    async openKey(personId: string): Promise<OpenedTotpKey | undefined> {
+      const { totp } = await findPerson(personId);
+      if (!totp) return undefined;
+      return { secret: secretBox.open(totp.sealedSecret, sealContext(personId)), algorithm: totp.algorithm, digits: totp.digits, period: totp.period, state: totp.state };
+    },
+
+    /**
+     * A code typed at sign-in, against the person's active key. The key and the highest
+     * accepted step are read afresh: `person` may have been loaded before a key change.
+     */
+    async verify(person: Pick<StoredPerson, '_id'>, code: string, now = Date.now()): Promise<Verdict> {
+      const { totp } = (await Persons.findById(person._id, { totp: 1 }).lean()) ?? {};
+      if (!totp || totp.state !== 'active') return { outcome: 'not-applicable', reason: 'not-configured' };
+      return check(person._id, totp, code, now);
+    },
+
+    /**
+     * Enrolment: a code against the person's pending key; on success the key becomes
+     * active (the same once-only rule applies to the code).
+     */
+    async confirmPending(person: Pick<StoredPerson, '_id'>, code: string, now = Date.now()): Promise<Verdict> {
+      const { totp } = (await Persons.findById(person._id, { totp: 1 }).lean()) ?? {};
+      if (!totp || totp.state !== 'pending') return { outcome: 'not-applicable', reason: 'not-configured' };
+      const verdict = await check(person._id, totp, code, now);
+      if (verdict.outcome !== 'success') return verdict;
+      const activatedAt = new Date(now);
+      const { modifiedCount } = await Persons.updateOne({ _id: person._id, 'totp.keyId': totp.keyId, 'totp.state': 'pending' }, { $set: { 'totp.state': 'active', 'totp.activatedAt': activatedAt, lastUpdate: activatedAt } });
+      if (modifiedCount !== 1) {
+        // Another code confirmed the same key meanwhile (fine), or the key was replaced or removed (it confirmed a key that is gone).
+        const { totp: current } = (await Persons.findById(person._id, { totp: 1 }).lean()) ?? {};
+        return current?.keyId === totp.keyId && current.state === 'active' ? verdict : { outcome: 'not-applicable', reason: 'not-configured' };
+      }
+      await audit.record({ actor: { kind: 'person', id: person._id }, action: 'confirm-key', entity: 'totp', entityId: person._id, after: { state: 'active' } });
+      return verdict;
+    },
+  };
+}
+
+export type TotpFactor = ReturnType<typeof createTotpFactor>;

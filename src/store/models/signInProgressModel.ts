@@ -1,0 +1,38 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * Where one sign-in stands between its pages, kept in the database (never in process
+ * memory) so a sign-in started on one instance finishes on another. `_id` is the
+ * oidc-provider interaction uid; it expires with the interaction.
+ */
+export type SignInProgress = {
+  _id: string;
+  personId: string;
+  context: 'MFA' | 'AOD';
+  /** The step now asked: a plan step, or an emergency token in place of TOTP. */
+  step: { factor: 'TOTP' | 'OTP' | 'Qstn' | 'Emergency'; channel?: 'sms' | 'email' };
+  /** With Qstn: the ids of the questions asked. */
+  questionIds?: string[];
+  /** With OTP: where the code went, masked. */
+  sentTo?: string;
+  expiresAt: Date;
+};
+
+const signInProgressSchema = new Schema<SignInProgress>(
+  {
+    _id: { type: String, required: true },
+    personId: { type: String, required: true },
+    context: { type: String, required: true },
+    step: { type: Schema.Types.Mixed, required: true },
+    questionIds: [String],
+    sentTo: String,
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+signInProgressSchema.index({ expiresAt: 1 });
+
+export function signInProgressModel(connection: Connection): Model<SignInProgress> {
+  return (connection.models.SignInProgress as Model<SignInProgress> | undefined) ??
+    connection.model<SignInProgress>('SignInProgress', signInProgressSchema, 'sign_in_progress');
+}
