@@ -99,7 +99,7 @@ export const configSchema = {
   },
   SMTP_URL: {
     description:
-      'Mail server for one-time codes and links, e.g. smtps://user:pass@mail.example.com:465 or smtp://127.0.0.1:2525. Unset in development: messages go to the log and the /dev/outbox page.',
+      'Mail server for one-time codes and links, e.g. smtps://user:pass@mail.example.com:465 or smtp://127.0.0.1:2525. Unset in development: messages go to the /dev/outbox page (the log notes each one, never its text).',
     check: (v: string) => (/^smtps?:\/\/.+/.test(v) ? undefined : 'must be an smtp:// or smtps:// URL'),
     secret: true,
   },

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import { adminApi } from './admin/adminApi.ts';
 import type { Config } from './configuration/loadConfig.ts';
+import { devOutboxRoutes } from './delivery/devOutboxRoutes.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
 import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
@@ -19,9 +20,10 @@ export type AppDependencies = { config: Config; logger: Logger; provider: Provid
  */
 export function createApp({ config, logger, provider, services }: AppDependencies): Koa {
   const app = new Koa({ proxy: config.trustProxy });
-  const interactions = interactionRoutes({ provider, persons: services.persons, ipGroups: services.ipGroups, issuer: config.issuer, logger });
+  const interactions = interactionRoutes({ provider, services, config, logger });
   const health = healthRoutes(services.store);
   const assets = assetRoutes();
+  const devOutbox = config.production ? undefined : devOutboxRoutes({ connection: services.store.connection });
   const providerCallback = provider.callback();
 
   const pipeline = [
@@ -30,6 +32,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
     handleErrors(logger), //                                  our errors become pages or JSON
     health.routes(), //                                       /healthz, /readyz
     assets.routes(), //                                       /assets/gatehouse.css
+    ...(devOutbox ? [devOutbox.routes()] : []), //            /dev/outbox — messages kept instead of sent; never mounted in production (404)
     interactions.routes(), //                                 /interaction/:uid — the hosted sign-in
     interactions.allowedMethods(),
     adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)

@@ -1,11 +1,18 @@
 import type { Logger } from 'pino';
 import type { Config } from './configuration/loadConfig.ts';
+import { createDelivery } from './delivery/createDelivery.ts';
 import { createClassDirectory } from './directory/classDirectory.ts';
 import { createClientDirectory } from './directory/clientDirectory.ts';
 import { createIpGroupDirectory } from './directory/ipGroupDirectory.ts';
 import { createPersonDirectory } from './directory/personDirectory.ts';
 import { createPersonPlanner } from './directory/personPlanner.ts';
 import { createSettingsDirectory } from './directory/settingsDirectory.ts';
+import { createEmergencyTokens } from './factors/emergency/createEmergencyTokens.ts';
+import { createPrivateQuestions } from './factors/questions/createPrivateQuestions.ts';
+import { createTotpFactor } from './factors/totp/createTotpFactor.ts';
+import { createAddressThrottle } from './factors/attempts/createAddressThrottle.ts';
+import { createAttemptLimiter } from './factors/attempts/createAttemptLimiter.ts';
+import { createOneTimeCodes } from './factors/otp/createOneTimeCodes.ts';
 import { createAuditLog } from './security/createAuditLog.ts';
 import { resolveMasterKey } from './security/resolveMasterKey.ts';
 import { createSecretBox } from './security/secretBox.ts';
@@ -25,15 +32,24 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const audit = createAuditLog(store.connection);
   const classes = createClassDirectory(store.connection, audit);
   const settings = createSettingsDirectory(store.connection, audit);
+  const attempts = createAttemptLimiter({ connection: store.connection, audit });
+  const delivery = createDelivery(config, logger, store.connection);
   return {
     store,
     secretBox,
     audit,
-    persons: createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings)),
+    persons: createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts)),
     clients: createClientDirectory(store.connection, secretBox, audit),
     classes,
     ipGroups: createIpGroupDirectory(store.connection, audit),
     settings,
+    totp: createTotpFactor({ connection: store.connection, secretBox, audit }),
+    emergencyTokens: createEmergencyTokens({ connection: store.connection, secretBox, audit }),
+    questions: createPrivateQuestions({ connection: store.connection, audit }),
+    delivery,
+    oneTimeCodes: createOneTimeCodes({ connection: store.connection, delivery, config, logger }),
+    attempts,
+    addressThrottle: createAddressThrottle({ connection: store.connection, limit: config.addressFailureLimit }),
   };
 }
 

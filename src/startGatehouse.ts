@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './configuration/loadConfig.ts';
+import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
 import { createProvider } from './oidc/createProvider.ts';
+import { createSignInProgress } from './interaction/signInProgress.ts';
 import { sweepExpiredArtefacts } from './oidc/sweepExpiredArtefacts.ts';
 import { openServices } from './services.ts';
 
@@ -31,6 +33,8 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     });
     const sweeper = setInterval(() => {
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
+      sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
+      createSignInProgress(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
     }, sweepEveryMs);
     sweeper.unref();
 

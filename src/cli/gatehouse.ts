@@ -9,6 +9,7 @@ import { registerImportExportCommands } from './importExportCommands.ts';
 import { registerIpGroupCommands } from './ipGroupCommands.ts';
 import { registerKeyCommands } from './keyCommands.ts';
 import { registerPersonCommands } from './personCommands.ts';
+import { registerQuestionCommands } from './questionCommands.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,6 +25,7 @@ registerClientCommands(program);
 registerClassCommands(program);
 registerIpGroupCommands(program);
 registerPersonCommands(program);
+registerQuestionCommands(program);
 registerKeyCommands(program);
 registerAuditCommands(program);
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { maxPageSize } from '../directory/filterPersons.ts';
 import type { PersonView } from '../directory/personInput.ts';
+import { unlockableFactors, unlockPerson } from '../factors/attempts/unlockPerson.ts';
 import { cliActor } from './cliActor.ts';
 import { formatTable } from './formatTable.ts';
 import { readPassword } from './readPassword.ts';
@@ -244,6 +245,20 @@ export function registerPersonCommands(program: Command): void {
       process.exitCode = await runCommand(options.json === true, async () => {
         const { plan, text } = await withServices((services) => services.persons.plan(name, options.context));
         return { data: plan, text: `Person ${name}\n${text}` };
+      });
+    });
+
+  person
+    .command('unlock')
+    .description('lift the locks after too many failures ("9=MFA" unlock) and forget the failures; every factor unless --factor')
+    .argument('<name>', 'the person\'s name')
+    .option('--factor <factor>', `only this factor: ${unlockableFactors.join(', ')} (emergency tokens share TOTP's lock; password: from every address)`)
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, options: { factor?: string; json?: boolean }) => {
+      process.exitCode = await runCommand(options.json === true, async () => {
+        const unlocked = await withServices((services) => unlockPerson(services, name, options.factor, { actor: cliActor() }));
+        const what = unlocked.factor === 'all' ? 'every factor' : unlocked.factor;
+        return { data: unlocked, text: `Unlocked ${what} of "${unlocked.name}" (${unlocked.locks_cleared} lock(s) for an administrator and ${unlocked.failures_cleared} failure(s) cleared).` };
       });
     });
 }

@@ -7,11 +7,16 @@ import { systemActor, type Actor, type AuditLog } from '../security/createAuditL
 import { classModel } from '../store/models/classModel.ts';
 import { ipGroupModel } from '../store/models/ipGroupModel.ts';
 import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
+import { attemptFailureModel } from '../store/models/attemptFailureModel.ts';
+import { attemptLockModel } from '../store/models/attemptLockModel.ts';
+import { emergencyTokenModel } from '../store/models/emergencyTokenModel.ts';
 import { personModel, type StoredPerson } from '../store/models/personModel.ts';
+import { totpStepModel } from '../store/models/totpStepModel.ts';
 import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
 import { createPersonKeys } from './personKeys.ts';
 import { filterPersons, type PersonQuery, type PersonPage } from './filterPersons.ts';
 import type { PersonPlanner } from './personPlanner.ts';
+import type { ClassPolicy, Plan, PolicyContext } from '../policy/types.ts';
 
 export { checkPassword, minimumPasswordLength, toPersonView, validatePersonInput } from './personInput.ts';
 export type { PersonInput, PersonView } from './personInput.ts';
@@ -149,8 +154,8 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     async rename(name: string, newName: string, options: Options = {}): Promise<PersonView> {
       const existing = await mustFind(name);
       checkName('new_name', newName);
-      const { _id: _sub, passwordHash: _hash, lastUpdate: _updated, lastUsed: _used, ...kept } = existing;
-      const person: ValidPerson = { ...kept, name: newName, nameKey: key(newName) };
+      // Only the directory fields are rewritten: factor enrolments stay as the factors keep them.
+      const { person } = validatePersonInput({ ...toPersonInput(existing), name: newName });
       return toPersonView(await replace(existing, person, undefined, options.actor ?? systemActor, 'rename'));
     },
 
@@ -159,7 +164,14 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       const existing = await mustFind(name);
       await Persons.deleteOne({ _id: existing._id });
       await personKeys.release(existing._id, personKeys.keysOf(existing));
-      await Promise.all(oidcArtefactModelNames.map((model) => oidcArtefactModel(connection, model).deleteMany({ 'payload.accountId': existing._id })));
+      await Promise.all([
+        ...oidcArtefactModelNames.map((model) => oidcArtefactModel(connection, model).deleteMany({ 'payload.accountId': existing._id })),
+        // What the factors keep apart from the person record (sealed or hashed, but not to be left behind).
+        emergencyTokenModel(connection).deleteMany({ personId: existing._id }),
+        totpStepModel(connection).deleteMany({ personId: existing._id }),
+        attemptFailureModel(connection).deleteMany({ personId: existing._id }),
+        attemptLockModel(connection).deleteMany({ personId: existing._id }),
+      ]);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'person', entityId: existing._id, before: toPersonView(existing) });
     },
 
@@ -187,6 +199,17 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     /** Option 9: the person's resolved factor plan for a context, as data and in words. */
     async plan(name: string, context: unknown, now = Date.now()) {
       return planner.planFor(await mustFind(name), context, now);
+    },
+
+    /** The plan of a person at sign-in, with the class policy whose retry limits apply. */
+    async planFor(person: StoredPerson, context: PolicyContext, now: number): Promise<{ plan: Plan; policy?: ClassPolicy }> {
+      const [{ plan }, { policy }] = await Promise.all([planner.planFor(person, context, now), planner.resolveClass(person)]);
+      return { plan, ...(policy ? { policy } : {}) };
+    },
+
+    /** The person a user ID belongs to (ignoring case), if any. */
+    async findByUserId(userId: string): Promise<StoredPerson | null> {
+      return typeof userId === 'string' && userId.length <= 64 ? Persons.findOne({ userIdKeys: key(userId) }).lean() : null;
     },
 
     /**

@@ -3,21 +3,29 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
-import type { IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
+import type { Logger } from 'pino';
+import type { Config } from '../configuration/loadConfig.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { signInAllowedFrom } from '../directory/signInAllowedFrom.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
-import type { Logger } from 'pino';
 import { GatehouseError } from '../errors/GatehouseError.ts';
+import { maskDestination } from '../delivery/maskDestination.ts';
+import { codeMessage } from '../factors/otp/codeMessage.ts';
 import { renderPage } from '../http/renderPage.ts';
-import { limitAdminScope } from '../oidc/limitAdminScope.ts';
+import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import { adminScope } from '../oidc/scopes.ts';
+import { limitAdminScope } from '../oidc/limitAdminScope.ts';
+import type { Plan } from '../policy/types.ts';
 import { isAdministrator } from '../security/isAdministrator.ts';
+import type { Services } from '../services.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import type { SignInProgress } from '../store/models/signInProgressModel.ts';
+import { acrValues, signInAmr } from './acr.ts';
 import { describeScopes } from './describeScopes.ts';
+import { createSecondFactor, isPermitted, permittedSteps, retryRule, type SignInStep } from './secondFactor.ts';
+import { createSignInProgress } from './signInProgress.ts';
 
-type Dependencies = { provider: Provider; persons: PersonDirectory; ipGroups: IpGroupDirectory; issuer: string; logger: Logger };
-
-const wrongCredentials = 'The user ID or password is not correct.';
+type Dependencies = { provider: Provider; services: Services; config: Config; logger: Logger };
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** An interaction that ended or expired: the person starts again at the application. */
 export class InteractionExpiredError extends GatehouseError {
@@ -26,14 +34,84 @@ export class InteractionExpiredError extends GatehouseError {
   }
 }
 
+/** "14:03 UTC" (with the date when it is not today). */
+function formatTime(epochMs: number, now: number): string {
+  const at = new Date(Math.ceil(epochMs / 60_000) * 60_000).toISOString();
+  const sameDay = at.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
+  return `${sameDay ? '' : `${at.slice(0, 10)} `}${at.slice(11, 16)} UTC`;
+}
+
+/** The language of a sign-in page and its translator (chooseLocale's order). */
+const translate = (ctx: Context, interaction: Interaction, person?: StoredPerson | null): { t: Translate; locale: string } => {
+  const locale = chooseLocale({
+    ...(person?.preferredLanguage ? { preferred: person.preferredLanguage } : {}),
+    ...(typeof interaction.params.ui_locales === 'string' ? { uiLocales: interaction.params.ui_locales } : {}),
+    acceptLanguage: ctx.get('accept-language'),
+  });
+  return { t: translator(locale), locale };
+};
+
+/** Renders an interaction page, never cached. */
+const render = async (ctx: Context, view: string, status: number, data: Record<string, unknown> & { title: string }) => {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = await renderPage(view, data);
+};
+
+const lockMessage = (t: Translate, until: number | undefined) => (until ? t('locked.until', { time: formatTime(until, Date.now()) }) : t('locked.admin'));
+
+/** What every progress of this interaction shares: its uid, context and expiry. */
+const base = (interaction: Interaction, context: SignInProgress['context']) => ({
+  _id: interaction.uid,
+  context,
+  expiresAt: new Date(interaction.exp * 1000),
+});
+
+/** The plan refuses sign-in: why, and (for a timed lock) the way back. No result reaches the provider. */
+const deniedPage = async (ctx: Context, interaction: Interaction, person: StoredPerson, plan: Plan) => {
+  const { t, locale } = translate(ctx, interaction, person);
+  const denied = plan.denied!;
+  const message =
+    denied.reason === 'locked'
+      ? denied.lockedUntil
+        ? t('denied.locked', { time: formatTime(denied.lockedUntil, Date.now()) })
+        : t('denied.lockedAdmin')
+      : t('denied.noFactor');
+  // A timed lock ends: the person may come back to this page and try again.
+  const retry = denied.reason === 'locked' && denied.lockedUntil !== undefined;
+  await render(ctx, 'interaction/denied', 403, { title: t('denied.title'), lang: locale, t, uid: interaction.uid, message, retry });
+};
+
+/** Whether the relying party asked for elevated access (acr_values or the acr claim). */
+function wantsElevatedAccess(interaction: Interaction): boolean {
+  const values = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
+  if (typeof interaction.params.claims === 'string') {
+    try {
+      const acr = (JSON.parse(interaction.params.claims) as { id_token?: { acr?: { value?: string; values?: string[] } } }).id_token?.acr;
+      values.push(...(acr?.value ? [acr.value] : []), ...(acr?.values ?? []));
+    } catch {
+      // oidc-provider has refused an unreadable claims parameter before we get here.
+    }
+  }
+  return values.includes(acrValues.elevated);
+}
+
+const stepKey = (step: SignInStep) => (step.channel ? `${step.factor}.${step.channel}` : step.factor);
+
 /**
  * The hosted sign-in: Koa routes that only render and collect. oidc-provider keeps the
- * interaction (in the database) and decides what is asked: `login` (user ID and
- * password) or `consent` (third-party clients).
+ * interaction; the person's progress between pages is in the database
+ * (signInProgress.ts); the planner decides what is asked (secondFactor.ts). No result is
+ * given to the provider — so no code or token is issued — before the password and the
+ * planned second factor have both been passed.
  */
-export function interactionRoutes({ provider, persons, ipGroups, issuer, logger }: Dependencies): Router {
+export function interactionRoutes({ provider, services, config, logger }: Dependencies): Router {
+  const { persons, ipGroups, attempts, addressThrottle } = services;
   const router = new Router({ prefix: '/interaction/:uid' });
-  const issuerOrigin = new URL(issuer).origin;
+  const issuerOrigin = new URL(config.issuer).origin;
+  const progressStore = createSignInProgress(services.store.connection);
+  const secondFactor = createSecondFactor({ config, services });
 
   // The interaction cookie is SameSite=Lax; a POST from another origin is refused as well.
   const sameOrigin = async (ctx: Context, next: Next) => {
@@ -44,7 +122,7 @@ export function interactionRoutes({ provider, persons, ipGroups, issuer, logger 
     await next();
   };
 
-  const details = async (ctx: Context) => {
+  const details = async (ctx: Context): Promise<Interaction> => {
     try {
       const interaction = await provider.interactionDetails(ctx.req, ctx.res);
       if (interaction.uid !== ctx.params.uid) throw new InteractionExpiredError();
@@ -61,16 +139,52 @@ export function interactionRoutes({ provider, persons, ipGroups, issuer, logger 
     ctx.redirect(redirectTo);
   };
 
+  /**
+   * The only way a sign-in reaches the provider: the password (or, for a step-up, the
+   * session's own sign-in) and the planned factor were passed. With elevated access asked
+   * for, the acr is the elevated one; otherwise it says whether a second factor was passed.
+   */
+  const finishSignIn = async (ctx: Context, interaction: Interaction, person: StoredPerson, factorAmr: readonly string[] | undefined, options: { elevated?: boolean; sessionAmr?: readonly string[] } = {}) => {
+    await progressStore.end(interaction.uid);
+    const amr = [...new Set([...(options.sessionAmr ?? []), ...signInAmr(factorAmr)])];
+    const acr = options.elevated ? acrValues.elevated : amr.includes('mfa') ? acrValues.mfa : acrValues.password;
+    await finish(ctx, { login: { accountId: person._id, amr, acr } });
+  };
+
+  /** A step-up inside a signed-in session: the AOD plan, without asking the password again. */
+  const stepUp = async (ctx: Context, interaction: Interaction) => {
+    const person = await persons.findBySub(interaction.session!.accountId);
+    if (!person || !person.enabled) throw new InteractionExpiredError();
+    const now = Date.now();
+    const sessionAmr = (interaction.session as { amr?: string[] } | undefined)?.amr ?? ['pwd'];
+    const { plan, policy } = await secondFactor.planFor(person, 'AOD', now);
+    if (plan.denied) return deniedPage(ctx, interaction, person, plan);
+    // A class with no AOD factor asks nothing more for elevated access.
+    if (!plan.secondFactorRequired) return finishSignIn(ctx, interaction, person, undefined, { elevated: true, sessionAmr });
+    const progress = await secondFactor.begin(person, base(interaction, 'AOD'), plan.challenge!, policy, messageFor(ctx, interaction, person), now);
+    await progressStore.save(progress);
+    return challengePage(ctx, interaction, person, progress, plan);
+  };
+
+  /** The session's elevated access ran out: the same sign-in again, at the sign-in level. */
+  const fallBack = async (ctx: Context, interaction: Interaction) => {
+    const person = await persons.findBySub(interaction.session!.accountId);
+    if (!person || !person.enabled) throw new InteractionExpiredError();
+    const sessionAmr = (interaction.session as { amr?: string[] } | undefined)?.amr ?? ['pwd'];
+    await finish(ctx, { login: { accountId: person._id, amr: sessionAmr, acr: sessionAmr.includes('mfa') ? acrValues.mfa : acrValues.password } });
+  };
+
   const clientName = async (clientId: string) => {
     const client = await provider.Client.find(clientId);
     return client?.clientName ?? clientId;
   };
 
-  const loginPage = async (ctx: Context, interaction: Awaited<ReturnType<typeof details>>, extra: { error?: string; username?: string } = {}) => {
-    ctx.type = 'html';
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = await renderPage('interaction/login', {
-      title: 'Sign in',
+  const loginPage = async (ctx: Context, interaction: Interaction, extra: { error?: string; username?: string; status?: number } = {}) => {
+    const { t, locale } = translate(ctx, interaction);
+    await render(ctx, 'interaction/login', extra.status ?? 200, {
+      title: t('signin.title'),
+      lang: locale,
+      t,
       uid: interaction.uid,
       clientName: await clientName(interaction.params.client_id as string),
       username: extra.username ?? (interaction.params.login_hint as string | undefined) ?? '',
@@ -78,16 +192,66 @@ export function interactionRoutes({ provider, persons, ipGroups, issuer, logger 
     });
   };
 
+  const challengePage = async (ctx: Context, interaction: Interaction, person: StoredPerson, progress: SignInProgress, plan: Plan, extra: { error?: string; status?: number } = {}) => {
+    const { t, locale } = translate(ctx, interaction, person);
+    const { step } = progress;
+    const questionTexts = step.factor === 'Qstn' ? await services.questions.questionsOf(person._id) : [];
+    const asked = (progress.questionIds ?? []).map((id) => ({ id, text: questionTexts.find((q) => q.id === id)?.text ?? '' }));
+    const instruction =
+      step.factor === 'TOTP'
+        ? t('challenge.totp')
+        : step.factor === 'Emergency'
+          ? t('challenge.emergency')
+          : step.factor === 'OTP'
+            ? t('challenge.otpSent', { destination: progress.sentTo ?? '', minutes: secondFactor.otpMinutes })
+            : t('challenge.questions');
+    const others = permittedSteps(plan).filter((other) => stepKey(other) !== stepKey(step));
+    await render(ctx, 'interaction/challenge', extra.status ?? 200, {
+      title: t('challenge.title'),
+      lang: locale,
+      t,
+      uid: interaction.uid,
+      lead: t('challenge.lead', { name: [person.firstName, person.familyName].filter(Boolean).join(' ') || person.defaultUserId, client: await clientName(interaction.params.client_id as string) }),
+      factor: step.factor,
+      instruction,
+      questions: asked,
+      error: extra.error,
+      anotherWay: others.length > 0,
+      emergencyLink: step.factor === 'TOTP' && others.some((other) => other.factor === 'Emergency'),
+      tokensLeft: step.factor === 'Emergency' ? await services.emergencyTokens.countLeft(person._id) : undefined,
+    });
+  };
+
+  const messageFor = (ctx: Context, interaction: Interaction, person: StoredPerson) => (code: string) =>
+    codeMessage(translate(ctx, interaction, person).locale as 'en' | 'es', code, secondFactor.otpMinutes);
+
+  /** The person and plan of a sign-in whose password step is done, or undefined. */
+  const resume = async (interaction: Interaction) => {
+    const progress = await progressStore.find(interaction.uid);
+    if (!progress) return undefined;
+    const person = await persons.findBySub(progress.personId);
+    if (!person || !person.enabled) return undefined;
+    const { plan, policy } = await secondFactor.planFor(person, progress.context, Date.now());
+    return { progress, person, plan, policy };
+  };
+
   router.use(sameOrigin, bodyParser({ enableTypes: ['form'], formLimit: '16kb' }));
 
   router.get('/', async (ctx) => {
     const interaction = await details(ctx);
-    if (interaction.prompt.name === 'login') return loginPage(ctx, interaction);
+    if (interaction.prompt.name === 'login') {
+      const resumed = await resume(interaction);
+      const reasons = new Set(interaction.prompt.reasons);
+      const signedIn = Boolean(interaction.session?.accountId) && !['no_session', 'login_prompt', 'max_age', 'id_token_hint'].some((reason) => reasons.has(reason));
+      if (!resumed && signedIn && reasons.has('elevated_access_requested')) return stepUp(ctx, interaction);
+      if (!resumed && signedIn && reasons.has('elevated_access_expired')) return fallBack(ctx, interaction);
+      if (!resumed) return loginPage(ctx, interaction);
+      if (resumed.plan.denied) return deniedPage(ctx, interaction, resumed.person, resumed.plan);
+      return challengePage(ctx, interaction, resumed.person, resumed.progress, resumed.plan);
+    }
     const client = await provider.Client.find(interaction.params.client_id as string);
     if (client?.metadata().first_party === true) return finish(ctx, await grantConsent(provider, persons, interaction));
-    ctx.type = 'html';
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = await renderPage('interaction/consent', {
+    await render(ctx, 'interaction/consent', 200, {
       title: 'Allow access',
       uid: interaction.uid,
       clientName: client?.clientName ?? interaction.params.client_id,
@@ -98,22 +262,139 @@ export function interactionRoutes({ provider, persons, ipGroups, issuer, logger 
   router.post('/login', async (ctx) => {
     const interaction = await details(ctx);
     if (interaction.prompt.name !== 'login') throw new InteractionExpiredError();
+    const { t } = translate(ctx, interaction);
+    const now = Date.now();
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
+    const code = typeof body.code === 'string' ? body.code.replace(/\s/g, '') : '';
+
+    const throttle = await addressThrottle.isThrottled(ctx.ip, now);
+    if (throttle.throttled) {
+      ctx.set('Retry-After', String(throttle.retryAfterSeconds));
+      return loginPage(ctx, interaction, { status: 429, username, error: t('signin.addressThrottled', { minutes: Math.ceil(throttle.retryAfterSeconds / 60) }) });
+    }
+    // Password failures count per person and address: failures elsewhere do not lock the person out here.
+    const candidate = username ? await persons.findByUserId(username) : null;
+    const passwordKey = `password:${ctx.ip}`;
+    const candidateRule = candidate ? retryRule((await secondFactor.planFor(candidate, 'MFA', now)).policy) : undefined;
+    if (candidate && candidateRule) {
+      const lock = await attempts.status(candidate._id, passwordKey, candidateRule, now);
+      if (lock.locked) {
+        const error = lock.until ? t('signin.passwordLocked', { time: formatTime(lock.until.getTime(), now) }) : t('signin.passwordLockedAdmin');
+        return loginPage(ctx, interaction, { status: 429, username, error });
+      }
+    }
+
     // Outside the person's IP group the answer is the same as for a wrong password, so the
     // restriction does not tell anyone elsewhere that the password was right.
-    const fromAllowedAddress = async (candidate: StoredPerson) => {
-      const allowed = await signInAllowedFrom(candidate, ctx.ip, ipGroups);
-      if (!allowed) logger.info({ sub: candidate._id, ipGroup: candidate.ipGroup, ip: ctx.ip }, 'sign-in refused: address outside the person\'s IP group');
+    const fromAllowedAddress = async (person: StoredPerson) => {
+      const allowed = await signInAllowedFrom(person, ctx.ip, ipGroups);
+      if (!allowed) logger.info({ sub: person._id, ipGroup: person.ipGroup, ip: ctx.ip }, 'sign-in refused: address outside the person\'s IP group');
       return allowed;
     };
     const person = username && password ? await persons.authenticate(username, password, fromAllowedAddress) : undefined;
     if (!person) {
-      ctx.status = 401;
-      return loginPage(ctx, interaction, { error: wrongCredentials, username });
+      await addressThrottle.recordFailure(ctx.ip, now);
+      if (candidate && candidateRule) await attempts.recordFailure(candidate._id, passwordKey, candidateRule, now);
+      return loginPage(ctx, interaction, { status: 401, username, error: t('signin.wrongCredentials') });
     }
-    await finish(ctx, { login: { accountId: person._id, amr: ['pwd'] } });
+    await attempts.recordSuccess(person._id, passwordKey);
+
+    // Elevated access asked for at sign-in: the AOD factor is the second factor (the MFA one
+    // when the class has no AOD factor).
+    const elevated = wantsElevatedAccess(interaction);
+    let context: SignInProgress['context'] = 'MFA';
+    let { plan, policy } = await secondFactor.planFor(person, 'MFA', now);
+    if (elevated) {
+      const aod = await secondFactor.planFor(person, 'AOD', now);
+      if (aod.plan.secondFactorRequired) ({ plan, policy, context } = { ...aod, context: 'AOD' });
+    }
+    if (plan.denied) return deniedPage(ctx, interaction, person, plan);
+    if (!plan.secondFactorRequired) return finishSignIn(ctx, interaction, person, undefined, { elevated });
+
+    // One screen (second source document): user ID, password and the authenticator code at once.
+    if (code && isPermitted(plan, { factor: 'TOTP' })) {
+      const progress: SignInProgress = { ...base(interaction, context), personId: person._id, step: { factor: 'TOTP' } };
+      const outcome = await secondFactor.verify(person, progress, policy, { code }, now);
+      if (outcome.outcome === 'success') return finishSignIn(ctx, interaction, person, outcome.amr, { elevated });
+      await progressStore.save(progress);
+      const { t: personal } = translate(ctx, interaction, person);
+      const error = outcome.outcome === 'locked' ? lockMessage(personal, outcome.until) : personal(outcome.message);
+      return challengePage(ctx, interaction, person, progress, plan, { status: outcome.outcome === 'locked' ? 429 : 401, error });
+    }
+
+    const progress = await secondFactor.begin(person, base(interaction, context), plan.challenge!, policy, messageFor(ctx, interaction, person), now);
+    await progressStore.save(progress);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${interaction.uid}`);
+  });
+
+  router.post('/verify', async (ctx) => {
+    const interaction = await details(ctx);
+    const resumed = interaction.prompt.name === 'login' ? await resume(interaction) : undefined;
+    if (!resumed) throw new InteractionExpiredError();
+    const { progress, person, plan, policy } = resumed;
+    if (plan.denied) return deniedPage(ctx, interaction, person, plan);
+    if (!isPermitted(plan, progress.step)) {
+      // The plan changed under way (a lock, a new class): start again at its challenge.
+      const restarted = await secondFactor.begin(person, progress, plan.challenge!, policy, messageFor(ctx, interaction, person), Date.now());
+      await progressStore.save(restarted);
+      return challengePage(ctx, interaction, person, restarted, plan);
+    }
+    const outcome = await secondFactor.verify(person, progress, policy, (ctx.request.body ?? {}) as Record<string, unknown>, Date.now());
+    if (outcome.outcome === 'success') {
+      const stepUpOfSession = interaction.session?.accountId === person._id;
+      const sessionAmr = stepUpOfSession ? (interaction.session as { amr?: string[] } | undefined)?.amr : undefined;
+      return finishSignIn(ctx, interaction, person, outcome.amr, { elevated: progress.context === 'AOD' || wantsElevatedAccess(interaction), ...(sessionAmr ? { sessionAmr } : {}) });
+    }
+    const { t } = translate(ctx, interaction, person);
+    const error = outcome.outcome === 'locked' ? lockMessage(t, outcome.until) : t(outcome.message);
+    return challengePage(ctx, interaction, person, progress, plan, { status: outcome.outcome === 'locked' ? 429 : 401, error });
+  });
+
+  router.get('/another-way', async (ctx) => {
+    const interaction = await details(ctx);
+    const resumed = interaction.prompt.name === 'login' ? await resume(interaction) : undefined;
+    if (!resumed) throw new InteractionExpiredError();
+    const { person, plan } = resumed;
+    const { t, locale } = translate(ctx, interaction, person);
+    const destination = (step: SignInStep) => (step.channel === 'sms' ? person.cellPhone : person.email) ?? '';
+    const options = permittedSteps(plan).map((step) => ({
+      factor: step.factor,
+      channel: step.channel ?? '',
+      label: step.factor === 'OTP' ? t(step.channel === 'sms' ? 'factor.OTP.sms' : 'factor.OTP.email', { destination: maskDestination(step.channel === 'sms' ? 'sms' : 'email', destination(step)) }) : t(`factor.${step.factor}` as 'factor.TOTP'),
+    }));
+    await render(ctx, 'interaction/anotherWay', 200, { title: t('anotherWay.title'), lang: locale, t, uid: interaction.uid, options });
+  });
+
+  router.post('/another-way', async (ctx) => {
+    const interaction = await details(ctx);
+    const resumed = interaction.prompt.name === 'login' ? await resume(interaction) : undefined;
+    if (!resumed) throw new InteractionExpiredError();
+    const { progress, person, plan, policy } = resumed;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const step = permittedSteps(plan).find((candidate) => candidate.factor === body.factor && (candidate.channel ?? '') === (body.channel ?? ''));
+    if (!step) throw new GatehouseError('This way of signing in is not offered to you.', { status: 400, expose: true });
+    const next = await secondFactor.begin(person, progress, step, policy, messageFor(ctx, interaction, person), Date.now());
+    await progressStore.save(next);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${interaction.uid}`);
+  });
+
+  router.post('/resend', async (ctx) => {
+    const interaction = await details(ctx);
+    const resumed = interaction.prompt.name === 'login' ? await resume(interaction) : undefined;
+    if (!resumed) throw new InteractionExpiredError();
+    const { progress, person, plan } = resumed;
+    try {
+      await progressStore.save(await secondFactor.resend(person, progress, messageFor(ctx, interaction, person), Date.now()));
+    } catch (error) {
+      if (!(error instanceof GatehouseError) || !error.expose) throw error;
+      return challengePage(ctx, interaction, person, progress, plan, { status: error.status, error: error.message });
+    }
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${interaction.uid}`);
   });
 
   router.post('/confirm', async (ctx) => {
@@ -123,7 +404,8 @@ export function interactionRoutes({ provider, persons, ipGroups, issuer, logger 
   });
 
   router.post('/abort', async (ctx) => {
-    await details(ctx);
+    const interaction = await details(ctx);
+    await progressStore.end(interaction.uid);
     await finish(ctx, { error: 'access_denied', error_description: 'The person cancelled the sign-in.' });
   });
 
@@ -134,7 +416,7 @@ export function interactionRoutes({ provider, persons, ipGroups, issuer, logger 
  * Grants what the consent prompt found missing, on the existing grant or a new one — but
  * never the admin scope to a person who is not an administrator now: it is refused instead.
  */
-async function grantConsent(provider: Provider, persons: PersonDirectory, interaction: Awaited<ReturnType<Provider['interactionDetails']>>): Promise<InteractionResults> {
+async function grantConsent(provider: Provider, persons: PersonDirectory, interaction: Interaction): Promise<InteractionResults> {
   const { details: missing } = interaction.prompt;
   const accountId = interaction.session!.accountId;
   const clientId = interaction.params.client_id as string;

@@ -7,7 +7,9 @@ import { renderPage } from '../http/renderPage.ts';
 import { isAdministrator } from '../security/isAdministrator.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
+import { acrValues } from '../interaction/acr.ts';
 import { createMongooseAdapter } from './createMongooseAdapter.ts';
+import { interactionPolicyWithStepUp } from './elevatedAccessChecks.ts';
 import { describeProviderError } from './describeProviderError.ts';
 import { loadCookieKeys, loadSigningKeys } from './keyring.ts';
 import { concernsAdminScope, limitAdminScope } from './limitAdminScope.ts';
@@ -96,6 +98,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
     claims: claimsByScope as unknown as Configuration['claims'],
     scopes: providerScopes,
     responseTypes: ['code'],
+    acrValues: Object.values(acrValues),
     pkce: { required: () => true },
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
@@ -112,6 +115,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
     },
     features: {
       devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
@@ -149,6 +153,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicyWithStepUp(config.ttl.elevatedAcr),
     },
     async renderError(ctx, out, error) {
       ctx.type = 'html';

@@ -1,14 +1,23 @@
 import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
+import { addressFailureModel } from './models/addressFailureModel.ts';
+import { attemptFailureModel } from './models/attemptFailureModel.ts';
+import { attemptLockModel } from './models/attemptLockModel.ts';
 import { auditModel } from './models/auditModel.ts';
 import { classModel } from './models/classModel.ts';
 import { clientModel } from './models/clientModel.ts';
+import { emergencyTokenModel } from './models/emergencyTokenModel.ts';
+import { devOutboxModel } from './models/devOutboxModel.ts';
 import { ipGroupModel } from './models/ipGroupModel.ts';
 import { keyringModel } from './models/keyringModel.ts';
 import { oidcArtefactModel, oidcArtefactModelNames } from './models/oidcArtefactModel.ts';
+import { oneTimeCodeModel } from './models/oneTimeCodeModel.ts';
 import { personKeyModel } from './models/personKeyModel.ts';
 import { personModel } from './models/personModel.ts';
 import { settingModel } from './models/settingModel.ts';
+import { signInProgressModel } from './models/signInProgressModel.ts';
+import { totpStepModel } from './models/totpStepModel.ts';
+import { unusedOneTimeCodeModel } from './models/unusedOneTimeCodeModel.ts';
 
 /** Every model of the store, by collection: what ensureIndexes and the readiness of a fresh database need. */
 export function allModels(connection: Connection): Model<any>[] {
@@ -21,6 +30,15 @@ export function allModels(connection: Connection): Model<any>[] {
     settingModel(connection),
     keyringModel(connection),
     auditModel(connection),
+    totpStepModel(connection),
+    emergencyTokenModel(connection),
+    oneTimeCodeModel(connection),
+    unusedOneTimeCodeModel(connection),
+    devOutboxModel(connection),
+    attemptFailureModel(connection),
+    attemptLockModel(connection),
+    addressFailureModel(connection),
+    signInProgressModel(connection),
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),
   ];
 }

@@ -51,7 +51,9 @@ export const newMasterKey = () => randomBytes(32).toString('base64');
  * public URL (a load balancer in front of them, see switchableProxy.ts); by default the
  * issuer is the instance's own URL.
  */
-export async function startTestGatehouse(options: { mongodbUri?: string; masterKey?: string; port?: number; logLevel?: string; issuer?: string; trustProxy?: boolean } = {}) {
+export async function startTestGatehouse(
+  options: { mongodbUri?: string; masterKey?: string; port?: number; logLevel?: string; issuer?: string; trustProxy?: boolean; config?: Partial<Config> } = {},
+) {
   const port = options.port ?? (await freePort());
   const config = testConfig({
     mongodbUri: options.mongodbUri ?? testDatabaseUri(),
@@ -60,6 +62,7 @@ export async function startTestGatehouse(options: { mongodbUri?: string; masterK
     issuer: options.issuer ?? `http://127.0.0.1:${port}`,
     logLevel: options.logLevel ?? 'silent',
     trustProxy: options.trustProxy ?? false,
+    ...options.config,
   });
   const gatehouse: RunningGatehouse = await startGatehouse(config, createLogger(config.logLevel));
   return { ...gatehouse, config, issuer: config.issuer };

@@ -28,7 +28,11 @@ test('defaults: development on port 3000, the embedded database, a generated mas
     masterKey: undefined,
     trustProxy: false,
     logLevel: 'info',
-    ttl: { session: 1_209_600, accessToken: 3600, refreshToken: 1_209_600 },
+    ttl: { session: 1_209_600, accessToken: 3600, refreshToken: 1_209_600, otp: 300, elevatedAcr: 900 },
+    mail: { smtpUrl: undefined, from: 'Gatehouse <no-reply@localhost>' },
+    sms: {},
+    otpResendAfterSeconds: 30,
+    addressFailureLimit: 30,
   });
 });
 
@@ -47,6 +51,17 @@ test('values from the environment are read and converted', () => {
       SESSION_TTL: '7200',
       ACCESS_TOKEN_TTL: '300',
       REFRESH_TOKEN_TTL: '86400',
+      SMTP_URL: 'smtps://mailer:secret@mail.example.com:465',
+      MAIL_FROM: 'Sign-in <id@example.com>',
+      SMS_WEBHOOK_URL: 'https://sms.example.com/send',
+      SMS_WEBHOOK_TOKEN: 'hook-token',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'twilio-token',
+      TWILIO_FROM: '+15005550006',
+      OTP_TTL: '600',
+      OTP_RESEND_AFTER: '60',
+      ELEVATED_ACR_TTL: '300',
+      ADDRESS_FAILURE_LIMIT: '10',
     },
     noFile,
   );
@@ -60,8 +75,19 @@ test('values from the environment are read and converted', () => {
     masterKey: validMasterKey,
     trustProxy: true,
     logLevel: 'warn',
-    ttl: { session: 7200, accessToken: 300, refreshToken: 86_400 },
+    ttl: { session: 7200, accessToken: 300, refreshToken: 86_400, otp: 600, elevatedAcr: 300 },
+    mail: { smtpUrl: 'smtps://mailer:secret@mail.example.com:465', from: 'Sign-in <id@example.com>' },
+    sms: {
+      webhook: { url: 'https://sms.example.com/send', token: 'hook-token' },
+      twilio: { accountSid: 'AC123', authToken: 'twilio-token', from: '+15005550006', apiUrl: 'https://api.twilio.com' },
+    },
+    otpResendAfterSeconds: 60,
+    addressFailureLimit: 10,
   });
+});
+
+test('the Twilio keys go together', () => {
+  expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC123' }, noFile)).toThrow('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together');
 });
 
 test('the issuer follows PORT when ISSUER is not set', () => {
