@@ -13,7 +13,7 @@ export const en = {
   'signin.passwordLocked': 'Too many failed attempts. Try again after {time}.',
   'signin.passwordLockedAdmin': 'Too many failed attempts. Your account is locked until an administrator unlocks it.',
   'challenge.title': 'Verify it is you',
-  'challenge.lead': 'Signed in as {name}. One more step to continue to {client}.',
+  'challenge.lead': 'Hello {name}. One more step to continue to {client}.',
   'challenge.totp': 'Enter the 6-digit code from your authenticator app.',
   'challenge.totpDigits': 'Enter the {digits}-digit code from your authenticator app.',
   'challenge.emergency': 'Enter one of your emergency tokens. Each token works once.',

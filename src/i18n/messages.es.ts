@@ -15,7 +15,7 @@ export const es: Record<MessageKey, string> = {
   'signin.passwordLocked': 'Demasiados intentos fallidos. Inténtelo de nuevo después de las {time}.',
   'signin.passwordLockedAdmin': 'Demasiados intentos fallidos. Su cuenta está bloqueada hasta que un administrador la desbloquee.',
   'challenge.title': 'Verifique que es usted',
-  'challenge.lead': 'Sesión iniciada como {name}. Un paso más para continuar a {client}.',
+  'challenge.lead': 'Hola, {name}. Un paso más para continuar a {client}.',
   'challenge.totp': 'Escriba el código de 6 dígitos de su app de autenticación.',
   'challenge.totpDigits': 'Escriba el código de {digits} dígitos de su app de autenticación.',
   'challenge.emergency': 'Escriba uno de sus códigos de emergencia. Cada código sirve una sola vez.',

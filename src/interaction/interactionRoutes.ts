@@ -337,10 +337,14 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     const { progress, person, plan, policy } = resumed;
     if (plan.denied) return deniedPage(ctx, interaction, person, plan);
     if (!isPermitted(plan, progress.step)) {
-      // The plan changed under way (a lock, a new class): start again at its challenge.
-      const restarted = await secondFactor.begin(person, progress, plan.challenge!, policy, messageFor(ctx, interaction, person), Date.now());
+      // The plan changed under way (a lock, a new class): start again at its challenge,
+      // saying why when the step in use got locked.
+      const now = Date.now();
+      const lock = await secondFactor.lockOf(person, progress.step, policy, now);
+      const restarted = await secondFactor.begin(person, progress, plan.challenge!, policy, messageFor(ctx, interaction, person), now);
       await progressStore.save(restarted);
-      return challengePage(ctx, interaction, person, restarted, plan);
+      const { t } = translate(ctx, interaction, person);
+      return challengePage(ctx, interaction, person, restarted, plan, lock ? { status: 429, error: lockMessage(t, lock.until) } : {});
     }
     const outcome = await secondFactor.verify(person, progress, policy, (ctx.request.body ?? {}) as Record<string, unknown>, Date.now());
     if (outcome.outcome === 'success') {
