@@ -1,0 +1,51 @@
+import { maximumQuestions } from '../factors/questions/questionAnswersInput.ts';
+import type { Translate } from '../i18n/translate.ts';
+import { contexts, type ClassPolicy } from '../policy/types.ts';
+
+/** Question/answer pairs on the account page: at least this many, more when the class asks more. */
+export const questionRowsShown = 5;
+
+/**
+ * How many answers the person's class needs: its "Number of private questions" when it
+ * uses Qstn in any context (sign-in, elevated access, password reset), else none.
+ */
+export function questionsAskedBy(policy: ClassPolicy | undefined): number {
+  if (!policy || policy.questionCount < 1) return 0;
+  return contexts.some((context) => policy.priorities[context]?.Qstn !== undefined) ? policy.questionCount : 0;
+}
+
+/** The rows of the form: five, or as many as the class asks or the person has, within the service's maximum. */
+export function questionRowCount(asked: number, answered: number): number {
+  return Math.min(maximumQuestions, Math.max(questionRowsShown, asked, answered));
+}
+
+/** A filled row of the form: its number on the page (1-based) and what was typed. */
+export type QuestionRow = { row: number; question: string; answer: string };
+
+const field = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? body[name] : '');
+
+/**
+ * The rows of the questions form (`question_<n>`, `answer_<n>`, n = 1…rows) that hold
+ * anything; a row left wholly blank is not a question. Everything else is checked by
+ * the private-questions service.
+ */
+export function readQuestionRows(body: Record<string, unknown>, rows: number): QuestionRow[] {
+  const filled: QuestionRow[] = [];
+  for (let row = 1; row <= rows; row += 1) {
+    const question = field(body, `question_${row}`);
+    const answer = field(body, `answer_${row}`);
+    if (question.trim() || answer.trim()) filled.push({ row, question, answer });
+  }
+  return filled;
+}
+
+/**
+ * The service's validation message in the words of the page: "questions[2].answer: …"
+ * names the second row sent, which is the row numbered on the page as `rows[1].row`.
+ */
+export function describeQuestionProblem(message: string, rows: readonly QuestionRow[], t: Translate): string {
+  const rowOf = (index: string) => rows[Number(index) - 1]?.row ?? Number(index);
+  return message
+    .replace(/questions\[(\d+)\]\.answer/g, (_whole, index: string) => t('account.questions.answer', { n: rowOf(index) }))
+    .replace(/questions\[(\d+)\](\.question)?/g, (_whole, index: string) => t('account.questions.question', { n: rowOf(index) }));
+}
