@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { adminApi } from './admin/adminApi.ts';
 import type { Config } from './configuration/loadConfig.ts';
 import { devOutboxRoutes } from './delivery/devOutboxRoutes.ts';
+import { accountRoutes } from './enrollment/accountRoutes.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
 import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
@@ -21,6 +22,7 @@ export type AppDependencies = { config: Config; logger: Logger; provider: Provid
 export function createApp({ config, logger, provider, services }: AppDependencies): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const interactions = interactionRoutes({ provider, services, config, logger });
+  const account = accountRoutes({ config, services, logger });
   const health = healthRoutes(services.store);
   const assets = assetRoutes();
   const devOutbox = config.production ? undefined : devOutboxRoutes({ connection: services.store.connection });
@@ -35,6 +37,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
     ...(devOutbox ? [devOutbox.routes()] : []), //            /dev/outbox — messages kept instead of sent; never mounted in production (404)
     interactions.routes(), //                                 /interaction/:uid — the hosted sign-in
     interactions.allowedMethods(),
+    account.routes(), //                                      /account — the self-service account page (signs in through the provider as gatehouse-account)
     adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)
     async (ctx: Koa.Context) => {
       // oidc-provider is a Koa app of its own: hand it the raw request.

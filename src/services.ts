@@ -10,6 +10,8 @@ import { createSettingsDirectory } from './directory/settingsDirectory.ts';
 import { createEmergencyTokens } from './factors/emergency/createEmergencyTokens.ts';
 import { createPrivateQuestions } from './factors/questions/createPrivateQuestions.ts';
 import { createTotpFactor } from './factors/totp/createTotpFactor.ts';
+import { createTotpKeyMenu } from './factors/totp/createTotpKeyMenu.ts';
+import { otpauthIssuerFor } from './factors/totp/otpauthUri.ts';
 import { createAddressThrottle } from './factors/attempts/createAddressThrottle.ts';
 import { createAttemptLimiter } from './factors/attempts/createAttemptLimiter.ts';
 import { createOneTimeCodes } from './factors/otp/createOneTimeCodes.ts';
@@ -34,17 +36,22 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const settings = createSettingsDirectory(store.connection, audit);
   const attempts = createAttemptLimiter({ connection: store.connection, audit });
   const delivery = createDelivery(config, logger, store.connection);
+  const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts));
+  const totp = createTotpFactor({ connection: store.connection, secretBox, audit });
+  const emergencyTokens = createEmergencyTokens({ connection: store.connection, secretBox, audit });
   return {
     store,
     secretBox,
     audit,
-    persons: createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts)),
+    persons,
     clients: createClientDirectory(store.connection, secretBox, audit),
     classes,
     ipGroups: createIpGroupDirectory(store.connection, audit),
     settings,
-    totp: createTotpFactor({ connection: store.connection, secretBox, audit }),
-    emergencyTokens: createEmergencyTokens({ connection: store.connection, secretBox, audit }),
+    totp,
+    emergencyTokens,
+    /** The admin's TOTP key menu (option 8) over totp and emergencyTokens. */
+    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(config.issuer) }),
     questions: createPrivateQuestions({ connection: store.connection, audit }),
     delivery,
     oneTimeCodes: createOneTimeCodes({ connection: store.connection, delivery, config, logger }),

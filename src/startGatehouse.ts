@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './configuration/loadConfig.ts';
+import { createAccountSessions } from './enrollment/accountSessions.ts';
+import { prepareAccountPage } from './enrollment/prepareAccountPage.ts';
 import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
 import { createProvider } from './oidc/createProvider.ts';
 import { createSignInProgress } from './interaction/signInProgress.ts';
@@ -23,6 +25,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
   const services = await openServices(config, logger, { advertise: true });
   const { store, secretBox, persons, clients } = services;
   try {
+    await prepareAccountPage({ config, services, logger });
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
     provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
     const app = createApp({ config, logger, provider, services });
@@ -35,6 +38,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
       sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
       createSignInProgress(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
+      createAccountSessions(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping expired account sessions failed'));
     }, sweepEveryMs);
     sweeper.unref();
 

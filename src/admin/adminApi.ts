@@ -15,13 +15,15 @@ import { openApiDocument } from './openapi.ts';
 import { personRoutes } from './personRoutes.ts';
 import { readJsonBody } from './readJsonBody.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
+import { totpRoutes } from './totpRoutes.ts';
 
-export type AdminApiServices = Pick<Services, 'persons' | 'attempts' | 'clients' | 'classes' | 'ipGroups' | 'settings' | 'audit'>;
+export type AdminApiServices = Pick<Services, 'persons' | 'attempts' | 'questions' | 'totpKeys' | 'clients' | 'classes' | 'ipGroups' | 'settings' | 'audit'>;
 
 /** Every operation of the admin API except the public /openapi.json, all behind authenticateAdmin. */
 export function adminApiRoutes(services: AdminApiServices): AdminRoute[] {
   return [
-    ...personRoutes(services.persons, services.attempts),
+    ...personRoutes(services.persons, services.attempts, services.questions),
+    ...totpRoutes(services.totpKeys),
     ...clientRoutes(services.clients),
     ...classRoutes(services.classes),
     ...settingsRoutes(services.settings),

@@ -1,12 +1,14 @@
 import { maxPageSize } from '../directory/filterPersons.ts';
 import { unlockableFactors } from '../factors/attempts/unlockPerson.ts';
+import { totpAlgorithms, totpDigits, totpPeriodRange } from '../factors/totp/totpKeyInput.ts';
 import { auditEntities } from './auditRoutes.ts';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). */
 type Schema = Record<string, unknown>;
 type Ref = { $ref: string };
 type Parameter = { name: string; in: 'path' | 'query'; required?: boolean; description: string; schema: Schema };
-type Content = { 'application/json': { schema: Schema | Ref } };
+/** JSON almost everywhere; the QR code images are image/svg+xml and image/png. */
+type Content = Partial<Record<'application/json' | 'image/svg+xml' | 'image/png', { schema: Schema | Ref }>>;
 type Response = { description: string; headers?: Record<string, { description: string; schema: Schema }>; content?: Content };
 type Operation = {
   operationId: string;
@@ -40,6 +42,10 @@ const schema = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` })
 const parameter = (name: string): Ref => ({ $ref: `#/components/parameters/${name}` });
 const response = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
 const json = (body: Schema | Ref): Content => ({ 'application/json': { schema: body } });
+const image = (type: 'image/svg+xml' | 'image/png', description: string): Response => ({
+  description,
+  content: { [type]: { schema: { type: 'string', contentMediaType: type } } },
+});
 const body = (of: Schema | Ref) => ({ required: true as const, content: json(of) });
 const ok = (description: string, of: Schema | Ref): Response => ({ description, content: json(of) });
 const listOf = (item: string): Schema => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: schema(item) } } });
@@ -218,6 +224,81 @@ const schemas: Record<string, Schema> = {
       text: text('The plan in words, as option 9 shows it.'),
     },
   },
+  TotpKeyInput: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Every field is optional (the body may be left out): without `key`, a random 160-bit key is generated. The defaults (SHA1, 6 digits, 30 seconds) suit every authenticator app.',
+    properties: {
+      key: text('A key typed by the admin: Base32, the letters A–Z and digits 2–7 (spaces and lower case are ignored), at least 128 bits (26 characters). Anything else is refused with 400 `key: …`.', { writeOnly: true }),
+      algorithm: text('HMAC algorithm.', { enum: [...totpAlgorithms], default: 'SHA1' }),
+      digits: { type: 'integer', enum: [...totpDigits], default: 6, description: 'Digits of a code.' },
+      period: { type: 'integer', minimum: totpPeriodRange.min, maximum: totpPeriodRange.max, default: 30, description: 'Seconds per code.' },
+    },
+  },
+  TotpKeyCreated: {
+    type: 'object',
+    required: ['name', 'state', 'algorithm', 'digits', 'period', 'key_generated', 'replaced', 'emergency_tokens_created', 'tokens_left'],
+    description: 'What was done; never the key (GET the person\'s totp to display it, audited).',
+    properties: {
+      name: text('The person\'s name.'),
+      state: text('Always `pending`: the key counts at sign-in once the person has confirmed one current code from their app.', { enum: ['pending'] }),
+      algorithm: text('HMAC algorithm.', { enum: [...totpAlgorithms] }),
+      digits: { type: 'integer', enum: [...totpDigits] },
+      period: { type: 'integer', description: 'Seconds per code.' },
+      key_generated: { type: 'boolean', description: 'True when Gatehouse generated the key, false when it was given.' },
+      replaced: text('The state of the key this one replaced — it stopped working at once — or `none`.', { enum: ['none', 'pending', 'active'] }),
+      emergency_tokens_created: { type: 'boolean', description: 'True when the person had no unused emergency token and got a new set.' },
+      tokens_left: { type: 'integer', minimum: 0, description: 'Unused emergency tokens.' },
+    },
+  },
+  TotpKeyDisplay: {
+    type: 'object',
+    required: ['name', 'state', 'emergency_tokens', 'tokens_left'],
+    description: 'Option 3, "Display Key and Emergency Tokens". Without a key (state `none`) only the tokens are given.',
+    properties: {
+      name: text('The person\'s name.'),
+      state: text('`none` (no key), `pending` (until the person confirms a code) or `active`.', { enum: ['none', 'pending', 'active'] }),
+      key: text('The Base32 key in groups of four, for typing into an app.', { examples: ['JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP'] }),
+      algorithm: text('HMAC algorithm.', { enum: [...totpAlgorithms] }),
+      digits: { type: 'integer', enum: [...totpDigits] },
+      period: { type: 'integer', description: 'Seconds per code.' },
+      otpauth_uri: text('`otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=…&algorithm=…&digits=…&period=…`: what the QR code holds (the issuer is the host of this Gatehouse, the account the person\'s default user ID).'),
+      emergency_tokens: { type: 'array', items: { type: 'string' }, description: 'The unused emergency tokens (groups of four, e.g. `k7dq-3vxm-9tpa-wz2c`).' },
+      tokens_left: { type: 'integer', minimum: 0 },
+    },
+  },
+  TotpTokens: {
+    type: 'object',
+    required: ['name', 'tokens_left'],
+    description: 'The new set\'s size; never the tokens (GET the person\'s totp to display them, audited).',
+    properties: { name: text('The person\'s name.'), tokens_left: { type: 'integer', minimum: 0 } },
+  },
+  PersonQuestions: {
+    type: 'object',
+    required: ['name', 'questions'],
+    properties: {
+      name: text('The person\'s name.'),
+      questions: {
+        type: 'array',
+        description: 'The questions in the order given; never the answers.',
+        items: { type: 'object', required: ['id', 'text'], properties: { id: text('The question\'s id (new at every change).'), text: text('The question as shown at sign-in.') } },
+      },
+    },
+  },
+  QuestionAnswers: {
+    type: 'array',
+    maxItems: 20,
+    description: 'Every question with its answer; an empty list removes them. No question twice (ignoring case and spacing).',
+    items: {
+      type: 'object',
+      required: ['question', 'answer'],
+      additionalProperties: false,
+      properties: {
+        question: text('3 to 200 characters.', { minLength: 3, maxLength: 200 }),
+        answer: text('1 to 200 characters; compared ignoring case and extra spaces; stored only as a salted hash.', { minLength: 1, maxLength: 200, writeOnly: true }),
+      },
+    },
+  },
   UnlockResult: {
     type: 'object',
     required: ['name', 'sub', 'factor', 'locks_cleared', 'failures_cleared'],
@@ -276,7 +357,7 @@ export const openApiDocument: OpenApiDocument = {
     title: 'Gatehouse admin API',
     version: '1',
     description: [
-      'Manage persons, classes, IP groups, clients and settings of Gatehouse, and read the audit log.',
+      'Manage persons, their TOTP keys, classes, IP groups, clients and settings of Gatehouse, and read the audit log.',
       '',
       'Every operation except this document needs `Authorization: Bearer <access token>`, a token issued by this Gatehouse with the `admin` scope:',
       '- a client-credentials token (`grant_type=client_credentials&scope=admin` at the token endpoint) of a client registered with `admin_api: true` (`gatehouse client add --admin-api`); or',
@@ -290,6 +371,7 @@ export const openApiDocument: OpenApiDocument = {
   security: [{ bearer: [] }],
   tags: [
     { name: 'Persons', description: '"Work with Persons".' },
+    { name: 'TOTP', description: '"8=TOTP": a person\'s TOTP key and emergency tokens. Keys and tokens are stored encrypted; every display of them (key, tokens, QR code) is recorded in the audit log (action `totp-display`).' },
     { name: 'Clients', description: 'Relying parties.' },
     { name: 'Classes', description: 'Classes: which second factor, with what limits.' },
     { name: 'Settings', description: 'Directory-wide settings.' },
@@ -371,6 +453,24 @@ export const openApiDocument: OpenApiDocument = {
         responses: { 204: { description: 'Set.' }, ...refusals('400', '404') },
       },
     },
+    '/persons/{name}/questions': {
+      get: {
+        operationId: 'listPersonQuestions',
+        summary: 'The person\'s private questions (option 7), without the answers',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName')],
+        responses: { 200: ok('The question texts.', schema('PersonQuestions')), ...refusals('404') },
+      },
+      put: {
+        operationId: 'setPersonQuestions',
+        summary: 'Replace the person\'s private questions and answers (option 7)',
+        description: 'The body is the whole new set. The class\'s "Number of private questions" is how many one challenge asks: set at least that many. Audited (action `set-questions`) by count, never with the questions or answers.',
+        tags: ['Persons'],
+        parameters: [parameter('PersonName')],
+        requestBody: body(schema('QuestionAnswers')),
+        responses: { 200: ok('The new questions, without the answers.', schema('PersonQuestions')), ...refusals('400', '404') },
+      },
+    },
     '/persons/{name}/plan': {
       get: {
         operationId: 'planPerson',
@@ -393,6 +493,68 @@ export const openApiDocument: OpenApiDocument = {
           content: json({ type: 'object', additionalProperties: false, properties: { factor: { type: ['string', 'null'], enum: [...unlockableFactors, null], description: 'Only this factor (matched ignoring case); absent or null: every factor.' } } }),
         },
         responses: { 200: ok('What was cleared.', schema('UnlockResult')), ...refusals('400', '404') },
+      },
+    },
+    '/persons/{name}/totp': {
+      post: {
+        operationId: 'createTotpKey',
+        summary: 'Create or replace the person\'s TOTP key (option 8.1)',
+        description:
+          'A random 160-bit key, or the `key` given. The new key is `pending` until the person confirms one current code from their app; a key it replaces stops working at once. A person with no unused emergency token also gets a new set of 10. The answer never holds the key. Audited (actions `totp-create` and `set-key`/`replace-key`).',
+        tags: ['TOTP'],
+        parameters: [parameter('PersonName')],
+        requestBody: { required: false, content: json(schema('TotpKeyInput')) },
+        responses: {
+          200: ok('The key was replaced.', schema('TotpKeyCreated')),
+          201: createdAt('The person had no key; this is the new one.', schema('TotpKeyCreated')),
+          ...refusals('400', '404'),
+        },
+      },
+      get: {
+        operationId: 'showTotpKey',
+        summary: 'Display the person\'s TOTP key and emergency tokens (option 8.3)',
+        description: 'The key, its parameters and otpauth URI, and the unused emergency tokens. Every call is recorded in the audit log (action `totp-display`, with the caller), never the values.',
+        tags: ['TOTP'],
+        parameters: [parameter('PersonName')],
+        responses: { 200: ok('The key and tokens.', schema('TotpKeyDisplay')), ...refusals('404') },
+      },
+      delete: {
+        operationId: 'removeTotpKey',
+        summary: 'Remove the person\'s TOTP key and emergency tokens',
+        description: '404 when the person has neither. Audited (actions `remove-key`, `remove-emergency-tokens`).',
+        tags: ['TOTP'],
+        parameters: [parameter('PersonName')],
+        responses: { 204: { description: 'Removed.' }, ...refusals('404') },
+      },
+    },
+    '/persons/{name}/totp/qr.svg': {
+      get: {
+        operationId: 'totpQrCodeSvg',
+        summary: 'The person\'s TOTP key as a QR code, SVG (option 8.4)',
+        description: 'The otpauth URI of the key as a QR code to scan with an authenticator app. Audited as a display (action `totp-display`). 404 when the person has no key.',
+        tags: ['TOTP'],
+        parameters: [parameter('PersonName')],
+        responses: { 200: image('image/svg+xml', 'An SVG document.'), ...refusals('404') },
+      },
+    },
+    '/persons/{name}/totp/qr.png': {
+      get: {
+        operationId: 'totpQrCodePng',
+        summary: 'The person\'s TOTP key as a QR code, PNG (option 8.4)',
+        description: 'The otpauth URI of the key as a QR code to scan with an authenticator app. Audited as a display (action `totp-display`). 404 when the person has no key.',
+        tags: ['TOTP'],
+        parameters: [parameter('PersonName')],
+        responses: { 200: image('image/png', 'A PNG image.'), ...refusals('404') },
+      },
+    },
+    '/persons/{name}/totp/tokens': {
+      post: {
+        operationId: 'recreateEmergencyTokens',
+        summary: 'Recreate the person\'s emergency tokens (option 8.2)',
+        description: 'A new set of 10 single-use tokens; the old set stops working at once. The answer never holds the tokens. No body. Audited (action `recreate-emergency-tokens`).',
+        tags: ['TOTP'],
+        parameters: [parameter('PersonName')],
+        responses: { 200: ok('The new set\'s size.', schema('TotpTokens')), ...refusals('400', '404') },
       },
     },
     '/clients': {

@@ -2,6 +2,7 @@ import { maxPageSize } from '../directory/filterPersons.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import { unlockPerson } from '../factors/attempts/unlockPerson.ts';
+import type { PrivateQuestions } from '../factors/questions/createPrivateQuestions.ts';
 import { AdminApiError } from './AdminApiError.ts';
 import { adminApiPrefix, created, noContent, type AdminRoute } from './AdminRoute.ts';
 import { actorOf } from './authenticateAdmin.ts';
@@ -17,8 +18,11 @@ function requiredText(field: string, value: unknown): string {
   return value;
 }
 
-/** "Work with Persons": list, add, show, change, rename, delete, set a password, and option 9 (the plan, and unlock). */
-export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'unlock'>): AdminRoute[] {
+/**
+ * "Work with Persons": list, add, show, change, rename, delete, set a password, option 7
+ * (private questions: their texts, never the answers) and option 9 (the plan, and unlock).
+ */
+export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'unlock'>, questions: Pick<PrivateQuestions, 'questionsOf' | 'setAnswers'>): AdminRoute[] {
   return [
     {
       method: 'GET',
@@ -84,6 +88,24 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
         const body = bodyFields(ctx, ['password']);
         await persons.setPassword(ctx.params.name!, requiredText('password', body.password), { actor: actorOf(ctx) });
         noContent(ctx);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/persons/:name/questions',
+      async handle(ctx) {
+        const person = await persons.show(ctx.params.name!);
+        ctx.body = { name: person.name, questions: await questions.questionsOf(person.sub) };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/persons/:name/questions',
+      async handle(ctx) {
+        // The body is the list itself, [{question, answer}], as `gatehouse person questions --set` reads it.
+        const person = await persons.show(ctx.params.name!);
+        const set = await questions.setAnswers(person.sub, ctx.request.body, { actor: actorOf(ctx) });
+        ctx.body = { name: person.name, questions: set };
       },
     },
     {

@@ -10,6 +10,7 @@ import { registerIpGroupCommands } from './ipGroupCommands.ts';
 import { registerKeyCommands } from './keyCommands.ts';
 import { registerPersonCommands } from './personCommands.ts';
 import { registerQuestionCommands } from './questionCommands.ts';
+import { registerTotpCommands } from './totpCommands.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,6 +27,7 @@ registerClassCommands(program);
 registerIpGroupCommands(program);
 registerPersonCommands(program);
 registerQuestionCommands(program);
+registerTotpCommands(program);
 registerKeyCommands(program);
 registerAuditCommands(program);
 

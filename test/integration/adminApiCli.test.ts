@@ -30,7 +30,7 @@ test('client add --admin-api registers a client-credentials client whose token m
   expect(added.code).toBe(0);
   expect(added.stdout).toContain('It may call the admin API');
   const secret = /client_secret:\s+(\S+)/.exec(added.stdout)![1]!;
-  expect((await services.clients.list())[0]).toMatchObject({ client_id: 'ops-script', admin_api: true, grant_types: ['client_credentials'], redirect_uris: [] });
+  expect((await services.clients.list()).find((client) => client.client_id === 'ops-script')).toMatchObject({ admin_api: true, grant_types: ['client_credentials'], redirect_uris: [] });
 
   const { access_token: token } = await clientCredentialsToken(gatehouse.issuer, 'ops-script', secret, 'admin');
   const created = await callAdminApi(gatehouse.issuer, '/persons', { token, method: 'POST', body: { name: 'FROM_SCRIPT' } });
@@ -48,5 +48,6 @@ test('--admin-api is refused for a public client or one without client credentia
   const codeOnly = await gatehouseCli(['client', 'add', '--admin-api', '--grant-types', 'authorization_code', '--redirect-uri', 'https://app.example.com/cb', '--json']);
   expect(codeOnly.code).toBe(1);
   expect(JSON.parse(codeOnly.stdout).error).toMatch(/^admin_api: /);
-  expect((await services.clients.list()).map((client) => client.client_id)).toEqual(['ops-script']);
+  // Besides the account page's own client, registered at start.
+  expect((await services.clients.list()).map((client) => client.client_id)).toEqual(['gatehouse-account', 'ops-script']);
 });
