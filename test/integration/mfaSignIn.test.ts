@@ -28,7 +28,7 @@ beforeAll(async () => {
     { name: 'TOTPOTP', mfa_device: 'E', allow_otp_instead_of_totp: 'Y', factors: { MFA: { TOTP: 1 } } },
     { name: 'SMS', mfa_device: 'C', factors: { MFA: { OTP: 1 } } },
     { name: 'QSTN', question_count: 2, factors: { MFA: { Qstn: 1 } } },
-    { name: 'FAST', max_retries: 2, wait_seconds: 1, factors: { MFA: { TOTP: 1 } } },
+    { name: 'FAST', max_retries: 2, wait_seconds: 2, factors: { MFA: { TOTP: 1 } } },
     { name: 'HARD', max_retries: 2, wait_seconds: 999, factors: { MFA: { TOTP: 1 } } },
     { name: 'NODEV', mfa_device: 'N', factors: { MFA: { TOTP: 1 } } },
   ];
@@ -185,7 +185,7 @@ test('lockout after the class\'s maximum retries, released after the wait', asyn
   expect(browser.lastStatus).not.toBe(303);
   expect(await codesIssuedTo('FABIO')).toBe(before);
   expect(browser.lastPage).toContain('Try again');
-  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  await new Promise((resolve) => setTimeout(resolve, 2_100));
   await browser.open(new URL(browser.lastUrl).toString().replace(/\/verify$/, ''));
   const done = await browser.submit(browser.formAction('/verify'), { code: await totpCode('FABIO', 1) });
   expect(done.startsWith(redirectUri)).toBe(true);

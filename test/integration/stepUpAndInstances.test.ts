@@ -19,10 +19,10 @@ beforeAll(async () => {
   proxy = await startSwitchableProxy();
   const mongodbUri = testDatabaseUri();
   const masterKey = newMasterKey();
-  // Elevated access lasts one second here, so that the fall-back can be seen.
+  // Elevated access lasts three seconds here, so that the fall-back can be seen.
   [a, b] = await Promise.all([
-    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 1 } } }),
-    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 1 } } }),
+    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 3 } } }),
+    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 3 } } }),
   ]);
   proxy.routeTo(a.url);
   services = await openTestServices(a.config);
@@ -75,7 +75,7 @@ test('step-up: acr_values for elevated access asks the AOD factor inside the ses
   expect((await exchange(again.request, again.at)).claims()!.acr).toBe(elevated);
 
   // After ELEVATED_ACR_TTL the session falls back to the sign-in level, without any page.
-  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  await new Promise((resolve) => setTimeout(resolve, 3_200));
   const later = await authorize(browser);
   expect(later.at.startsWith(redirectUri)).toBe(true);
   expect((await exchange(later.request, later.at)).claims()!.acr).toBe('urn:gatehouse:acr:mfa');
