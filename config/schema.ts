@@ -115,6 +115,11 @@ export const configSchema = {
   TWILIO_FROM: { description: 'Twilio-compatible API: the sender number, e.g. +15005550006.' },
   TWILIO_API_URL: { description: 'Twilio-compatible API: the base URL.', default: 'https://api.twilio.com', check: isHttpUrl },
   OTP_TTL: { description: 'Seconds a one-time code sent by SMS or email is valid.', default: '300', check: isSeconds(60, 3600) },
+  REGISTRATION_LINK_TTL: {
+    description: 'Seconds an emailed TOTP registration link stays valid (single use).',
+    default: '86400',
+    check: isSeconds(300, 2_592_000),
+  },
   OTP_RESEND_AFTER: { description: 'Seconds before a new one-time code may be sent for the same sign-in.', default: '30', check: isSeconds(0, 600) },
   ELEVATED_ACR_TTL: {
     description: 'Seconds the elevated-access (AOD) level of a session lasts before it falls back to the sign-in level.',

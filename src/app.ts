@@ -5,6 +5,7 @@ import { adminApi } from './admin/adminApi.ts';
 import type { Config } from './configuration/loadConfig.ts';
 import { devOutboxRoutes } from './delivery/devOutboxRoutes.ts';
 import { accountRoutes } from './enrollment/accountRoutes.ts';
+import { registrationRoutes } from './enrollment/registrationRoutes.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
 import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
@@ -38,6 +39,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
     interactions.routes(), //                                 /interaction/:uid — the hosted sign-in
     interactions.allowedMethods(),
     account.routes(), //                                      /account — the self-service account page (signs in through the provider as gatehouse-account)
+    registrationRoutes({ config, services }).routes(), //    /register/:token — the page an emailed registration link opens (QR code, key, emergency tokens, confirm one code)
     adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)
     async (ctx: Koa.Context) => {
       // oidc-provider is a Koa app of its own: hand it the raw request.

@@ -7,6 +7,7 @@ import { createIpGroupDirectory } from './directory/ipGroupDirectory.ts';
 import { createPersonDirectory } from './directory/personDirectory.ts';
 import { createPersonPlanner } from './directory/personPlanner.ts';
 import { createSettingsDirectory } from './directory/settingsDirectory.ts';
+import { createRegistrationLinks } from './enrollment/registrationLinks.ts';
 import { createEmergencyTokens } from './factors/emergency/createEmergencyTokens.ts';
 import { createPrivateQuestions } from './factors/questions/createPrivateQuestions.ts';
 import { createTotpFactor } from './factors/totp/createTotpFactor.ts';
@@ -39,6 +40,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts));
   const totp = createTotpFactor({ connection: store.connection, secretBox, audit });
   const emergencyTokens = createEmergencyTokens({ connection: store.connection, secretBox, audit });
+  const registrationLinks = createRegistrationLinks({ connection: store.connection, lifetimeSeconds: config.ttl.registrationLink });
   return {
     store,
     secretBox,
@@ -51,7 +53,9 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     totp,
     emergencyTokens,
     /** The admin's TOTP key menu (option 8) over totp and emergencyTokens. */
-    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(config.issuer) }),
+    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(config.issuer), links: registrationLinks, delivery, issuerUrl: config.issuer }),
+    /** Emailed links to the registration page (/register/:token). */
+    registrationLinks,
     questions: createPrivateQuestions({ connection: store.connection, audit }),
     delivery,
     oneTimeCodes: createOneTimeCodes({ connection: store.connection, delivery, config, logger }),

@@ -233,6 +233,17 @@ const schemas: Record<string, Schema> = {
       algorithm: text('HMAC algorithm.', { enum: [...totpAlgorithms], default: 'SHA1' }),
       digits: { type: 'integer', enum: [...totpDigits], default: 6, description: 'Digits of a code.' },
       period: { type: 'integer', minimum: totpPeriodRange.min, maximum: totpPeriodRange.max, default: 30, description: 'Seconds per code.' },
+      email: { type: 'boolean', default: false, description: '"Email new key": email the person a registration link (single use, expiring) to a page with the QR code, the key and the emergency tokens, instead of handing them the key. Refused (400) when the person has no email address. Same as `?email=true`.' },
+    },
+  },
+  TotpLinkSent: {
+    type: 'object',
+    required: ['name', 'sent_to', 'expires_at'],
+    description: 'A registration link was emailed; the answer never holds the link.',
+    properties: {
+      name: text('The person\'s name.'),
+      sent_to: text('The email address, masked.'),
+      expires_at: text('When the link stops working (ISO 8601).', { format: 'date-time' }),
     },
   },
   TotpKeyCreated: {
@@ -249,6 +260,8 @@ const schemas: Record<string, Schema> = {
       replaced: text('The state of the key this one replaced — it stopped working at once — or `none`.', { enum: ['none', 'pending', 'active'] }),
       emergency_tokens_created: { type: 'boolean', description: 'True when the person had no unused emergency token and got a new set.' },
       tokens_left: { type: 'integer', minimum: 0, description: 'Unused emergency tokens.' },
+      link_sent_to: text('With `email`: the address the registration link went to, masked.'),
+      link_expires_at: text('With `email`: when the registration link stops working (ISO 8601).', { format: 'date-time' }),
     },
   },
   TotpKeyDisplay: {
@@ -500,9 +513,12 @@ export const openApiDocument: OpenApiDocument = {
         operationId: 'createTotpKey',
         summary: 'Create or replace the person\'s TOTP key (option 8.1)',
         description:
-          'A random 160-bit key, or the `key` given. The new key is `pending` until the person confirms one current code from their app; a key it replaces stops working at once. A person with no unused emergency token also gets a new set of 10. The answer never holds the key. Audited (actions `totp-create` and `set-key`/`replace-key`).',
+          'A random 160-bit key, or the `key` given. The new key is `pending` until the person confirms one current code from their app; a key it replaces stops working at once. A person with no unused emergency token also gets a new set of 10. The answer never holds the key. With `email` (body field or `?email=true`) the person is emailed a registration link instead (action `totp-send-link`). Audited (actions `totp-create` and `set-key`/`replace-key`).',
         tags: ['TOTP'],
-        parameters: [parameter('PersonName')],
+        parameters: [
+          parameter('PersonName'),
+          { name: 'email', in: 'query', required: false, description: 'true: email the person a registration link (as the body field `email`).', schema: { type: 'string', enum: ['true', 'false'] } },
+        ],
         requestBody: { required: false, content: json(schema('TotpKeyInput')) },
         responses: {
           200: ok('The key was replaced.', schema('TotpKeyCreated')),
@@ -545,6 +561,17 @@ export const openApiDocument: OpenApiDocument = {
         tags: ['TOTP'],
         parameters: [parameter('PersonName')],
         responses: { 200: image('image/png', 'A PNG image.'), ...refusals('404') },
+      },
+    },
+    '/persons/{name}/totp/link': {
+      post: {
+        operationId: 'sendTotpRegistrationLink',
+        summary: 'Email the person a registration link for their pending key (option 8.5)',
+        description:
+          'Emails the person (in their language) a single-use link, valid for REGISTRATION_LINK_TTL seconds, to `/register/{token}`: a page with the QR code, the key and the emergency tokens, where they confirm one current code. Older links of the person stop working; replacing the key invalidates the link. 400 when the person has no email address or the key is already active; 404 when there is no key. No body. Audited (action `totp-send-link`).',
+        tags: ['TOTP'],
+        parameters: [parameter('PersonName')],
+        responses: { 200: ok('Where the link went.', schema('TotpLinkSent')), ...refusals('400', '404') },
       },
     },
     '/persons/{name}/totp/tokens': {

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { TotpKeyMenu } from '../factors/totp/createTotpKeyMenu.ts';
-import { totpCreatedView, totpDisplayView, totpTokensView } from '../factors/totp/totpKeyViews.ts';
+import { totpCreatedView, totpDisplayView, totpLinkView, totpTokensView } from '../factors/totp/totpKeyViews.ts';
 import { AdminApiError } from './AdminApiError.ts';
 import { created, noContent, type AdminRoute } from './AdminRoute.ts';
 import { actorOf } from './authenticateAdmin.ts';
@@ -26,8 +26,11 @@ export function totpRoutes(totpKeys: TotpKeyMenu): AdminRoute[] {
       path: '/persons/:name/totp',
       async handle(ctx) {
         // The body is optional: none or {} generates a key with the defaults.
-        const body = bodyFields(ctx, ['key', 'algorithm', 'digits', 'period']);
-        const made = await totpKeys.create(ctx.params.name!, body, { actor: actorOf(ctx) });
+        const { email, ...body } = bodyFields(ctx, ['key', 'algorithm', 'digits', 'period', 'email']);
+        const query = ctx.query.email;
+        if (query !== undefined && query !== 'true' && query !== 'false') throw new AdminApiError(400, 'invalid_request', 'email: true or false.');
+        if (email !== undefined && typeof email !== 'boolean') throw new AdminApiError(400, 'invalid_request', 'email: true or false.');
+        const made = await totpKeys.create(ctx.params.name!, body, { actor: actorOf(ctx), email: email === true || query === 'true' });
         if (made.replaced === 'none') created(ctx, at(made.name), totpCreatedView(made));
         else ctx.body = totpCreatedView(made);
       },
@@ -59,6 +62,15 @@ export function totpRoutes(totpKeys: TotpKeyMenu): AdminRoute[] {
       path: '/persons/:name/totp/qr.png',
       async handle(ctx) {
         answerImage(ctx, 'image/png', await totpKeys.qr(ctx.params.name!, { actor: actorOf(ctx), format: 'png' }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/persons/:name/totp/link',
+      async handle(ctx) {
+        const [field] = Object.keys(bodyObject(ctx));
+        if (field !== undefined) throw new AdminApiError(400, 'invalid_request', `${field}: not a field of this request (it takes no body).`);
+        ctx.body = totpLinkView(await totpKeys.sendLink(ctx.params.name!, { actor: actorOf(ctx) }));
       },
     },
     {

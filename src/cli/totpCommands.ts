@@ -1,8 +1,8 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
-import type { TotpKeyCreated, TotpKeyDisplay } from '../factors/totp/createTotpKeyMenu.ts';
-import { totpCreatedView, totpDisplayView, totpRemovedView, totpStatusView, totpTokensView } from '../factors/totp/totpKeyViews.ts';
+import type { TotpKeyCreated, TotpKeyDisplay, TotpLinkSent } from '../factors/totp/createTotpKeyMenu.ts';
+import { totpCreatedView, totpDisplayView, totpLinkView, totpRemovedView, totpStatusView, totpTokensView } from '../factors/totp/totpKeyViews.ts';
 import { cliActor } from './cliActor.ts';
 import { runCommand } from './runCommand.ts';
 import { UsageError } from './UsageError.ts';
@@ -60,13 +60,18 @@ async function createExclusively(file: string, make: () => Promise<string | Buff
 
 const parametersOf = (key: { algorithm?: string; digits?: number; period?: number }) => `${key.algorithm}, ${key.digits} digits, ${key.period} seconds`;
 
-function describeCreated(created: TotpKeyCreated): string {
+const describeLink = (link: TotpLinkSent) =>
+  `Emailed "${link.name}" a registration link (to ${link.sentTo}); it works once, until ${link.expiresAt}, and only for the current key. The key itself was not sent.`;
+
+function describeCreated(created: TotpKeyCreated & { link?: TotpLinkSent }): string {
   const name = created.name;
   return [
     `${created.replaced === 'none' ? 'Created' : 'Replaced'} the TOTP key of "${name}" (${created.generated ? 'generated' : 'typed'}; ${parametersOf(created)}). The key is pending.`,
     ...(created.replaced === 'none' ? [] : [`The previous key (${created.replaced}) no longer works.`]),
     `It counts at sign-in once ${name} has added it to an authenticator app (${apps}) by scanning the QR code or typing the key, and confirmed one current code from the app.`,
-    `Give ${name} the key or the QR code: gatehouse totp show ${name}, gatehouse totp qr ${name} (each display is audited).`,
+    created.link
+      ? describeLink(created.link)
+      : `Give ${name} the key or the QR code: gatehouse totp show ${name}, gatehouse totp qr ${name} (each display is audited), or email a registration link: gatehouse totp send-link ${name}.`,
     created.emergencyTokensCreated
       ? `${name} had no emergency tokens left: made a new set of ${created.tokensLeft} (shown by gatehouse totp show ${name}).`
       : `${name} has ${created.tokensLeft} unused emergency tokens (gatehouse totp tokens ${name} --recreate makes a new set).`,
@@ -98,7 +103,7 @@ function describeDisplay(display: TotpKeyDisplay): string {
  * secrets and are audited as displays. `create` never prints the key: `show` does.
  */
 export function registerTotpCommands(program: Command): void {
-  const totp = program.command('totp').description('a person\'s TOTP key and emergency tokens ("8=TOTP"): create, tokens, show, qr, remove');
+  const totp = program.command('totp').description('a person\'s TOTP key and emergency tokens ("8=TOTP"): create, send-link, tokens, show, qr, remove');
 
   totp
     .command('create')
@@ -108,9 +113,10 @@ export function registerTotpCommands(program: Command): void {
     .option('--algorithm <algorithm>', 'SHA1, SHA256 or SHA512 (default SHA1: every app supports it)')
     .option('--digits <digits>', '6 or 8 (default 6)')
     .option('--period <seconds>', 'seconds per code (default 30)')
+    .option('--email', 'email the person a registration link (single use, expiring) instead of giving them the key ("email new key")')
     .option('--json', 'machine-readable output (never the key)')
     .addHelpText('after', '\nThe old key stops working at once; the new one counts once the person confirms a code.\nThe key is never printed here: `gatehouse totp show NAME` displays it (audited).')
-    .action(async (name: string, options: { key?: string; algorithm?: string; digits?: string; period?: string; json?: boolean }) => {
+    .action(async (name: string, options: { key?: string; algorithm?: string; digits?: string; period?: string; email?: boolean; json?: boolean }) => {
       process.exitCode = await runCommand(options.json === true, async () => {
         const request = {
           key: await readKey(options.key),
@@ -118,8 +124,21 @@ export function registerTotpCommands(program: Command): void {
           digits: wholeNumber('--digits', options.digits),
           period: wholeNumber('--period', options.period),
         };
-        const created = await withServices((services) => services.totpKeys.create(name, request, { actor: cliActor() }));
+        const created = await withServices((services) => services.totpKeys.create(name, request, { actor: cliActor(), email: options.email === true }));
         return { data: totpCreatedView(created), text: describeCreated(created) };
+      });
+    });
+
+  totp
+    .command('send-link')
+    .description('email the person a single-use, expiring link to the registration page for their pending key ("5. Send link"): QR code, key, emergency tokens, confirm one code')
+    .argument('<name>', 'the person\'s name')
+    .option('--json', 'machine-readable output (never the link)')
+    .addHelpText('after', '\nOlder links of the person stop working. Needs an email address and a pending key (gatehouse totp create NAME --email does both).')
+    .action(async (name: string, options: { json?: boolean }) => {
+      process.exitCode = await runCommand(options.json === true, async () => {
+        const sent = await withServices((services) => services.totpKeys.sendLink(name, { actor: cliActor() }));
+        return { data: totpLinkView(sent), text: describeLink(sent) };
       });
     });
 

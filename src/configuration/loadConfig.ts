@@ -14,7 +14,7 @@ export type Config = {
   masterKey: string | undefined;
   trustProxy: boolean;
   logLevel: string;
-  ttl: { session: number; accessToken: number; refreshToken: number; otp: number; elevatedAcr: number };
+  ttl: { session: number; accessToken: number; refreshToken: number; otp: number; elevatedAcr: number; registrationLink: number };
   mail: { smtpUrl: string | undefined; from: string };
   sms: {
     webhook?: { url: string; token?: string };
@@ -95,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
       refreshToken: Number(raw.REFRESH_TOKEN_TTL),
       otp: Number(raw.OTP_TTL),
       elevatedAcr: Number(raw.ELEVATED_ACR_TTL),
+      registrationLink: Number(raw.REGISTRATION_LINK_TTL),
     },
     mail: { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM! },
     sms: {

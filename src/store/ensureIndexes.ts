@@ -14,6 +14,7 @@ import { oidcArtefactModel, oidcArtefactModelNames } from './models/oidcArtefact
 import { oneTimeCodeModel } from './models/oneTimeCodeModel.ts';
 import { personKeyModel } from './models/personKeyModel.ts';
 import { personModel } from './models/personModel.ts';
+import { registrationLinkModel } from './models/registrationLinkModel.ts';
 import { settingModel } from './models/settingModel.ts';
 import { signInProgressModel } from './models/signInProgressModel.ts';
 import { totpStepModel } from './models/totpStepModel.ts';
@@ -38,6 +39,7 @@ export function allModels(connection: Connection): Model<any>[] {
     attemptFailureModel(connection),
     attemptLockModel(connection),
     addressFailureModel(connection),
+    registrationLinkModel(connection),
     signInProgressModel(connection),
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),
   ];

@@ -54,7 +54,7 @@ test('POST with a typed key replaces the key (200); bad input is 400 naming the 
     [{ key: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PX8' }, expect.stringMatching(/^key: character 32 is not Base32/)],
     [{ digits: '8' }, 'digits: 6 or 8; got "8".'],
     [{ algorithm: 'MD5' }, 'algorithm: one of SHA1, SHA256, SHA512; got "MD5".'],
-    [{ secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }, 'secret: not a field of this request (known: key, algorithm, digits, period).'],
+    [{ secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }, 'secret: not a field of this request (known: key, algorithm, digits, period, email).'],
   ] as const) {
     expect(refusal(await send('POST', '/persons/PEPE/totp', body))).toEqual({ status: 400, error: 'invalid_request', error_description: message });
   }

@@ -81,7 +81,7 @@ beforeAll(async () => {
   config = testConfig({
     mongodbUri: testDatabaseUri(),
     masterKey: newMasterKey(),
-    ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: ttlSeconds, elevatedAcr: 900 },
+    ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: ttlSeconds, elevatedAcr: 900, registrationLink: 86_400 },
     otpResendAfterSeconds: resendAfterSeconds,
     sms: { webhook: { url: webhook.url } },
   });

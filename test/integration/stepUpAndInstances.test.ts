@@ -21,8 +21,8 @@ beforeAll(async () => {
   const masterKey = newMasterKey();
   // Elevated access lasts three seconds here, so that the fall-back can be seen.
   [a, b] = await Promise.all([
-    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 3 } } }),
-    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 3 } } }),
+    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 3, registrationLink: 86_400 } } }),
+    startTestGatehouse({ mongodbUri, masterKey, issuer: proxy.url, config: { ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 3, registrationLink: 86_400 } } }),
   ]);
   proxy.routeTo(a.url);
   services = await openTestServices(a.config);

@@ -34,7 +34,7 @@ export function testConfig(overrides: Partial<Config> & { mongodbUri: string; ma
     dataDir: '/nonexistent-data-dir',
     trustProxy: false,
     logLevel: 'silent',
-    ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 900 },
+    ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 900, registrationLink: 86_400 },
     mail: { smtpUrl: undefined, from: 'Gatehouse <no-reply@gatehouse.test>' },
     sms: {},
     otpResendAfterSeconds: 30,

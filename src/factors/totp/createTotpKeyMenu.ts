@@ -1,5 +1,8 @@
 import QRCode from 'qrcode';
+import type { Delivery } from '../../delivery/Delivery.ts';
 import type { PersonDirectory } from '../../directory/personDirectory.ts';
+import type { RegistrationLinks } from '../../enrollment/registrationLinks.ts';
+import { chooseLocale, translator } from '../../i18n/translate.ts';
 import { GatehouseError, InvalidInputError, NotFoundError } from '../../errors/GatehouseError.ts';
 import type { Actor, AuditLog } from '../../security/createAuditLog.ts';
 import type { StoredPerson } from '../../store/models/personModel.ts';
@@ -16,6 +19,19 @@ type Dependencies = {
   audit: AuditLog;
   /** The issuer shown in authenticator apps (otpauthIssuerFor). */
   issuer: string;
+  /** Registration links (option 5 and "email new key"), mailed by `delivery` with URLs under `issuerUrl`. */
+  links: Pick<RegistrationLinks, 'issue' | 'revokeAll' | 'lifetimeSeconds'>;
+  delivery: Pick<Delivery, 'sendEmail'>;
+  issuerUrl: string;
+};
+
+/** What option 5 did: where the link went (masked) and until when it works; never the link. */
+export type TotpLinkSent = { name: string; sentTo: string; expiresAt: string };
+
+/** `jo****@example.com`: enough for the admin to recognise the address. */
+const maskEmail = (email: string) => {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 2)}****@${domain}`;
 };
 
 /** Every action of the menu names its admin: the CLI user or the API caller. */
@@ -96,11 +112,11 @@ function checkRequest(request: TotpKeyRequest, generate: () => string): { key: V
  * 3. `show`: the key and the tokens, opened. 4. `qr`: the otpauth URI as a QR code.
  *    Both are displays of secrets: each is audited (`totp-display`: who, when, what was
  *    shown, never the values) before anything is returned.
- * 5. (the link) comes with the registration pages. `remove` takes key and tokens away.
+ * 5. `sendLink`: mails a registration link (enrollment/registrationLinks.ts); `create` with `email` does so too. `remove` takes key and tokens away.
  * Changes are also audited by the factors themselves (`set-key`, `replace-key`,
  * `recreate-emergency-tokens`, `remove-key`, `remove-emergency-tokens`), with the same actor.
  */
-export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer }: Dependencies) {
+export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer, links, delivery, issuerUrl }: Dependencies) {
   /** The person by name (ignoring case), as stored. */
   async function findPerson(name: string, actor: Actor): Promise<StoredPerson> {
     if (actor.kind === 'person') throw notForPersons();
@@ -139,11 +155,32 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
     return image;
   }
 
+  /** Option 5: emails the person a registration link for their pending key; the caller has found the person. */
+  async function mailLink(person: StoredPerson, actor: Actor): Promise<TotpLinkSent> {
+    if (!person.email) throw new InvalidInputError(`The person "${person.name}" has no email address: set one before sending a registration link.`);
+    if (!person.totp) throw new NotFoundError(`The person "${person.name}" has no TOTP key: create one first.`);
+    if (person.totp.state !== 'pending') throw new InvalidInputError(`The TOTP key of "${person.name}" is already active: a registration link is for a new (pending) key; create a new key with the email option.`);
+    const { token, expiresAt } = await links.issue(person._id, person.totp.keyId);
+    const url = `${issuerUrl.replace(/\/+$/, '')}/register/${token}`;
+    const t = translator(chooseLocale(person.preferredLanguage ? { preferred: person.preferredLanguage } : {}));
+    const hours = Math.max(1, Math.round(links.lifetimeSeconds / 3600));
+    const name = [person.firstName, person.familyName].filter(Boolean).join(' ') || person.name;
+    await delivery.sendEmail({
+      to: person.email,
+      subject: t('registerMail.subject'),
+      text: `${t('registerMail.greeting', { name })}\n\n${t('registerMail.body')}\n\n${url}\n\n${t('registerMail.expiry', { hours })}\n\n${t('registerMail.ignore')}\n`,
+    });
+    const sentTo = maskEmail(person.email);
+    await audit.record({ actor, action: 'totp-send-link', entity: 'totp', entityId: person._id, after: { name: person.name, sent_to: sentTo, expires_at: expiresAt.toISOString() } });
+    return { name: person.name, sentTo, expiresAt: expiresAt.toISOString() };
+  }
+
   return {
     /** Option 8.1: create or replace the key; see above. Refuses a bad key before changing anything. */
-    async create(name: string, request: TotpKeyRequest, { actor }: ActorOption): Promise<TotpKeyCreated> {
+    async create(name: string, request: TotpKeyRequest, { actor, email = false }: ActorOption & { email?: boolean }): Promise<TotpKeyCreated & { link?: TotpLinkSent }> {
       const person = await findPerson(name, actor);
       const { key, generated } = checkRequest(request, totp.generateSecret);
+      if (email && !person.email) throw new InvalidInputError(`The person "${person.name}" has no email address: set one before sending a registration link.`);
       const replaced = keyState(person);
       await totp.setKey(person._id, key, { actor });
       let tokensLeft = await emergencyTokens.countLeft(person._id);
@@ -158,7 +195,15 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
         ...(replaced === 'none' ? {} : { before: { name: person.name, state: replaced } }),
         after: { name: person.name, state: 'pending', generated, ...parameters, emergency_tokens_created: emergencyTokensCreated },
       });
-      return { name: person.name, state: 'pending', ...parameters, generated, replaced, emergencyTokensCreated, tokensLeft };
+      const created: TotpKeyCreated = { name: person.name, state: 'pending', ...parameters, generated, replaced, emergencyTokensCreated, tokensLeft };
+      if (!email) return created;
+      const link = await mailLink(await findPerson(name, actor), actor);
+      return { ...created, link };
+    },
+
+    /** Option 8.5: emails the person a single-use, expiring link to the registration page for their pending key (never the key itself). Audited. */
+    async sendLink(name: string, { actor }: ActorOption): Promise<TotpLinkSent> {
+      return mailLink(await findPerson(name, actor), actor);
     },
 
     /** Option 8.2: ten new emergency tokens; the old ones stop working at once. Returns how many are left (ten), never the tokens: `show` displays them. */
@@ -205,6 +250,7 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
       if (!person.totp && !person.emergencyTokens) throw new NotFoundError(`The person "${person.name}" has no TOTP key and no emergency tokens.`);
       const keyRemoved = await totp.removeKey(person._id, { actor });
       const emergencyTokensRemoved = await emergencyTokens.remove(person._id, { actor });
+      await links.revokeAll(person._id);
       return { name: person.name, keyRemoved, emergencyTokensRemoved };
     },
   };

@@ -1,4 +1,4 @@
-import type { TotpKeyCreated, TotpKeyDisplay, TotpKeyStatus, TotpRemoved } from './createTotpKeyMenu.ts';
+import type { TotpKeyCreated, TotpKeyDisplay, TotpKeyStatus, TotpLinkSent, TotpRemoved } from './createTotpKeyMenu.ts';
 
 // The menu's answers as JSON (snake_case, like every JSON answer of the CLI and the admin API).
 
@@ -9,7 +9,10 @@ const parameters = (key: Partial<Pick<TotpKeyStatus, 'algorithm' | 'digits' | 'p
 });
 
 /** Never the key: `show` displays it, audited. */
-export const totpCreatedView = (created: TotpKeyCreated) => ({
+/** A registration link sent: where (masked) and until when; never the link. */
+export const totpLinkView = (link: TotpLinkSent) => ({ name: link.name, sent_to: link.sentTo, expires_at: link.expiresAt });
+
+export const totpCreatedView = (created: TotpKeyCreated & { link?: TotpLinkSent }) => ({
   name: created.name,
   state: created.state,
   ...parameters(created),
@@ -17,6 +20,7 @@ export const totpCreatedView = (created: TotpKeyCreated) => ({
   replaced: created.replaced,
   emergency_tokens_created: created.emergencyTokensCreated,
   tokens_left: created.tokensLeft,
+  ...(created.link ? { link_sent_to: created.link.sentTo, link_expires_at: created.link.expiresAt } : {}),
 });
 
 export const totpStatusView = (status: TotpKeyStatus) => ({ name: status.name, state: status.state, ...parameters(status), tokens_left: status.tokensLeft });

@@ -1,0 +1,71 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { personModel } from '../store/models/personModel.ts';
+import { registrationLinkModel, type StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
+
+type Dependencies = { connection: Connection; lifetimeSeconds: number };
+
+/** 256 random bits, base64url (43 characters). */
+const tokenBytes = 32;
+const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+export const hashLinkToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The registration form's CSRF token: bound to the link (its token), never stored. */
+export function registrationCsrfOf(token: string): string {
+  return createHmac('sha256', token).update('gatehouse registration form').digest('base64url');
+}
+
+export function registrationCsrfMatches(token: string, submitted: unknown): boolean {
+  if (typeof submitted !== 'string') return false;
+  const expected = Buffer.from(registrationCsrfOf(token));
+  const given = Buffer.from(submitted);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Registration links: what "email new key" and "send link" mail to a person. A link is a
+ * random token (256 bits) stored only as its SHA-256, bound to one person and to the key
+ * it was made for, expiring, single use; a new link for the person replaces older ones.
+ */
+export function createRegistrationLinks({ connection, lifetimeSeconds }: Dependencies) {
+  const Links = registrationLinkModel(connection);
+  const Persons = personModel(connection);
+
+  return {
+    lifetimeSeconds,
+
+    /** A new link for the person's current key; older links of the person stop working. Returns the token (only here, never stored). */
+    async issue(personId: string, keyId: string, now = Date.now()): Promise<{ token: string; expiresAt: Date }> {
+      await Links.deleteMany({ personId });
+      await Links.deleteMany({ expiresAt: { $lt: new Date(now) } });
+      const token = randomBytes(tokenBytes).toString('base64url');
+      const expiresAt = new Date(now + lifetimeSeconds * 1000);
+      await Links.create({ _id: hashLinkToken(token), personId, keyId, createdAt: new Date(now), expiresAt });
+      return { token, expiresAt };
+    },
+
+    /** The link, when it is still good: known, not expired, and its key is still the person's pending key. */
+    async find(token: unknown, now = Date.now()): Promise<StoredRegistrationLink | undefined> {
+      if (typeof token !== 'string' || !tokenPattern.test(token)) return undefined;
+      const link = await Links.findById(hashLinkToken(token)).lean();
+      if (!link || link.expiresAt.getTime() <= now) return undefined;
+      const person = await Persons.findById(link.personId, { totp: 1 }).lean();
+      if (!person?.totp || person.totp.keyId !== link.keyId || person.totp.state !== 'pending') return undefined;
+      return link;
+    },
+
+    /** Uses the link up: true for the one caller that deleted it. */
+    async consume(token: string): Promise<boolean> {
+      const { deletedCount } = await Links.deleteOne({ _id: hashLinkToken(token) });
+      return deletedCount === 1;
+    },
+
+    /** Drops every link of the person (key removed). */
+    async revokeAll(personId: string): Promise<void> {
+      await Links.deleteMany({ personId });
+    },
+  };
+}
+
+export type RegistrationLinks = ReturnType<typeof createRegistrationLinks>;

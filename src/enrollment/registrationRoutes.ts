@@ -1,0 +1,131 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import QRCode from 'qrcode';
+import { groupKey, otpauthIssuerFor, otpauthUri } from '../factors/totp/otpauthUri.ts';
+import { renderPage } from '../http/renderPage.ts';
+import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
+import type { Config } from '../configuration/loadConfig.ts';
+import { retryRule } from '../interaction/secondFactor.ts';
+import type { Services } from '../services.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
+import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';
+
+type Dependencies = { config: Config; services: Services };
+
+const displayName = (person: StoredPerson) => [person.firstName, person.familyName].filter(Boolean).join(' ') || person.name;
+
+function languageOf(ctx: Context, person?: StoredPerson): { t: Translate; locale: string } {
+  const locale = chooseLocale({ ...(person?.preferredLanguage ? { preferred: person.preferredLanguage } : {}), acceptLanguage: ctx.get('accept-language') });
+  return { t: translator(locale), locale };
+}
+
+/** Nothing on these pages may be kept by a browser or a proxy: they show secrets. */
+function noStore(ctx: Context) {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Referrer-Policy', 'no-referrer');
+}
+
+async function render(ctx: Context, view: string, status: number, data: Record<string, unknown> & { title: string }) {
+  noStore(ctx);
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = await renderPage(view, data);
+}
+
+/** A used, expired or replaced link: one generic page (410) that names no one and shows no key. */
+async function gone(ctx: Context) {
+  const { t, locale } = languageOf(ctx);
+  await render(ctx, 'enrollment/gone', 410, { title: t('register.gone.title'), lang: locale, t });
+}
+
+/**
+ * The registration page a mailed link opens (registrationLinks.ts): the QR code, the key
+ * in groups of four, the emergency tokens (print, download) and a form for one current
+ * code; confirming makes the pending key active and uses the link up. The form's CSRF
+ * token is bound to the link. Wrong codes count against the person's TOTP attempts, as
+ * at sign-in.
+ */
+export function registrationRoutes({ config, services }: Dependencies): Router {
+  const { registrationLinks: links, totp, emergencyTokens, persons, attempts } = services;
+  const issuer = otpauthIssuerFor(config.issuer);
+  const router = new Router({ prefix: '/register' });
+
+  /** The link and its person, or undefined (then the generic page). */
+  async function open(token: string): Promise<{ link: StoredRegistrationLink; person: StoredPerson } | undefined> {
+    const link = await links.find(token);
+    if (!link) return undefined;
+    const person = await persons.findBySub(link.personId);
+    return person ? { link, person } : undefined;
+  }
+
+  async function showPage(ctx: Context, token: string, person: StoredPerson, extra: { status?: number; error?: string } = {}) {
+    const key = await totp.openKey(person._id);
+    if (!key || key.state !== 'pending') return gone(ctx);
+    const { t, locale } = languageOf(ctx, person);
+    const uri = otpauthUri({ issuer, account: person.defaultUserId, secret: key.secret, algorithm: key.algorithm, digits: key.digits, period: key.period });
+    const qrPng = (await QRCode.toBuffer(uri, { errorCorrectionLevel: 'M', margin: 4, type: 'png', scale: 6 })).toString('base64');
+    const tokens = await emergencyTokens.list(person._id);
+    await render(ctx, 'enrollment/register', extra.status ?? 200, {
+      title: t('register.title'),
+      lang: locale,
+      t,
+      name: displayName(person),
+      account: person.defaultUserId,
+      keyGroups: groupKey(key.secret).split(' '),
+      digits: key.digits,
+      qrPng,
+      tokens,
+      action: `/register/${token}`,
+      download: `/register/${token}/tokens.txt`,
+      csrf: registrationCsrfOf(token),
+      error: extra.error,
+    });
+  }
+
+  router.get('/:token', async (ctx) => {
+    const found = await open(ctx.params.token!);
+    if (!found) return gone(ctx);
+    await showPage(ctx, ctx.params.token!, found.person);
+  });
+
+  router.get('/:token/tokens.txt', async (ctx) => {
+    const found = await open(ctx.params.token!);
+    if (!found) return gone(ctx);
+    const tokens = await emergencyTokens.list(found.person._id);
+    noStore(ctx);
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.set('Content-Disposition', 'attachment; filename="gatehouse-emergency-tokens.txt"');
+    ctx.body = `${issuer} emergency tokens for ${found.person.defaultUserId}\nEach token works once.\n\n${tokens.join('\n')}\n`;
+  });
+
+  router.post('/:token', bodyParser({ enableTypes: ['form'], formLimit: '8kb' }), async (ctx) => {
+    const token = ctx.params.token!;
+    const found = await open(token);
+    if (!found) return gone(ctx);
+    const { person } = found;
+    const { t } = languageOf(ctx, person);
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (!registrationCsrfMatches(token, body.csrf)) return showPage(ctx, token, person, { status: 403, error: t('register.forbidden') });
+    const now = Date.now();
+    const { policy } = await persons.planFor(person, 'MFA', now);
+    const rule = retryRule(policy);
+    const before = await attempts.status(person._id, 'TOTP', rule, now);
+    if (before.locked) return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
+    const verdict = await totp.confirmPending(person, typeof body.code === 'string' ? body.code : '', now);
+    if (verdict.outcome === 'not-applicable') return gone(ctx);
+    if (verdict.outcome !== 'success') {
+      if (verdict.reason !== 'malformed') {
+        const after = await attempts.recordFailure(person._id, 'TOTP', rule, now);
+        if (after.locked) return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
+      }
+      return showPage(ctx, token, person, { status: 422, error: t('register.wrongCode') });
+    }
+    await attempts.recordSuccess(person._id, 'TOTP');
+    await links.consume(token);
+    await render(ctx, 'enrollment/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });
+  });
+
+  return router;
+}
