@@ -106,7 +106,7 @@ export const en = {
   'register.done.lead': 'The key is now active: from now on you sign in with the code from your app.',
   'register.done.tokens': 'Your emergency tokens are now active. Each works once.',
   'register.gone.title': 'This link is no longer valid',
-  'register.gone.lead': 'This link is no longer valid: it was already used, it has expired, or a newer key was created. Ask your administrator for a new link.',
+  'register.gone.lead': 'It was already used, it has expired, or a newer key was created. Ask your administrator for a new link.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -108,5 +108,5 @@ export const es: Record<MessageKey, string> = {
   'register.done.lead': 'La clave ya está activa: a partir de ahora inicia sesión con el código de su aplicación.',
   'register.done.tokens': 'Sus códigos de emergencia ya están activos. Cada uno funciona una vez.',
   'register.gone.title': 'Este enlace ya no es válido',
-  'register.gone.lead': 'Este enlace ya no es válido: ya se usó, ha caducado o se creó una clave más reciente. Pida a su administrador un enlace nuevo.',
+  'register.gone.lead': 'Ya se usó, ha caducado o se creó una clave más reciente. Pida a su administrador un enlace nuevo.',
 };
