@@ -277,7 +277,10 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     // Password failures count per person and address: failures elsewhere do not lock the person out here.
     const candidate = username ? await persons.findByUserId(username) : null;
     const passwordKey = `password:${ctx.ip}`;
-    const candidateRule = candidate ? retryRule((await secondFactor.planFor(candidate, 'MFA', now)).policy) : undefined;
+    // The sign-in plan of the person the user ID names: its class gives the password's retry rule,
+    // and after a right password it is the plan (authenticating changes none of its facts).
+    const candidatePlan = candidate ? await secondFactor.planFor(candidate, 'MFA', now) : undefined;
+    const candidateRule = candidatePlan ? retryRule(candidatePlan.policy) : undefined;
     if (candidate && candidateRule) {
       const lock = await attempts.status(candidate._id, passwordKey, candidateRule, now);
       if (lock.locked) {
@@ -305,7 +308,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     // when the class has no AOD factor).
     const elevated = wantsElevatedAccess(interaction);
     let context: SignInProgress['context'] = 'MFA';
-    let { plan, policy } = await secondFactor.planFor(person, 'MFA', now);
+    let { plan, policy } = candidatePlan && candidate?._id === person._id ? candidatePlan : await secondFactor.planFor(person, 'MFA', now);
     if (elevated) {
       const aod = await secondFactor.planFor(person, 'AOD', now);
       if (aod.plan.secondFactorRequired) ({ plan, policy, context } = { ...aod, context: 'AOD' });
