@@ -1,71 +1,29 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSigningKeys, rotateSigningKey } from '../../src/oidc/keyring.ts';
 import type { Services } from '../../src/services.ts';
-import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
+import { cliWorkDir, newDatabase, runGatehouse, runGatehouseJson, withDatabase as withCliDatabase, writeDocument, type CliResult, type Database } from '../support/gatehouseCli.ts';
 
 // The real `gatehouse` command as a child process, on a database of its own per test.
 
-const node = resolve('node_modules/.bin/node');
 const cli = resolve('src/cli/gatehouse.ts');
 
-type Database = { MONGODB_URI: string; MASTER_KEY: string };
-type Result = { code: number; stdout: string; stderr: string };
-
-let workDir: string;
+let work: ReturnType<typeof cliWorkDir>;
 let db: Database;
 
 beforeAll(() => {
-  workDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-test-'));
+  work = cliWorkDir();
 });
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+afterAll(() => work.remove());
 beforeEach(() => {
   db = newDatabase();
 });
 
-function newDatabase(): Database {
-  return { MONGODB_URI: testDatabaseUri(), MASTER_KEY: newMasterKey() };
-}
-
-function gatehouse(args: string[], options: { input?: string; database?: Database; env?: Record<string, string> } = {}): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(node, [cli, ...args], {
-      env: { ...process.env, ...(options.database ?? db), DATA_DIR: join(workDir, 'data'), LOG_LEVEL: 'silent', ...options.env },
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-/** Runs a command that must succeed with --json and returns its parsed output. */
-async function gatehouseJson(args: string[], options: { input?: string; database?: Database } = {}): Promise<any> {
-  const result = await gatehouse([...args, '--json'], options);
-  if (result.code !== 0) throw new Error(`gatehouse ${args.join(' ')} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
-
-function documentFile(document: unknown): string {
-  const file = join(workDir, `document-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(document));
-  return file;
-}
-
-async function withDatabase<T>(use: (services: Services) => Promise<T>, database = db): Promise<T> {
-  const services = await openTestServices(testConfig({ mongodbUri: database.MONGODB_URI, masterKey: database.MASTER_KEY }));
-  try {
-    return await use(services);
-  } finally {
-    await services.store.close();
-  }
-}
+const gatehouse = (args: string[], options: { input?: string; database?: Database; env?: Record<string, string> } = {}) =>
+  runGatehouse(work.path, options.database ?? db, args, options);
+const gatehouseJson = (args: string[], options: { input?: string; database?: Database } = {}) => runGatehouseJson(work.path, options.database ?? db, args, options);
+const documentFile = (document: unknown) => writeDocument(work.path, document);
+const withDatabase = <T>(use: (services: Services) => Promise<T>, database = db): Promise<T> => withCliDatabase(database, use);
 
 const pepe = {
   name: 'PEPE',
@@ -495,9 +453,9 @@ describe('usage and errors', () => {
   });
 
   test('an unreadable or malformed document exits 1 with a sentence naming it', async () => {
-    const missing = await gatehouse(['import', join(workDir, 'missing.json')]);
+    const missing = await gatehouse(['import', join(work.path, 'missing.json')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr.trim()).toBe(`${join(workDir, 'missing.json')}: no such file.`);
+    expect(missing.stderr.trim()).toBe(`${join(work.path, 'missing.json')}: no such file.`);
     const malformed = await gatehouse(['import', '-', '--json'], { input: '{"persons": [' });
     expect(malformed.code).toBe(1);
     expect(JSON.parse(malformed.stdout).error).toMatch(/^standard input: not valid JSON/);
@@ -513,7 +471,7 @@ describe('usage and errors', () => {
   });
 
   test('the command file is executable and runs through its shebang', async () => {
-    const result = await new Promise<Result>((done) => {
+    const result = await new Promise<CliResult>((done) => {
       const child = spawn(cli, ['--help'], { env: { ...process.env, PATH: `${resolve('node_modules/.bin')}:${process.env.PATH}` } });
       let stdout = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -23,10 +23,10 @@ export function cliWorkDir(): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function runGatehouse(workDir: string, database: Database, args: string[], options: { input?: string } = {}): Promise<CliResult> {
+export function runGatehouse(workDir: string, database: Database, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(node, [cli, ...args], {
-      env: { ...process.env, ...database, DATA_DIR: join(workDir, 'data'), LOG_LEVEL: 'silent' },
+      env: { ...process.env, ...database, DATA_DIR: join(workDir, 'data'), LOG_LEVEL: 'silent', ...options.env },
       stdio: 'pipe',
     });
     let stdout = '';
@@ -40,8 +40,8 @@ export function runGatehouse(workDir: string, database: Database, args: string[]
 }
 
 /** Runs a command that must succeed, with --json, and returns its parsed output. */
-export async function runGatehouseJson(workDir: string, database: Database, args: string[]): Promise<any> {
-  const result = await runGatehouse(workDir, database, [...args, '--json']);
+export async function runGatehouseJson(workDir: string, database: Database, args: string[], options: { input?: string } = {}): Promise<any> {
+  const result = await runGatehouse(workDir, database, [...args, '--json'], options);
   if (result.code !== 0) throw new Error(`gatehouse ${args.join(' ')} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(result.stdout);
 }
