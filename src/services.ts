@@ -7,6 +7,8 @@ import { createIpGroupDirectory } from './directory/ipGroupDirectory.ts';
 import { createPersonDirectory } from './directory/personDirectory.ts';
 import { createPersonPlanner } from './directory/personPlanner.ts';
 import { createSettingsDirectory } from './directory/settingsDirectory.ts';
+import { createFactorNotices } from './enrollment/createFactorNotices.ts';
+import { createTotpSelfService } from './enrollment/createTotpSelfService.ts';
 import { createRegistrationLinks } from './enrollment/registrationLinks.ts';
 import { createEmergencyTokens } from './factors/emergency/createEmergencyTokens.ts';
 import { createPrivateQuestions } from './factors/questions/createPrivateQuestions.ts';
@@ -40,7 +42,9 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts));
   const totp = createTotpFactor({ connection: store.connection, secretBox, audit });
   const emergencyTokens = createEmergencyTokens({ connection: store.connection, secretBox, audit });
+  const factorNotices = createFactorNotices({ delivery, logger });
   const registrationLinks = createRegistrationLinks({ connection: store.connection, lifetimeSeconds: config.ttl.registrationLink });
+  const totpSelfService = createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices: factorNotices, links: registrationLinks });
   return {
     store,
     secretBox,
@@ -53,7 +57,11 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     totp,
     emergencyTokens,
     /** The admin's TOTP key menu (option 8) over totp and emergencyTokens. */
-    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(config.issuer), links: registrationLinks, delivery, issuerUrl: config.issuer }),
+    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(config.issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: config.issuer }),
+    /** Emails telling a person that a factor of theirs was added, replaced or removed. */
+    factorNotices,
+    /** A person setting up, replacing or removing their own authenticator app (account page, sign-in). */
+    totpSelfService,
     /** Emailed links to the registration page (/register/:token). */
     registrationLinks,
     questions: createPrivateQuestions({ connection: store.connection, audit }),

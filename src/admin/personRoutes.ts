@@ -1,3 +1,4 @@
+import type { FactorNotices } from '../enrollment/createFactorNotices.ts';
 import { maxPageSize } from '../directory/filterPersons.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
@@ -9,7 +10,7 @@ import { actorOf } from './authenticateAdmin.ts';
 import { bodyFields, bodyObject } from './readJsonBody.ts';
 import { readQuery, wholeNumber, yesNo } from './readQuery.ts';
 
-type Persons = Pick<PersonDirectory, 'add' | 'show' | 'list' | 'update' | 'rename' | 'delete' | 'setPassword' | 'plan'>;
+type Persons = Pick<PersonDirectory, 'add' | 'show' | 'list' | 'update' | 'rename' | 'delete' | 'setPassword' | 'plan' | 'findBySub'>;
 
 const at = (name: string) => `/persons/${encodeURIComponent(name)}`;
 
@@ -22,7 +23,7 @@ function requiredText(field: string, value: unknown): string {
  * "Work with Persons": list, add, show, change, rename, delete, set a password, option 7
  * (private questions: their texts, never the answers) and option 9 (the plan, and unlock).
  */
-export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'unlock'>, questions: Pick<PrivateQuestions, 'questionsOf' | 'setAnswers'>): AdminRoute[] {
+export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'unlock'>, questions: Pick<PrivateQuestions, 'questionsOf' | 'setAnswers'>, notices: Pick<FactorNotices, 'send'>): AdminRoute[] {
   return [
     {
       method: 'GET',
@@ -105,6 +106,8 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
         // The body is the list itself, [{question, answer}], as `gatehouse person questions --set` reads it.
         const person = await persons.show(ctx.params.name!);
         const set = await questions.setAnswers(person.sub, ctx.request.body, { actor: actorOf(ctx) });
+        const stored = await persons.findBySub(person.sub);
+        if (stored) await notices.send(stored, 'questions-changed', { by: 'administrator' });
         ctx.body = { name: person.name, questions: set };
       },
     },

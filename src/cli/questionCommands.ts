@@ -29,7 +29,10 @@ export function registerQuestionCommands(program: Command): void {
           const document = await readJsonDocument(options.set);
           const { person: shown, questions } = await withServices(async (services) => {
             const found = await services.persons.show(name);
-            return { person: found, questions: await services.questions.setAnswers(found.sub, document, { actor: cliActor() }) };
+            const set = await services.questions.setAnswers(found.sub, document, { actor: cliActor() });
+            const stored = await services.persons.findBySub(found.sub);
+            if (stored) await services.factorNotices.send(stored, 'questions-changed', { by: 'administrator' });
+            return { person: found, questions: set };
           });
           const text = questions.length
             ? `Set ${questions.length} private question(s) of "${shown.name}":\n${numbered(questions)}`

@@ -5,8 +5,6 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { Config } from '../configuration/loadConfig.ts';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
-import { renderPage } from '../http/renderPage.ts';
-import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
@@ -14,6 +12,8 @@ import { accountClientId } from './accountClient.ts';
 import { readAccountCookie, sessionCookie, setAccountCookie, signInCookie } from './accountCookies.ts';
 import { createAccountSessions, csrfTokenMatches, csrfTokenOf, type AccountSession } from './accountSessions.ts';
 import { createAccountSignIn, pendingSignInSeconds, type SignInPurpose } from './accountSignIn.ts';
+import { accountTotpRoutes } from './accountTotpRoutes.ts';
+import { displayName, languageOf, problem, render } from './accountPages.ts';
 import { describeQuestionProblem, questionRowCount, questionsAskedBy, readQuestionRows } from './questionForm.ts';
 
 type Dependencies = { config: Config; services: Services; logger: Logger };
@@ -25,20 +25,12 @@ export const recentSignInMs = 10 * 60 * 1000;
 export const accountSessionSeconds = (config: Pick<Config, 'ttl'>) => Math.min(config.ttl.session, 30 * 60);
 
 /** A visit with a live account session: its cookie value, the session and its person. */
-type Visit = { sessionId: string; session: AccountSession; person: StoredPerson };
+export type Visit = { sessionId: string; session: AccountSession; person: StoredPerson };
 
 /** What the page shows besides the stored state: a message, and the question texts just typed. */
 type PageExtra = { status?: number; notice?: string; error?: string; typedQuestions?: Record<number, string> };
 
 const isRecent = (authTime: Date, now: number) => now - authTime.getTime() <= recentSignInMs;
-
-const displayName = (person: StoredPerson) => [person.firstName, person.familyName].filter(Boolean).join(' ') || person.name;
-
-/** The page's language: the person's preferred language, then the browser's (chooseLocale). */
-function languageOf(ctx: Context, person?: StoredPerson): { t: Translate; locale: string } {
-  const locale = chooseLocale({ ...(person?.preferredLanguage ? { preferred: person.preferredLanguage } : {}), acceptLanguage: ctx.get('accept-language') });
-  return { t: translator(locale), locale };
-}
 
 /** The address this server was reached on: where the account page's back channel goes (accountSignIn.ts). */
 function localOrigin(ctx: Context): string {
@@ -47,17 +39,7 @@ function localOrigin(ctx: Context): string {
   return `http://${host}:${localPort}`;
 }
 
-async function render(ctx: Context, view: string, status: number, data: Record<string, unknown> & { title: string }) {
-  ctx.status = status;
-  ctx.type = 'html';
-  ctx.body = await renderPage(view, data);
-}
 
-/** A page saying why the account page cannot go on, with the way back to it. */
-async function problem(ctx: Context, status: number, message: MessageKey, person?: StoredPerson) {
-  const { t, locale } = languageOf(ctx, person);
-  await render(ctx, 'account/problem', status, { title: t('account.problem.title'), lang: locale, t, message: t(message) });
-}
 
 /**
  * The self-service account page (product.md: a signed-in person enrols factors). The
@@ -105,10 +87,36 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
     return { asked, stored, rows: questionRowCount(asked, stored.length) };
   };
 
+  /**
+   * The visit of a form that changes factors, or undefined when the answer is already
+   * given: no session, a wrong CSRF token, or (with `recent`) a sign-in older than ten
+   * minutes, which sends the person to sign in again — what they typed is not kept.
+   */
+  const changeVisit = async (ctx: Context, { recent = true }: { recent?: boolean } = {}): Promise<(Visit & { body: Record<string, unknown>; now: number }) | undefined> => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const now = Date.now();
+    const visit = await visitOf(ctx, now);
+    if (!visit) {
+      await problem(ctx, 403, 'account.problem.sessionEnded');
+      return undefined;
+    }
+    if (!csrfTokenMatches(visit.sessionId, body.csrf)) {
+      logger.info({ sub: visit.person._id }, 'account page form refused: CSRF token missing or wrong');
+      await problem(ctx, 403, 'account.problem.forbidden', visit.person);
+      return undefined;
+    }
+    if (recent && !isRecent(visit.session.authTime, now)) {
+      await sendToSignIn(ctx, 'reauthenticate', visit.person);
+      return undefined;
+    }
+    return { ...visit, body, now };
+  };
+
   const accountPage = async (ctx: Context, { sessionId, session, person }: Visit, extra: PageExtra = {}) => {
     const { t, locale } = languageOf(ctx, person);
     const now = Date.now();
     const { asked, stored, rows } = await questionState(person, now);
+    const totp = await services.totpSelfService.status(person);
     const answered = stored.length;
     const minimum = Math.max(1, asked);
     await render(ctx, 'account/account', extra.status ?? 200, {
@@ -123,6 +131,16 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
       error: extra.error,
       recent: isRecent(session.authTime, now),
       csrf: csrfTokenOf(sessionId),
+      totp: {
+        state: totp.state,
+        statusText:
+          totp.state === 'active'
+            ? t('account.totp.active', { date: (totp.activatedAt ?? new Date(now)).toISOString().slice(0, 10) })
+            : totp.state === 'pending'
+              ? t('account.totp.pending')
+              : t('account.totp.none'),
+        tokensText: totp.state !== 'active' ? undefined : totp.tokensLeft === 1 ? t('account.totp.tokensLeftOne') : t('account.totp.tokensLeft', { count: totp.tokensLeft }),
+      },
       rows: Array.from({ length: rows }, (_unused, index) => ({
         n: index + 1,
         question: extra.typedQuestions ? (extra.typedQuestions[index + 1] ?? '') : (stored[index]?.text ?? ''),
@@ -147,7 +165,9 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
     const visit = await visitOf(ctx);
     if (!visit) return sendToSignIn(ctx, 'sign-in');
     const { t } = languageOf(ctx, visit.person);
-    const notice = ctx.query.saved === '1' ? t('account.questions.saved') : ctx.query.reauthenticated === '1' ? t('account.questions.reauthenticated') : undefined;
+    const notices: Record<string, MessageKey> = { saved: 'account.questions.saved', reauthenticated: 'account.questions.reauthenticated', removed: 'account.totp.removed' };
+    const shown = Object.keys(notices).find((name) => ctx.query[name] === '1');
+    const notice = shown ? t(notices[shown]!) : undefined;
     await accountPage(ctx, visit, { notice });
   });
 
@@ -190,18 +210,9 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
   });
 
   router.post('/questions', async (ctx) => {
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const now = Date.now();
-    const visit = await visitOf(ctx, now);
-    if (!visit) return problem(ctx, 403, 'account.problem.sessionEnded');
-    const { sessionId, session, person } = visit;
-    if (!csrfTokenMatches(sessionId, body.csrf)) {
-      logger.info({ sub: person._id }, 'account page form refused: CSRF token missing or wrong');
-      return problem(ctx, 403, 'account.problem.forbidden', person);
-    }
-    // The typed answers are not kept: the person types them again after signing in.
-    if (!isRecent(session.authTime, now)) return sendToSignIn(ctx, 'reauthenticate', person);
-
+    const visit = await changeVisit(ctx);
+    if (!visit) return;
+    const { person, body, now } = visit;
     const { t } = languageOf(ctx, person);
     const { asked, rows } = await questionState(person, now);
     const filled = readQuestionRows(body, rows);
@@ -219,9 +230,12 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
       return accountPage(ctx, visit, { status: 400, error: t('account.questions.invalid', { detail: describeQuestionProblem(error.message, filled, t) }), typedQuestions });
     }
     logger.info({ sub: person._id, questions: filled.length }, 'private questions set on the account page');
+    await services.factorNotices.send(person, 'questions-changed', { by: 'person', now });
     ctx.status = 303;
     ctx.redirect('/account?saved=1');
   });
+
+  accountTotpRoutes(router, { config, services, logger, sessions, visitOf, changeVisit, sendToSignIn });
 
   router.post('/sign-out', async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;

@@ -48,6 +48,12 @@ export function createAccountSessions(connection: Connection, { lifetimeSeconds 
       return session && session.expiresAt.getTime() > now ? session : undefined;
     },
 
+    /** Keeps a key being set up with the session (or forgets it: undefined). */
+    async setTotpCandidate(sessionId: string, candidate: AccountSession['totpCandidate']): Promise<void> {
+      const update = candidate ? { $set: { totpCandidate: candidate } } : { $unset: { totpCandidate: 1 } };
+      await Sessions.updateOne({ _id: storedIdOf(sessionId) }, update);
+    },
+
     async end(sessionId: string | undefined): Promise<void> {
       if (sessionId && sessionIdPattern.test(sessionId)) await Sessions.deleteOne({ _id: storedIdOf(sessionId) });
     },

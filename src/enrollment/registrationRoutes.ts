@@ -1,8 +1,8 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import QRCode from 'qrcode';
-import { groupKey, otpauthIssuerFor, otpauthUri } from '../factors/totp/otpauthUri.ts';
+import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
+import { totpSetupView } from '../factors/totp/totpSetupView.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import type { Config } from '../configuration/loadConfig.ts';
@@ -10,6 +10,7 @@ import { retryRule } from '../interaction/secondFactor.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
+import { emergencyTokensFile } from './emergencyTokensFile.ts';
 import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';
 
 type Dependencies = { config: Config; services: Services };
@@ -64,18 +65,13 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     const key = await totp.openKey(person._id);
     if (!key || key.state !== 'pending') return gone(ctx);
     const { t, locale } = languageOf(ctx, person);
-    const uri = otpauthUri({ issuer, account: person.defaultUserId, secret: key.secret, algorithm: key.algorithm, digits: key.digits, period: key.period });
-    const qrPng = (await QRCode.toBuffer(uri, { errorCorrectionLevel: 'M', margin: 4, type: 'png', scale: 6 })).toString('base64');
     const tokens = await emergencyTokens.list(person._id);
     await render(ctx, 'enrollment/register', extra.status ?? 200, {
       title: t('register.title'),
       lang: locale,
       t,
       name: displayName(person),
-      account: person.defaultUserId,
-      keyGroups: groupKey(key.secret).split(' '),
-      digits: key.digits,
-      qrPng,
+      setup: await totpSetupView({ issuer, account: person.defaultUserId, key }),
       tokens,
       action: `/register/${token}`,
       download: `/register/${token}/tokens.txt`,
@@ -97,7 +93,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     noStore(ctx);
     ctx.type = 'text/plain; charset=utf-8';
     ctx.set('Content-Disposition', 'attachment; filename="gatehouse-emergency-tokens.txt"');
-    ctx.body = `${issuer} emergency tokens for ${found.person.defaultUserId}\nEach token works once.\n\n${tokens.join('\n')}\n`;
+    ctx.body = emergencyTokensFile(issuer, found.person.defaultUserId, tokens);
   });
 
   router.post('/:token', bodyParser({ enableTypes: ['form'], formLimit: '8kb' }), async (ctx) => {
@@ -124,6 +120,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     }
     await attempts.recordSuccess(person._id, 'TOTP');
     await links.consume(token);
+    await services.factorNotices.send(person, 'totp-activated', { by: 'person', now });
     await render(ctx, 'enrollment/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });
   });
 

@@ -10,6 +10,10 @@ import { signInAllowedFrom } from '../directory/signInAllowedFrom.ts';
 import { GatehouseError } from '../errors/GatehouseError.ts';
 import { maskDestination } from '../delivery/maskDestination.ts';
 import { codeMessage } from '../factors/otp/codeMessage.ts';
+import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
+import { totpSetupView } from '../factors/totp/totpSetupView.ts';
+import { accountClientId } from '../enrollment/accountClient.ts';
+import { emergencyTokensFile } from '../enrollment/emergencyTokensFile.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import { adminScope } from '../oidc/scopes.ts';
@@ -222,6 +226,21 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     });
   };
 
+  /** Rule 6's offer: the authenticator app's setup (QR code, key) and a code to confirm it, or go on without it. */
+  const enrolmentPage = async (ctx: Context, interaction: Interaction, person: StoredPerson, progress: SignInProgress, extra: { error?: string; status?: number } = {}) => {
+    const { t, locale } = translate(ctx, interaction, person);
+    const key = services.totpSelfService.openCandidate(person, progress.enrolment!.candidate);
+    await render(ctx, 'interaction/enrol', extra.status ?? 200, {
+      title: t('enrol.title'),
+      lang: locale,
+      t,
+      uid: interaction.uid,
+      setup: await totpSetupView({ issuer: otpauthIssuerFor(config.issuer), account: person.defaultUserId, key }),
+      client: await clientName(interaction.params.client_id as string),
+      error: extra.error,
+    });
+  };
+
   const messageFor = (ctx: Context, interaction: Interaction, person: StoredPerson) => (code: string) =>
     codeMessage(translate(ctx, interaction, person).locale as 'en' | 'es', code, secondFactor.otpMinutes);
 
@@ -246,6 +265,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
       if (!resumed && signedIn && reasons.has('elevated_access_requested')) return stepUp(ctx, interaction);
       if (!resumed && signedIn && reasons.has('elevated_access_expired')) return fallBack(ctx, interaction);
       if (!resumed) return loginPage(ctx, interaction);
+      if (resumed.progress.enrolment) return enrolmentPage(ctx, interaction, resumed.person, resumed.progress);
       if (resumed.plan.denied) return deniedPage(ctx, interaction, resumed.person, resumed.plan);
       return challengePage(ctx, interaction, resumed.person, resumed.progress, resumed.plan);
     }
@@ -349,7 +369,16 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
       const { t } = translate(ctx, interaction, person);
       return challengePage(ctx, interaction, person, restarted, plan, lock ? { status: 429, error: lockMessage(t, lock.until) } : {});
     }
+    if (progress.enrolment) throw new InteractionExpiredError();
     const outcome = await secondFactor.verify(person, progress, policy, (ctx.request.body ?? {}) as Record<string, unknown>, Date.now());
+    // Rule 6: a sign-in with a one-time code in place of TOTP goes on to set up the app before it
+    // finishes — except into the account page, whose first section offers the same setup.
+    if (outcome.outcome === 'success' && plan.enrolment?.factor === 'TOTP' && progress.context === 'MFA' && progress.step.factor === 'OTP' && interaction.params.client_id !== accountClientId) {
+      const enrolling: SignInProgress = { ...progress, enrolment: { candidate: services.totpSelfService.newCandidate(person), amr: [...outcome.amr] } };
+      await progressStore.save(enrolling);
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${interaction.uid}`);
+    }
     if (outcome.outcome === 'success') {
       const stepUpOfSession = interaction.session?.accountId === person._id;
       const sessionAmr = stepUpOfSession ? (interaction.session as { amr?: string[] } | undefined)?.amr : undefined;
@@ -358,6 +387,46 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     const { t } = translate(ctx, interaction, person);
     const error = outcome.outcome === 'locked' ? lockMessage(t, outcome.until) : t(outcome.message);
     return challengePage(ctx, interaction, person, progress, plan, { status: outcome.outcome === 'locked' ? 429 : 401, error });
+  });
+
+  /** The person and progress of a sign-in in its enrolment step (the second factor is passed), or an expired page. */
+  const enrolling = async (ctx: Context) => {
+    const interaction = await details(ctx);
+    const resumed = interaction.prompt.name === 'login' ? await resume(interaction) : undefined;
+    const enrolment = resumed?.progress.enrolment;
+    if (!resumed || !enrolment) throw new InteractionExpiredError();
+    return { interaction, ...resumed, enrolment };
+  };
+
+  router.post('/enrol', async (ctx) => {
+    const { interaction, person, progress, policy, enrolment } = await enrolling(ctx);
+    if (enrolment.confirmed) return finishSignIn(ctx, interaction, person, enrolment.amr);
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const now = Date.now();
+    const outcome = await services.totpSelfService.confirm(person, enrolment.candidate, typeof body.code === 'string' ? body.code : '', policy, now);
+    const { t, locale } = translate(ctx, interaction, person);
+    if (outcome.outcome !== 'success') {
+      const error = outcome.outcome === 'stale' ? t('enrol.keyChanged') : outcome.outcome === 'locked' ? lockMessage(t, outcome.until) : t(`verdict.${outcome.reason}`);
+      return enrolmentPage(ctx, interaction, person, progress, { status: outcome.outcome === 'locked' ? 429 : outcome.outcome === 'stale' ? 409 : 422, error });
+    }
+    await progressStore.save({ ...progress, enrolment: { ...enrolment, confirmed: true } });
+    logger.info({ sub: person._id, newTokens: outcome.newTokens.length }, 'authenticator app set up during sign-in');
+    // The new emergency tokens are shown here once (never stored plain); the person then goes on to the application.
+    await render(ctx, 'interaction/enrolled', 200, {
+      title: t('enrol.done.title'),
+      lang: locale,
+      t,
+      uid: interaction.uid,
+      tokens: outcome.newTokens,
+      download: outcome.newTokens.length ? `data:text/plain;charset=utf-8,${encodeURIComponent(emergencyTokensFile(otpauthIssuerFor(config.issuer), person.defaultUserId, outcome.newTokens))}` : undefined,
+      client: await clientName(interaction.params.client_id as string),
+    });
+  });
+
+  router.post('/enrol/continue', async (ctx) => {
+    const { interaction, person, enrolment } = await enrolling(ctx);
+    logger.info({ sub: person._id }, enrolment.confirmed ? 'sign-in continues after enrolment' : 'TOTP enrolment skipped at sign-in');
+    await finishSignIn(ctx, interaction, person, enrolment.amr);
   });
 
   router.get('/another-way', async (ctx) => {

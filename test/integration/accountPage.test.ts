@@ -272,7 +272,7 @@ test('changing answers needs a sign-in of the last 10 minutes: an older one goes
   await sessions.updateMany({ sub: subs.TINA }, { $set: { authTime: new Date(Date.now() - 11 * 60_000) } });
 
   await browser.open(account());
-  expect(browser.lastPage).toContain('To change your answers, confirm it is you by signing in again.');
+  expect(browser.lastPage).toContain('To change how you sign in, confirm it is you by signing in again.');
   expect(browser.lastPage).not.toContain('action="/account/questions"');
 
   // A form sent all the same (a page left open) is not applied: the browser goes to sign in again.

@@ -9,7 +9,7 @@ import { totpStepModel } from '../../store/models/totpStepModel.ts';
 import type { Verdict } from '../Factor.ts';
 import { decodeBase32 } from './base32.ts';
 import { generateTotpSecret } from './generateTotpSecret.ts';
-import { keyState } from './keyState.ts';
+import { keyState, type TotpKeyState } from './keyState.ts';
 import { checkTotpKey, type TotpKeyInput, type ValidTotpKey } from './totpKeyInput.ts';
 import { totpMetadata } from './totpMetadata.ts';
 
@@ -26,6 +26,22 @@ const driftSteps = 1;
 const burnBelow = 2;
 /** Claims older than this many steps below the newest are removed; `lastStep` refuses them. */
 const keepSteps = 10;
+
+/**
+ * A key offered to a person who sets up an authenticator app themselves (account page,
+ * enrolment during sign-in). It is not the person's key yet: the caller keeps it, sealed,
+ * in its own short-lived record until one code from the app confirms it
+ * (`activateCandidate`). Until then the person's current key, if any, keeps working.
+ */
+export type TotpCandidate = {
+  keyId: string;
+  sealedSecret: string;
+  algorithm: StoredTotpKey['algorithm'];
+  digits: 6 | 8;
+  period: number;
+  /** The active key this one may replace (the person proved it); absent: it may replace no active key. */
+  replaces?: string;
+};
 
 /** The key as the admin menu displays it (option 3); the caller audits the display. */
 export type OpenedTotpKey = { secret: string; algorithm: StoredTotpKey['algorithm']; digits: 6 | 8; period: number; state: StoredTotpKey['state'] };
@@ -82,9 +98,14 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
    * a wrong one; then, should it match an accepted step, once more above `lastStep`
    * (otplib's afterTimeStep), in case it also matches a newer step of the window.
    */
-  async function check(personId: string, key: StoredTotpKey, code: string, now: number): Promise<Verdict> {
+  async function check(personId: string, key: Pick<StoredTotpKey, 'keyId' | 'sealedSecret' | 'algorithm' | 'digits' | 'period' | 'lastStep'>, code: string, now: number): Promise<Verdict> {
+    return (await checkStep(personId, key, code, now)).verdict;
+  }
+
+  /** `check`, also telling which time step the accepted code claimed. */
+  async function checkStep(personId: string, key: Pick<StoredTotpKey, 'keyId' | 'sealedSecret' | 'algorithm' | 'digits' | 'period' | 'lastStep'>, code: string, now: number): Promise<{ verdict: Verdict; step?: number }> {
     const token = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
-    if (!/^\d+$/.test(token) || token.length !== key.digits) return { outcome: 'retry', reason: 'malformed' };
+    if (!/^\d+$/.test(token) || token.length !== key.digits) return { verdict: { outcome: 'retry', reason: 'malformed' } };
     const secret = decodeBase32(secretBox.open(key.sealedSecret, sealContext(personId)));
     const epoch = Math.floor(now / 1000);
     const options = { secret, token, algorithm: key.algorithm.toLowerCase() as 'sha1' | 'sha256' | 'sha512', digits: key.digits, period: key.period, epoch, epochTolerance: key.period * driftSteps };
@@ -94,19 +115,19 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
       const lastStep = key.lastStep ?? -1;
       if (step !== undefined && step <= lastStep) {
         const newestInWindow = Math.floor((epoch + key.period * driftSteps) / key.period);
-        if (lastStep >= newestInWindow) return { outcome: 'retry', reason: 'reused' };
+        if (lastStep >= newestInWindow) return { verdict: { outcome: 'retry', reason: 'reused' } };
         step = await matchedStep({ ...options, afterTimeStep: lastStep });
-        if (step === undefined) return { outcome: 'retry', reason: 'reused' };
+        if (step === undefined) return { verdict: { outcome: 'retry', reason: 'reused' } };
       }
     } catch (error) {
-      if (isTokenError(error)) return { outcome: 'retry', reason: 'malformed' };
+      if (isTokenError(error)) return { verdict: { outcome: 'retry', reason: 'malformed' } };
       throw error;
     }
-    if (step === undefined) return { outcome: 'retry', reason: 'wrong-code' };
+    if (step === undefined) return { verdict: { outcome: 'retry', reason: 'wrong-code' } };
     const claimedAt = new Date(now);
-    if (!(await claim(personId, step, claimedAt))) return { outcome: 'retry', reason: 'reused' };
+    if (!(await claim(personId, step, claimedAt))) return { verdict: { outcome: 'retry', reason: 'reused' } };
     await settle(personId, key.keyId, step, claimedAt);
-    return { outcome: 'success', amr: totpMetadata.amr };
+    return { verdict: { outcome: 'success', amr: totpMetadata.amr }, step };
   }
 
   return {
@@ -200,6 +221,48 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
       }
       await audit.record({ actor: { kind: 'person', id: person._id }, action: 'confirm-key', entity: 'totp', entityId: person._id, after: { state: 'active' } });
       return verdict;
+    },
+
+    /** A new random key (160 bits; SHA1, 6 digits, 30 s, which every authenticator app knows), sealed for the person; see TotpCandidate. */
+    newCandidate(personId: string, options: { replaces?: string } = {}): TotpCandidate {
+      const key = checkTotpKey({ secret: generateTotpSecret(), state: 'pending' });
+      return { keyId: randomUUID(), sealedSecret: secretBox.seal(key.secret, sealContext(personId)), algorithm: key.algorithm, digits: key.digits, period: key.period, ...(options.replaces ? { replaces: options.replaces } : {}) };
+    },
+
+    /** The candidate's key opened, to show as a QR code and in groups of four. */
+    openCandidate(personId: string, candidate: TotpCandidate): OpenedTotpKey {
+      return { secret: secretBox.open(candidate.sealedSecret, sealContext(personId)), algorithm: candidate.algorithm, digits: candidate.digits, period: candidate.period, state: 'pending' };
+    },
+
+    /**
+     * A code from the app the person just set up, against the candidate: on success the
+     * candidate becomes the person's active key, in place of any key they had (which stops
+     * working). The code's time step is claimed like at sign-in, so it cannot then sign in.
+     * `replaced` is the state of the key it replaced. A candidate made before the person's
+     * active key changed (by an admin, in another session) is not applicable: replacing an
+     * active key needs that very key proved first.
+     */
+    async activateCandidate(personId: string, candidate: TotpCandidate, code: string, now = Date.now(), options: Options = {}): Promise<{ verdict: Verdict; replaced: TotpKeyState }> {
+      const person = await findPerson(personId);
+      const replaced = keyState(person);
+      const stale = person.totp?.keyId === candidate.keyId || (person.totp?.state === 'active' && person.totp.keyId !== candidate.replaces);
+      if (stale) return { verdict: { outcome: 'not-applicable', reason: 'not-configured' }, replaced };
+      const { replaces: _replaces, ...offered } = candidate;
+      const { verdict, step } = await checkStep(personId, { ...offered, ...(person.totp?.lastStep !== undefined ? { lastStep: person.totp.lastStep } : {}) }, code, now);
+      if (verdict.outcome !== 'success') return { verdict, replaced };
+      const activatedAt = new Date(now);
+      const lastStep = Math.max(step ?? -1, person.totp?.lastStep ?? -1);
+      const stored: StoredTotpKey = { ...offered, state: 'active', createdAt: activatedAt, activatedAt, ...(lastStep >= 0 ? { lastStep } : {}) };
+      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: activatedAt } });
+      await audit.record({
+        actor: options.actor ?? { kind: 'person', id: personId, name: person.name },
+        action: person.totp ? 'replace-key' : 'set-key',
+        entity: 'totp',
+        entityId: personId,
+        ...(person.totp ? { before: { name: person.name, state: person.totp.state } } : {}),
+        after: { name: person.name, state: 'active', algorithm: candidate.algorithm, digits: candidate.digits, period: candidate.period, confirmed_with_code: true },
+      });
+      return { verdict, replaced };
     },
   };
 }

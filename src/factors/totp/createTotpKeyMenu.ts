@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import type { Delivery } from '../../delivery/Delivery.ts';
+import type { FactorNotices } from '../../enrollment/createFactorNotices.ts';
 import type { PersonDirectory } from '../../directory/personDirectory.ts';
 import type { RegistrationLinks } from '../../enrollment/registrationLinks.ts';
 import { chooseLocale, translator } from '../../i18n/translate.ts';
@@ -22,6 +23,8 @@ type Dependencies = {
   /** Registration links (option 5 and "email new key"), mailed by `delivery` with URLs under `issuerUrl`. */
   links: Pick<RegistrationLinks, 'issue' | 'revokeAll' | 'lifetimeSeconds'>;
   delivery: Pick<Delivery, 'sendEmail'>;
+  /** Tells the person of a key replaced or removed and of new emergency tokens. */
+  notices: Pick<FactorNotices, 'send'>;
   issuerUrl: string;
 };
 
@@ -116,7 +119,7 @@ function checkRequest(request: TotpKeyRequest, generate: () => string): { key: V
  * Changes are also audited by the factors themselves (`set-key`, `replace-key`,
  * `recreate-emergency-tokens`, `remove-key`, `remove-emergency-tokens`), with the same actor.
  */
-export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer, links, delivery, issuerUrl }: Dependencies) {
+export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer, links, delivery, notices, issuerUrl }: Dependencies) {
   /** The person by name (ignoring case), as stored. */
   async function findPerson(name: string, actor: Actor): Promise<StoredPerson> {
     if (actor.kind === 'person') throw notForPersons();
@@ -196,6 +199,8 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
         after: { name: person.name, state: 'pending', generated, ...parameters, emergency_tokens_created: emergencyTokensCreated },
       });
       const created: TotpKeyCreated = { name: person.name, state: 'pending', ...parameters, generated, replaced, emergencyTokensCreated, tokensLeft };
+      // A key the person used stopped working: they hear of it (with a link, the link's email says it).
+      if (!email && replaced !== 'none') await notices.send(person, 'totp-replaced', { by: 'administrator' });
       if (!email) return created;
       const link = await mailLink(await findPerson(name, actor), actor);
       return { ...created, link };
@@ -210,6 +215,7 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
     async recreateTokens(name: string, { actor }: ActorOption): Promise<{ name: string; tokensLeft: number }> {
       const person = await findPerson(name, actor);
       const tokens = await emergencyTokens.recreate(person._id, { actor });
+      await notices.send(person, 'emergency-tokens-recreated', { by: 'administrator' });
       return { name: person.name, tokensLeft: tokens.length };
     },
 
@@ -251,6 +257,7 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
       const keyRemoved = await totp.removeKey(person._id, { actor });
       const emergencyTokensRemoved = await emergencyTokens.remove(person._id, { actor });
       await links.revokeAll(person._id);
+      await notices.send(person, 'totp-removed', { by: 'administrator' });
       return { name: person.name, keyRemoved, emergencyTokensRemoved };
     },
   };

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { TotpCandidate } from '../../factors/totp/createTotpFactor.ts';
 
 /**
  * A person's session on the self-service account page (enrollment/), apart from the
@@ -14,6 +15,11 @@ export type StoredAccountSession = {
   authTime: Date;
   amr: string[];
   acr?: string;
+  /**
+   * A key the person is setting up on the account page (sealed, like a person's key),
+   * until one code from the app confirms it; it ends with the session.
+   */
+  totpCandidate?: TotpCandidate;
   createdAt: Date;
   expiresAt: Date;
 };
@@ -25,6 +31,7 @@ const accountSessionSchema = new Schema<StoredAccountSession>(
     authTime: { type: Date, required: true },
     amr: [String],
     acr: String,
+    totpCandidate: Schema.Types.Mixed,
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
   },

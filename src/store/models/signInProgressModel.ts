@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { TotpCandidate } from '../../factors/totp/createTotpFactor.ts';
 
 /**
  * Where one sign-in stands between its pages, kept in the database (never in process
@@ -15,6 +16,12 @@ export type SignInProgress = {
   questionIds?: string[];
   /** With OTP: where the code went, masked. */
   sentTo?: string;
+  /**
+   * Set once the second factor is passed and the plan offers TOTP enrolment (product.md
+   * rule 6): the key offered (sealed), the amr of the factor passed, and whether the key
+   * was confirmed. The sign-in finishes from here, with or without the new key.
+   */
+  enrolment?: { candidate: TotpCandidate; amr: string[]; confirmed?: boolean };
   expiresAt: Date;
 };
 
@@ -26,6 +33,7 @@ const signInProgressSchema = new Schema<SignInProgress>(
     step: { type: Schema.Types.Mixed, required: true },
     questionIds: [String],
     sentTo: String,
+    enrolment: Schema.Types.Mixed,
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -1,0 +1,186 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from '../configuration/loadConfig.ts';
+import type { TotpCandidate } from '../factors/totp/createTotpFactor.ts';
+import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
+import { totpSetupView } from '../factors/totp/totpSetupView.ts';
+import type { Translate } from '../i18n/translate.ts';
+import type { Services } from '../services.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import type { SelfServiceOutcome } from './createTotpSelfService.ts';
+import type { Visit } from './accountRoutes.ts';
+import { csrfTokenOf, type AccountSessions } from './accountSessions.ts';
+import type { SignInPurpose } from './accountSignIn.ts';
+import { languageOf, problem, render } from './accountPages.ts';
+import { emergencyTokensFile } from './emergencyTokensFile.ts';
+
+/** What the account page's routes share with these (accountRoutes.ts). */
+export type AccountKit = {
+  config: Config;
+  services: Services;
+  logger: Logger;
+  sessions: AccountSessions;
+  visitOf(ctx: Context, now?: number): Promise<Visit | undefined>;
+  changeVisit(ctx: Context, options?: { recent?: boolean }): Promise<(Visit & { body: Record<string, unknown>; now: number }) | undefined>;
+  sendToSignIn(ctx: Context, purpose: SignInPurpose, person?: StoredPerson): Promise<void>;
+};
+
+/** "14:03 UTC" for a lock that ends today, with the date otherwise. */
+function untilText(until: number, now: number): string {
+  const at = new Date(Math.ceil(until / 60_000) * 60_000).toISOString();
+  return `${at.slice(0, 10) === new Date(now).toISOString().slice(0, 10) ? '' : `${at.slice(0, 10)} `}${at.slice(11, 16)} UTC`;
+}
+
+/** The sentence for a code that did not pass. */
+function failureText(t: Translate, outcome: Exclude<SelfServiceOutcome, { outcome: 'success' | 'stale' }>, now: number): string {
+  if (outcome.outcome === 'locked') return outcome.until ? t('account.totp.lockedUntil', { time: untilText(outcome.until, now) }) : t('account.totp.lockedAdmin');
+  return t(`verdict.${outcome.reason}`);
+}
+
+const redirect = (ctx: Context, to: string) => {
+  ctx.status = 303;
+  ctx.redirect(to);
+};
+
+/**
+ * "TOTP configuration" on the account page (second source document): activate an
+ * authenticator app by scanning a QR code and confirming one code; replace or remove it
+ * after passing the current one again; make new emergency tokens. The key being set up
+ * lives in the account session until confirmed (createTotpSelfService.ts decides). Every
+ * form needs a sign-in of the last ten minutes, except the confirmation of a key whose
+ * setup already did.
+ */
+export function accountTotpRoutes(router: Router, { config, services, logger, sessions, visitOf, changeVisit, sendToSignIn }: AccountKit): void {
+  const selfService = services.totpSelfService;
+  const issuer = otpauthIssuerFor(config.issuer);
+
+  const setupPage = async (ctx: Context, { sessionId, person }: Visit, candidate: TotpCandidate, extra: { status?: number; error?: string } = {}) => {
+    const { t, locale } = languageOf(ctx, person);
+    const replacing = person.totp?.state === 'active';
+    await render(ctx, 'account/totpSetup', extra.status ?? 200, {
+      title: t(replacing ? 'account.totp.replaceTitle' : 'account.totp.setupTitle'),
+      lang: locale,
+      t,
+      lead: t(replacing ? 'account.totp.setupLeadReplace' : 'account.totp.setupLead'),
+      setup: await totpSetupView({ issuer, account: person.defaultUserId, key: selfService.openCandidate(person, candidate) }),
+      csrf: csrfTokenOf(sessionId),
+      error: extra.error,
+    });
+  };
+
+  /** The page asking for the current factor again, before a replace or a remove. */
+  const provePage = async (ctx: Context, { sessionId, person }: Visit, action: 'replace' | 'remove', extra: { status?: number; error?: string } = {}) => {
+    const { t, locale } = languageOf(ctx, person);
+    const blocked = action === 'remove' && !(await selfService.canSignInWithout(person));
+    await render(ctx, 'account/totpProve', extra.status ?? (blocked ? 409 : 200), {
+      title: t(action === 'replace' ? 'account.totp.replaceTitle' : 'account.totp.removeTitle'),
+      lang: locale,
+      t,
+      lead: t(action === 'replace' ? 'account.totp.replaceLead' : 'account.totp.removeLead'),
+      blocked,
+      action: `/account/totp/${action}`,
+      submit: t(action === 'replace' ? 'account.totp.replaceSubmit' : 'account.totp.removeSubmit'),
+      danger: action === 'remove',
+      csrf: csrfTokenOf(sessionId),
+      error: extra.error,
+    });
+  };
+
+  /** New emergency tokens, shown once, with a download of the same list. */
+  const tokensPage = async (ctx: Context, person: StoredPerson, heading: 'account.totp.doneTitle' | 'account.totp.tokensTitle', lead: 'account.totp.doneLead' | 'account.totp.doneLeadReplaced' | 'account.totp.tokensLead', tokens: string[]) => {
+    const { t, locale } = languageOf(ctx, person);
+    ctx.set('Referrer-Policy', 'no-referrer');
+    await render(ctx, 'account/totpDone', 200, {
+      title: t(heading),
+      lang: locale,
+      t,
+      lead: t(lead),
+      tokens,
+      download: tokens.length ? `data:text/plain;charset=utf-8,${encodeURIComponent(emergencyTokensFile(issuer, person.defaultUserId, tokens))}` : undefined,
+    });
+  };
+
+  /** The person's key changed since this page was shown (an admin, another session): nothing was changed; start again. */
+  const keyChanged = async (ctx: Context, sessionId: string, person: StoredPerson) => {
+    await sessions.setTotpCandidate(sessionId, undefined);
+    await problem(ctx, 409, 'account.problem.keyChanged', person);
+  };
+
+  router.post('/totp/activate', async (ctx) => {
+    const visit = await changeVisit(ctx);
+    if (!visit) return;
+    if (visit.person.totp?.state === 'active') return redirect(ctx, '/account/totp/replace');
+    await sessions.setTotpCandidate(visit.sessionId, selfService.newCandidate(visit.person));
+    redirect(ctx, '/account/totp/setup');
+  });
+
+  router.get('/totp/setup', async (ctx) => {
+    const visit = await visitOf(ctx);
+    if (!visit) return sendToSignIn(ctx, 'sign-in');
+    const candidate = visit.session.totpCandidate;
+    if (!candidate) return redirect(ctx, '/account');
+    await setupPage(ctx, visit, candidate);
+  });
+
+  router.post('/totp/confirm', async (ctx) => {
+    // The setup page was reached with a recent sign-in (and the current factor, for a replace); confirming proves the new key.
+    const visit = await changeVisit(ctx, { recent: false });
+    if (!visit) return;
+    const { person, session, sessionId, body, now } = visit;
+    const candidate = session.totpCandidate;
+    if (!candidate) return problem(ctx, 409, 'account.problem.noKeyInSetup', person);
+    const { policy } = await services.persons.planFor(person, 'MFA', now);
+    const outcome = await selfService.confirm(person, candidate, typeof body.code === 'string' ? body.code : '', policy, now);
+    if (outcome.outcome === 'stale') return keyChanged(ctx, sessionId, person);
+    if (outcome.outcome !== 'success') {
+      const { t } = languageOf(ctx, person);
+      return setupPage(ctx, visit, candidate, { status: outcome.outcome === 'locked' ? 429 : 422, error: failureText(t, outcome, now) });
+    }
+    await sessions.setTotpCandidate(sessionId, undefined);
+    logger.info({ sub: person._id, replaced: outcome.replaced, newTokens: outcome.newTokens.length }, 'authenticator app set up on the account page');
+    await tokensPage(ctx, person, 'account.totp.doneTitle', outcome.replaced === 'active' ? 'account.totp.doneLeadReplaced' : 'account.totp.doneLead', outcome.newTokens);
+  });
+
+  for (const action of ['replace', 'remove'] as const) {
+    router.get(`/totp/${action}`, async (ctx) => {
+      const visit = await visitOf(ctx);
+      if (!visit) return sendToSignIn(ctx, 'sign-in');
+      if (visit.person.totp?.state !== 'active') return redirect(ctx, '/account');
+      await provePage(ctx, visit, action);
+    });
+
+    router.post(`/totp/${action}`, async (ctx) => {
+      const visit = await changeVisit(ctx);
+      if (!visit) return;
+      const { person, sessionId, body, now } = visit;
+      if (person.totp?.state !== 'active') return redirect(ctx, '/account');
+      if (action === 'remove' && !(await selfService.canSignInWithout(person, now))) return provePage(ctx, visit, action);
+      const { policy } = await services.persons.planFor(person, 'MFA', now);
+      const outcome = await selfService.proveCurrent(person, typeof body.code === 'string' ? body.code : '', policy, now);
+      if (outcome.outcome === 'stale') return keyChanged(ctx, sessionId, person);
+      if (outcome.outcome !== 'success') {
+        const { t } = languageOf(ctx, person);
+        return provePage(ctx, visit, action, { status: outcome.outcome === 'locked' ? 429 : 422, error: failureText(t, outcome, now) });
+      }
+      if (action === 'replace') {
+        await sessions.setTotpCandidate(sessionId, selfService.newCandidate(person));
+        return redirect(ctx, '/account/totp/setup');
+      }
+      await selfService.remove(person, now);
+      logger.info({ sub: person._id }, 'authenticator app removed on the account page');
+      redirect(ctx, '/account?removed=1');
+    });
+  }
+
+  router.post('/totp/tokens', async (ctx) => {
+    const visit = await changeVisit(ctx);
+    if (!visit) return;
+    const { person, now } = visit;
+    if (person.totp?.state !== 'active') return redirect(ctx, '/account');
+    const tokens = await selfService.recreateTokens(person, now);
+    logger.info({ sub: person._id }, 'emergency tokens recreated on the account page');
+    await tokensPage(ctx, person, 'account.totp.tokensTitle', 'account.totp.tokensLead', tokens);
+  });
+
+}

@@ -1,0 +1,143 @@
+import type { PersonDirectory } from '../directory/personDirectory.ts';
+import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import type { EmergencyTokens } from '../factors/emergency/createEmergencyTokens.ts';
+import type { RetryReason } from '../factors/Factor.ts';
+import type { TotpCandidate, TotpFactor } from '../factors/totp/createTotpFactor.ts';
+import { keyState, type TotpKeyState } from '../factors/totp/keyState.ts';
+import type { ClassPolicy } from '../policy/types.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import type { FactorNotices } from './createFactorNotices.ts';
+import type { RegistrationLinks } from './registrationLinks.ts';
+
+type Dependencies = {
+  persons: Pick<PersonDirectory, 'planFor' | 'findBySub'>;
+  totp: Pick<TotpFactor, 'newCandidate' | 'openCandidate' | 'activateCandidate' | 'verify' | 'removeKey'>;
+  emergencyTokens: Pick<EmergencyTokens, 'recreate' | 'countLeft' | 'consume' | 'remove'>;
+  attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
+  notices: Pick<FactorNotices, 'send'>;
+  links: Pick<RegistrationLinks, 'revokeAll'>;
+};
+
+/** A code typed for a self-service change: passed, wrong (say why), or too many wrong ones. */
+export type SelfServiceOutcome = { outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'locked'; until?: number } | { outcome: 'stale' };
+
+/** What a confirmed key changed, and the emergency tokens made for it (shown once), if any. */
+export type KeyActivated = { outcome: 'success'; replaced: TotpKeyState; newTokens: string[] };
+
+/** What the account page shows of the authenticator app: nothing secret. */
+export type TotpSelfStatus = { state: TotpKeyState; tokensLeft: number; activatedAt?: Date };
+
+const actorOf = (person: Pick<StoredPerson, '_id' | 'name'>) => ({ kind: 'person' as const, id: person._id, name: person.name });
+
+/** The class's retry limits (none without a class), as at sign-in. */
+const ruleOf = (policy: ClassPolicy | undefined) => ({ maxRetries: policy?.maxRetries ?? 0, waitSeconds: policy?.waitSeconds ?? 60 });
+
+/**
+ * A person managing their own authenticator app (the second source document: "TOTP
+ * configuration", "Activate TOTP"), from the account page and during sign-in:
+ * - a new key is a *candidate* the caller keeps (sealed) until one code from the app
+ *   confirms it; only then does it replace the person's key, so a person who gives up
+ *   half-way still signs in as before;
+ * - replacing or removing an active key first needs the current factor passed again: a
+ *   code from the current app, or an emergency token;
+ * - wrong codes count against the person's TOTP attempts under the class's retry limits;
+ * - every change is audited by the factors and told to the person by email.
+ */
+export function createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices, links }: Dependencies) {
+  /** Runs `verify` under the TOTP retry limits (emergency tokens share them, as at sign-in); failures for an `uncounted` reason are no guess. */
+  async function limited(person: StoredPerson, policy: ClassPolicy | undefined, now: number, verify: () => Promise<{ outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'not-applicable' }>, uncounted: readonly RetryReason[] = ['malformed']): Promise<SelfServiceOutcome> {
+    const rule = ruleOf(policy);
+    const before = await attempts.status(person._id, 'TOTP', rule, now);
+    if (before.locked) return { outcome: 'locked', ...(before.until ? { until: before.until.getTime() } : {}) };
+    const verdict = await verify();
+    if (verdict.outcome === 'success') {
+      await attempts.recordSuccess(person._id, 'TOTP');
+      return { outcome: 'success' };
+    }
+    // The key changed since the page was shown (an admin, another session): nothing to guess at; the person starts again.
+    if (verdict.outcome === 'not-applicable') return { outcome: 'stale' };
+    const { reason } = verdict;
+    // A typing slip (wrong length, letters) is not a guess: it does not count.
+    if (!uncounted.includes(reason)) {
+      const after = await attempts.recordFailure(person._id, 'TOTP', rule, now);
+      if (after.locked) return { outcome: 'locked', ...(after.until ? { until: after.until.getTime() } : {}) };
+    }
+    return { outcome: 'retry', reason };
+  }
+
+  return {
+    async status(person: StoredPerson): Promise<TotpSelfStatus> {
+      const state = keyState(person);
+      const tokensLeft = state === 'none' ? 0 : await emergencyTokens.countLeft(person._id);
+      return { state, tokensLeft, ...(state === 'active' && person.totp?.activatedAt ? { activatedAt: person.totp.activatedAt } : {}) };
+    },
+
+    /**
+     * A new key for the person to scan; kept by the caller until confirmed. It may replace
+     * the person's active key only if that key is still the one they have now (the caller
+     * has had them prove it).
+     */
+    newCandidate(person: Pick<StoredPerson, '_id' | 'totp'>): TotpCandidate {
+      return totp.newCandidate(person._id, person.totp?.state === 'active' ? { replaces: person.totp.keyId } : {});
+    },
+
+    openCandidate(person: Pick<StoredPerson, '_id'>, candidate: TotpCandidate) {
+      return totp.openCandidate(person._id, candidate);
+    },
+
+    /**
+     * One code from the app confirms the candidate: it becomes the person's active key;
+     * registration links for an older key stop working; a person with no emergency token
+     * left gets a new set (returned, to be shown once); the person is told by email.
+     */
+    async confirm(person: StoredPerson, candidate: TotpCandidate, code: string, policy: ClassPolicy | undefined, now = Date.now()): Promise<KeyActivated | Exclude<SelfServiceOutcome, { outcome: 'success' }>> {
+      let replaced = 'none' as TotpKeyState;
+      // 'reused' is a code right for the new key whose time step the person already used (a step is accepted once
+      // per person), typically by the code that proved the current key just before a replace: no guess, so not counted.
+      const outcome = await limited(person, policy, now, async () => {
+        const result = await totp.activateCandidate(person._id, candidate, code, now, { actor: actorOf(person) });
+        replaced = result.replaced;
+        return result.verdict;
+      }, ['malformed', 'reused']);
+      if (outcome.outcome !== 'success') return outcome;
+      await links.revokeAll(person._id);
+      const newTokens = (await emergencyTokens.countLeft(person._id)) === 0 ? await emergencyTokens.recreate(person._id, { actor: actorOf(person) }) : [];
+      await notices.send(person, replaced === 'active' ? 'totp-replaced' : 'totp-activated', { by: 'person', now });
+      return { outcome: 'success', replaced, newTokens };
+    },
+
+    /** The current factor passed again, before a replace or remove: a code from the current app, or an emergency token. */
+    async proveCurrent(person: StoredPerson, input: string, policy: ClassPolicy | undefined, now = Date.now()): Promise<SelfServiceOutcome> {
+      const typed = typeof input === 'string' ? input.trim() : '';
+      const looksLikeCode = /^[\d\s]+$/.test(typed);
+      return limited(person, policy, now, () => (looksLikeCode ? totp.verify(person, typed, now) : emergencyTokens.consume(person._id, typed)));
+    },
+
+    /**
+     * Whether the person could still sign in without the authenticator app: removing it is
+     * refused when their class would then have no usable second factor.
+     */
+    async canSignInWithout(person: StoredPerson, now = Date.now()): Promise<boolean> {
+      const { totp: _key, emergencyTokens: _tokens, ...withoutApp } = person;
+      const { plan } = await persons.planFor(withoutApp as StoredPerson, 'MFA', now);
+      return plan.denied?.reason !== 'no-usable-factor';
+    },
+
+    /** Takes the key and the emergency tokens away (the caller has checked proveCurrent and canSignInWithout). */
+    async remove(person: StoredPerson, now = Date.now()): Promise<void> {
+      await totp.removeKey(person._id, { actor: actorOf(person) });
+      await emergencyTokens.remove(person._id, { actor: actorOf(person) });
+      await links.revokeAll(person._id);
+      await notices.send(person, 'totp-removed', { by: 'person', now });
+    },
+
+    /** A new set of emergency tokens (returned, to be shown once); the old set stops working. */
+    async recreateTokens(person: StoredPerson, now = Date.now()): Promise<string[]> {
+      const tokens = await emergencyTokens.recreate(person._id, { actor: actorOf(person) });
+      await notices.send(person, 'emergency-tokens-recreated', { by: 'person', now });
+      return tokens;
+    },
+  };
+}
+
+export type TotpSelfService = ReturnType<typeof createTotpSelfService>;
