@@ -34,6 +34,14 @@ const isMasterKey = (v: string) =>
     ? undefined
     : 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';
 
+const areMasterKeys = (v: string) => {
+  const keys = v.split(',').map((key) => key.trim());
+  const bad = keys.findIndex((key) => isMasterKey(key) !== undefined);
+  return bad === -1
+    ? undefined
+    : `must be a comma-separated list of keys of 32 random bytes in base64 (44 characters each); entry ${bad + 1} is not`;
+};
+
 const oneOf = (...allowed: string[]) => (v: string) =>
   allowed.includes(v) ? undefined : `must be one of ${allowed.join(', ')}`;
 
@@ -68,8 +76,14 @@ export const configSchema = {
   },
   MASTER_KEY: {
     description:
-      'Key (32 bytes, base64) that encrypts signing keys, cookie keys and client secrets at rest. Required in production; in development it is generated into DATA_DIR/master.key.',
+      'Key (32 bytes, base64) that encrypts signing keys, cookie keys, client secrets, TOTP keys and emergency tokens at rest (including keys a person is still setting up). Required in production; in development it is generated into DATA_DIR/master.key.',
     check: isMasterKey,
+    secret: true,
+  },
+  MASTER_KEYS_PREVIOUS: {
+    description:
+      'Former master keys (comma-separated, 32 bytes base64 each), kept while `gatehouse keys rotate-master` re-seals what they sealed: values sealed under them are still opened, new ones are sealed under MASTER_KEY only. Remove them once the command reports that nothing is left under them.',
+    check: areMasterKeys,
     secret: true,
   },
   TRUST_PROXY: {

@@ -19,14 +19,14 @@ import { createAddressThrottle } from './factors/attempts/createAddressThrottle.
 import { createAttemptLimiter } from './factors/attempts/createAttemptLimiter.ts';
 import { createOneTimeCodes } from './factors/otp/createOneTimeCodes.ts';
 import { createAuditLog } from './security/createAuditLog.ts';
-import { resolveMasterKey } from './security/resolveMasterKey.ts';
+import { resolveMasterKey, resolvePreviousMasterKeys } from './security/resolveMasterKey.ts';
 import { createSecretBox } from './security/secretBox.ts';
 import { ensureIndexes } from './store/ensureIndexes.ts';
 import { openStore, type Store } from './store/openStore.ts';
 
 /** What the server and the CLI both stand on: the store and the directory services over it. */
 export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean } = {}) {
-  const secretBox = createSecretBox(resolveMasterKey(config, logger));
+  const secretBox = createSecretBox(resolveMasterKey(config, logger), resolvePreviousMasterKeys(config));
   const store: Store = await openStore(config, logger, options);
   try {
     await ensureIndexes(store.connection, logger);

@@ -12,6 +12,8 @@ export type Config = {
   dataDir: string;
   /** Base64 master key, or undefined when it is to be generated (development only). */
   masterKey: string | undefined;
+  /** Former master keys (base64) that still open what they sealed while a rotation re-seals it; unset: none. */
+  masterKeysPrevious?: string[];
   trustProxy: boolean;
   logLevel: string;
   ttl: { session: number; accessToken: number; refreshToken: number; otp: number; elevatedAcr: number; registrationLink: number };
@@ -87,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     mongodbUri: raw.MONGODB_URI,
     dataDir: resolve(raw.DATA_DIR!),
     masterKey: raw.MASTER_KEY,
+    masterKeysPrevious: raw.MASTER_KEYS_PREVIOUS?.split(',').map((key) => key.trim()),
     trustProxy: raw.TRUST_PROXY === 'true',
     logLevel: raw.LOG_LEVEL!,
     ttl: {

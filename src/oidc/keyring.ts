@@ -63,7 +63,7 @@ const lockWaitMs = 30_000;
  * second overwrites the first. A lock left by a process that died is taken over once it
  * is older than a minute.
  */
-async function withRingLock<T>(connection: Connection, ring: Keyring['_id'], work: () => Promise<T>): Promise<T> {
+export async function withRingLock<T>(connection: Connection, ring: Keyring['_id'], work: () => Promise<T>): Promise<T> {
   const collection = connection.db!.collection<RingLock>(keyringModel(connection).collection.collectionName);
   const lock = { _id: `${ring}.lock`, token: randomBytes(12).toString('base64url') };
   const giveUpAt = Date.now() + lockWaitMs;
