@@ -3,12 +3,13 @@ import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, screenshotDir, startCallbackListener } from '../support/browser.ts';
 import { decodeQrPng } from '../support/decodeQrPng.ts';
-import { startMailCatcher } from '../support/mailCatcher.ts';
-import { discoverRelyingParty } from '../support/relyingParty.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { startAuthorization } from '../support/relyingParty.ts';
+import { openTestServices } from '../support/testGatehouse.ts';
+import { addRelyingParty, startMailedGatehouse } from '../support/mailedGatehouse.ts';
 
-let mail: Awaited<ReturnType<typeof startMailCatcher>>;
-let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
+let started: Awaited<ReturnType<typeof startMailedGatehouse>>;
+let mail: Awaited<ReturnType<typeof startMailedGatehouse>>['mail'];
+let gatehouse: Awaited<ReturnType<typeof startMailedGatehouse>>['gatehouse'];
 let services: Awaited<ReturnType<typeof openTestServices>>;
 let callback: Awaited<ReturnType<typeof startCallbackListener>>;
 let browser: Browser;
@@ -19,11 +20,9 @@ const actor = { kind: 'cli', id: 'test' } as const;
 beforeAll(async () => {
   browser = await launchBrowser();
   callback = await startCallbackListener();
-  mail = await startMailCatcher();
-  gatehouse = await startTestGatehouse({ config: { mail: { smtpUrl: mail.url, from: 'Gatehouse <no-reply@gatehouse.test>' } } });
-  services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'app', redirect_uris: [callback.redirectUri], first_party: true });
-  rp = await discoverRelyingParty(gatehouse.issuer, 'app', clientSecret);
+  started = await startMailedGatehouse();
+  ({ mail, gatehouse, services } = started);
+  rp = await addRelyingParty(started, callback.redirectUri);
   await services.classes.add({
     name: 'TOTP', mfa_device: 'S', no_screen_channel: 'E', allow_otp_instead_of_totp: 'N', question_count: 0, max_retries: 3, wait_seconds: 60,
     factors: { MFA: { TOTP: 1 } },
@@ -34,10 +33,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await services?.store.close();
-  await gatehouse?.stop();
   await callback?.close();
-  await mail?.close();
+  await started?.stop();
 });
 
 /** The newest registration link mailed to `to`, with quoted-printable soft breaks and `=3D` undone. */
@@ -50,20 +47,8 @@ function linkTo(to: string): string {
   return match[1]!;
 }
 
-async function authorizationRequest() {
-  const codeVerifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(rp, {
-    redirect_uri: callback.redirectUri,
-    scope: 'openid profile email',
-    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  });
-  return { url, codeVerifier, state, nonce };
-}
+/** An authorization request (PKCE S256, state, nonce) that lands on the callback listener. */
+const authorizationRequest = () => startAuthorization(rp, { redirect_uri: callback.redirectUri });
 
 let registrationUrl: string;
 

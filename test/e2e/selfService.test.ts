@@ -1,18 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, screenshotDir, startCallbackListener } from '../support/browser.ts';
 import { decodeQrPng } from '../support/decodeQrPng.ts';
-import { startMailCatcher } from '../support/mailCatcher.ts';
-import { discoverRelyingParty } from '../support/relyingParty.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { startAuthorization } from '../support/relyingParty.ts';
+import { openTestServices } from '../support/testGatehouse.ts';
+import { addRelyingParty, startMailedGatehouse } from '../support/mailedGatehouse.ts';
 
 // (b) of the registration issue: a person who signs in with an email code activates an
 // authenticator app themselves (second source document), in a real browser; and the
 // setup offered during sign-in (product.md rule 6).
 
-let mail: Awaited<ReturnType<typeof startMailCatcher>>;
-let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
+let started: Awaited<ReturnType<typeof startMailedGatehouse>>;
+let mail: Awaited<ReturnType<typeof startMailedGatehouse>>['mail'];
+let gatehouse: Awaited<ReturnType<typeof startMailedGatehouse>>['gatehouse'];
 let services: Awaited<ReturnType<typeof openTestServices>>;
 let callback: Awaited<ReturnType<typeof startCallbackListener>>;
 let browser: Browser;
@@ -22,11 +24,9 @@ const password = 'correct horse battery';
 beforeAll(async () => {
   browser = await launchBrowser();
   callback = await startCallbackListener();
-  mail = await startMailCatcher();
-  gatehouse = await startTestGatehouse({ config: { mail: { smtpUrl: mail.url, from: 'Gatehouse <no-reply@gatehouse.test>' } } });
-  services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'app', client_name: 'Rota', redirect_uris: [callback.redirectUri], first_party: true });
-  rp = await discoverRelyingParty(gatehouse.issuer, 'app', clientSecret);
+  started = await startMailedGatehouse();
+  ({ mail, gatehouse, services } = started);
+  rp = await addRelyingParty(started, callback.redirectUri, 'app', { client_name: 'Rota' });
   await services.classes.add({
     name: 'TEXTFIRST', mfa_device: 'E', no_screen_channel: 'E', allow_otp_instead_of_totp: 'Y', question_count: 0, max_retries: 3, wait_seconds: 60,
     factors: { MFA: { TOTP: 1 } },
@@ -37,26 +37,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await services?.store.close();
-  await gatehouse?.stop();
   await callback?.close();
-  await mail?.close();
+  await started?.stop();
 });
 
-async function authorizationRequest() {
-  const codeVerifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(rp, {
-    redirect_uri: callback.redirectUri,
-    scope: 'openid profile email',
-    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  });
-  return { url, codeVerifier, state, nonce };
-}
+/** An authorization request (PKCE S256, state, nonce) that lands on the callback listener. */
+const authorizationRequest = () => startAuthorization(rp, { redirect_uri: callback.redirectUri });
 
 /** The key as an authenticator app gets it: decoded from the pixels of the QR code on the page. */
 async function keyFromQr(page: Page, name: string) {
@@ -142,6 +128,36 @@ test('(b) signed in with an email code, the person opens TOTP configuration, act
 
   const claims = await signInOnOneScreen('selma', await generate({ secret, period, epoch: (step + 1) * period }), 'self-service-one-screen');
   expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+
+  // Replacing the key asks for the current factor first; a wrong one changes nothing.
+  const keyBefore = (await services.persons.findBySub(sub))!.totp!.keyId;
+  await Promise.all([page.waitForURL(`${gatehouse.issuer}/account/totp/replace`), page.click('text=Replace the key (new phone)')]);
+  await screenshot(page, 'self-service-replace');
+  await page.fill('#code', 'zzzz-zzzz-zzzz-zzzz');
+  await Promise.all([page.waitForLoadState('load'), page.click('button[type="submit"]')]);
+  expect(await page.textContent('p.alert')).toContain('not correct');
+  await screenshot(page, 'self-service-replace-wrong');
+  expect((await services.persons.findBySub(sub))!.totp!.keyId).toBe(keyBefore);
+
+  // Removing is offered with the same check; the class lets Selma sign in with an email code without the app.
+  await page.goto(`${gatehouse.issuer}/account/totp/remove`);
+  expect(await page.textContent('h1')).toBe('Remove your authenticator app');
+  await screenshot(page, 'self-service-remove');
+  await Promise.all([page.waitForLoadState('load'), page.click('text=Cancel and go back to your account')]);
+
+  // New emergency tokens: shown once, the old ones stop working.
+  await Promise.all([page.waitForLoadState('load'), page.click('text=Make new emergency tokens')]);
+  await page.waitForSelector('text=Your new emergency tokens');
+  const fresh = await page.locator('[data-testid="emergency-tokens"] code').allTextContents();
+  expect(fresh).toHaveLength(10);
+  expect(fresh.some((token) => tokens.includes(token))).toBe(false);
+  await screenshot(page, 'self-service-new-tokens');
+  // The download is made in the page (a data: link): nothing is kept on the server to fetch later.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the tokens (text file)')]);
+  expect(download.suggestedFilename()).toBe('gatehouse-emergency-tokens.txt');
+  const saved = await download.path().then((path) => readFileSync(path, 'utf8'));
+  for (const token of fresh) expect(saved).toContain(token);
+  expect(await services.emergencyTokens.consume(sub, tokens[0]!)).toMatchObject({ outcome: 'retry' });
   await context.close();
 });
 

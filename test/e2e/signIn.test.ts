@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, startCallbackListener } from '../support/browser.ts';
-import { discoverRelyingParty } from '../support/relyingParty.ts';
+import { discoverRelyingParty, startAuthorization } from '../support/relyingParty.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 
 let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
@@ -36,20 +36,8 @@ afterAll(async () => {
   await callback?.close();
 });
 
-async function authorizationRequest() {
-  const codeVerifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(rp, {
-    redirect_uri: callback.redirectUri,
-    scope: 'openid profile email',
-    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  });
-  return { url, codeVerifier, state, nonce };
-}
+/** An authorization request (PKCE S256, state, nonce) that lands on the callback listener. */
+const authorizationRequest = () => startAuthorization(rp, { redirect_uri: callback.redirectUri });
 
 test('a real browser signs in with user ID, password and TOTP code on one screen; amr contains otp', async () => {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });

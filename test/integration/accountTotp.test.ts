@@ -2,12 +2,13 @@ import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import { decodeQrPng } from '../support/decodeQrPng.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
-import { startMailCatcher } from '../support/mailCatcher.ts';
-import { discoverRelyingParty, redirectUri, startAuthorization } from '../support/relyingParty.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { redirectUri, startAuthorization } from '../support/relyingParty.ts';
+import { openTestServices } from '../support/testGatehouse.ts';
+import { addRelyingParty, startMailedGatehouse } from '../support/mailedGatehouse.ts';
 
-let mail: Awaited<ReturnType<typeof startMailCatcher>>;
-let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
+let started: Awaited<ReturnType<typeof startMailedGatehouse>>;
+let mail: Awaited<ReturnType<typeof startMailedGatehouse>>['mail'];
+let gatehouse: Awaited<ReturnType<typeof startMailedGatehouse>>['gatehouse'];
 let services: Awaited<ReturnType<typeof openTestServices>>;
 let rp: oidc.Configuration;
 const password = 'correct horse battery';
@@ -18,11 +19,9 @@ const retryRule = { maxRetries: 3, waitSeconds: 60 };
 const classBase = { no_screen_channel: 'E', question_count: 0, max_retries: retryRule.maxRetries, wait_seconds: retryRule.waitSeconds, factors: { MFA: { TOTP: 1 } } };
 
 beforeAll(async () => {
-  mail = await startMailCatcher();
-  gatehouse = await startTestGatehouse({ config: { mail: { smtpUrl: mail.url, from: 'Gatehouse <no-reply@gatehouse.test>' } } });
-  services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'app', redirect_uris: [redirectUri], first_party: true });
-  rp = await discoverRelyingParty(gatehouse.issuer, 'app', clientSecret);
+  started = await startMailedGatehouse();
+  ({ mail, gatehouse, services } = started);
+  rp = await addRelyingParty(started, redirectUri);
   // TOTP, or a code by email in its place (and the offer to set up the app after it).
   await services.classes.add({ ...classBase, name: 'APPORMAIL', mfa_device: 'E', allow_otp_instead_of_totp: 'Y' });
   // TOTP and nothing else.
@@ -30,9 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await services?.store.close();
-  await gatehouse?.stop();
-  await mail?.close();
+  await started?.stop();
 });
 
 type Person = { name: string; sub: string; email: string; secret?: string; tokens: string[] };

@@ -1,34 +1,29 @@
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import { FormBrowser } from '../support/formBrowser.ts';
-import { startMailCatcher } from '../support/mailCatcher.ts';
-import { discoverRelyingParty, redirectUri, startAuthorization } from '../support/relyingParty.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { redirectUri, startAuthorization } from '../support/relyingParty.ts';
+import { addRelyingParty, startMailedGatehouse } from '../support/mailedGatehouse.ts';
 
 // Product.md rule 6: a person of a TOTP class with no key signs in with a one-time code
 // and, before any token is issued, is offered to set up the authenticator app.
 
-let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
-let services: Awaited<ReturnType<typeof openTestServices>>;
-let mail: Awaited<ReturnType<typeof startMailCatcher>>;
+let started: Awaited<ReturnType<typeof startMailedGatehouse>>;
+let services: Awaited<ReturnType<typeof startMailedGatehouse>>['services'];
+let mail: Awaited<ReturnType<typeof startMailedGatehouse>>['mail'];
 let rp: oidc.Configuration;
 const password = 'correct horse battery';
 
 beforeAll(async () => {
-  mail = await startMailCatcher();
-  gatehouse = await startTestGatehouse({ config: { mail: { smtpUrl: mail.url, from: 'Gatehouse <no-reply@gatehouse.test>' } } });
-  services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'app', redirect_uris: [redirectUri], first_party: true });
-  rp = await discoverRelyingParty(gatehouse.issuer, 'app', clientSecret);
+  started = await startMailedGatehouse();
+  ({ mail, services } = started);
+  rp = await addRelyingParty(started, redirectUri);
   const base = { mfa_device: 'E', no_screen_channel: 'E', question_count: 0, max_retries: 3, wait_seconds: 60 };
   await services.classes.add({ ...base, name: 'ENROL', allow_otp_instead_of_totp: 'Y', factors: { MFA: { TOTP: 1 } } });
   await services.classes.add({ ...base, name: 'OTPONLY', allow_otp_instead_of_totp: 'N', factors: { MFA: { OTP: 1 } } });
 });
 
 afterAll(async () => {
-  await services?.store.close();
-  await gatehouse?.stop();
-  await mail?.close();
+  await started?.stop();
 });
 
 let counter = 0;

@@ -3,24 +3,21 @@ import type { Actor } from '../../src/security/createAuditLog.ts';
 import type { Services } from '../../src/services.ts';
 import { callAdminApi, clientCredentialsToken } from '../support/adminApi.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
-import { startMailCatcher } from '../support/mailCatcher.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { startMailedGatehouse } from '../support/mailedGatehouse.ts';
 
-let mail: Awaited<ReturnType<typeof startMailCatcher>>;
-let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
+let started: Awaited<ReturnType<typeof startMailedGatehouse>>;
+let mail: Awaited<ReturnType<typeof startMailedGatehouse>>['mail'];
+let gatehouse: Awaited<ReturnType<typeof startMailedGatehouse>>['gatehouse'];
 let services: Services;
 const admin: Actor = { kind: 'api-person', id: 'admin-sub', name: 'ADMIN' };
 
 beforeAll(async () => {
-  mail = await startMailCatcher();
-  gatehouse = await startTestGatehouse({ config: { mail: { smtpUrl: mail.url, from: 'Gatehouse <no-reply@gatehouse.test>' } } });
-  services = await openTestServices(gatehouse.config);
+  started = await startMailedGatehouse();
+  ({ mail, gatehouse, services } = started);
   await services.classes.add({ name: 'REGTOTP', mfa_device: 'S', no_screen_channel: 'E', allow_otp_instead_of_totp: 'N', question_count: 0, max_retries: 3, wait_seconds: 60, factors: { MFA: { TOTP: 1 } } });
 });
 afterAll(async () => {
-  await services?.store.close();
-  await gatehouse?.stop();
-  await mail?.close();
+  await started?.stop();
 });
 
 let counter = 0;
