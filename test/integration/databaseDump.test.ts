@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import * as oidc from 'openid-client';
+import { createAccountSessions } from '../../src/enrollment/accountSessions.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { startMailCatcher } from '../support/mailCatcher.ts';
 import { discoverRelyingParty, redirectUri, startAuthorization } from '../support/relyingParty.ts';
@@ -27,6 +28,8 @@ let emergencyTokens: string[];
 let clientSecret: string;
 let emailedCode: string;
 let linkToken: string;
+/** Keys a person is setting up: offered during a sign-in, and on the account page; both wait sealed. */
+let setupSecrets: string[];
 
 type Dump = {
   /** Every collection: its name and documents as extended JSON (canonical), binaries with base64. */
@@ -127,6 +130,25 @@ beforeAll(async () => {
   expect(at.startsWith(redirectUri)).toBe(true);
   const tokens = await oidc.authorizationCodeGrant(rp, new URL(at), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state, expectedNonce: request.nonce });
   expect(tokens.claims()!.amr).toContain('otp');
+
+  // A second person stops at the setup step offered after an email code (rule 6): its key waits in sign_in_progress.
+  await services.classes.add({
+    name: 'APPLATER', mfa_device: 'E', no_screen_channel: 'E', allow_otp_instead_of_totp: 'Y', question_count: 0, max_retries: 3, wait_seconds: 60,
+    factors: { MFA: { TOTP: 1 } },
+  });
+  await services.persons.add({ name: 'SETUPVAN', class: 'APPLATER', email: 'setup@example.com', password });
+  const enrolling = new FormBrowser(redirectUri);
+  await enrolling.open((await startAuthorization(rp)).url.toString());
+  await enrolling.submit(enrolling.formAction('/login'), { username: 'setupvan', password });
+  await enrolling.submit(enrolling.formAction('/verify'), { code: mail.lastCodeTo('setup@example.com')! });
+  const offered = /data-testid="totp-key">([\s\S]*?)<\/p>/.exec(enrolling.lastPage)?.[1]?.replace(/<[^>]+>|\s/g, '');
+  expect(offered).toMatch(/^[A-Z2-7]{32}$/);
+  // And one is being set up on the account page: it waits in the account session.
+  const { sub: vanSub } = await services.persons.show('SETUPVAN');
+  const sessions = createAccountSessions(services.store.connection);
+  const candidate = services.totp.newCandidate(vanSub);
+  await sessions.setTotpCandidate(await sessions.open({ sub: vanSub, authTime: new Date(), amr: ['pwd', 'otp'] }), candidate);
+  setupSecrets = [offered!, services.totp.openCandidate(vanSub, candidate).secret];
 });
 
 afterAll(async () => {
@@ -139,7 +161,7 @@ afterAll(async () => {
 test('the seeded secrets exist and the dump covers the collections they live in (positive control)', async () => {
   const dump = await dumpDatabase();
   // The collections where the seeded secrets are kept (sealed or hashed) are in the dump and not empty.
-  for (const name of ['persons', 'clients', 'person_keys', 'emergency_tokens', 'one_time_codes', 'registration_links']) {
+  for (const name of ['persons', 'clients', 'person_keys', 'emergency_tokens', 'one_time_codes', 'registration_links', 'sign_in_progress', 'account_sessions']) {
     expect([name, (dump.collections.get(name) ?? []).length > 0]).toEqual([name, true]);
   }
   expect(dump.json).toContain(personName);
@@ -157,6 +179,7 @@ test('no password, TOTP key, emergency token, private answer or client secret in
   expect(findings(dump, {
     password: [password],
     'TOTP key': [totpSecret],
+    'TOTP key being set up': setupSecrets,
     'emergency token': emergencyTokens,
     'private answer': [...answers, ...answers.map((answer) => answer.toLowerCase().replace(/\s+/g, ' '))],
     'client secret': [clientSecret],
