@@ -92,8 +92,7 @@ export function createTotpSelfService({ persons, totp, emergencyTokens, attempts
      */
     async confirm(person: StoredPerson, candidate: TotpCandidate, code: string, policy: ClassPolicy | undefined, now = Date.now()): Promise<KeyActivated | Exclude<SelfServiceOutcome, { outcome: 'success' }>> {
       let replaced = 'none' as TotpKeyState;
-      // 'reused' is a code right for the new key whose time step the person already used (a step is accepted once
-      // per person), typically by the code that proved the current key just before a replace: no guess, so not counted.
+      // 'reused' is a code right for the new key sent twice (a double submit): no guess, so not counted.
       const outcome = await limited(person, policy, now, async () => {
         const result = await totp.activateCandidate(person._id, candidate, code, now, { actor: actorOf(person) });
         replaced = result.replaced;

@@ -236,21 +236,23 @@ test('replace: the current code is asked first; the old key works until the new 
   expect((await storedPerson(rita))!.totp).toMatchObject({ keyId: before.keyId, state: 'active' });
   expect((await services.totp.openKey(rita.sub))!.secret).toBe(rita.secret);
 
-  // A code of the new key in the time step the current code just used: refused (a step is accepted once per person),
-  // but not counted as a wrong guess, since it is right for the new key.
+  // A code of the new key in the very time step the current code just proved confirms it: it is no replay of that
+  // code (the new key's steps are claimed apart). A wrong code first counts as a guess.
   const usedStep = lastSteps[rita.sub]!;
-  await browser.submit('/account/totp/confirm', { csrf: csrfOf(browser), code: await generate({ secret: newSecret, epoch: usedStep * 30 }) });
+  await browser.submit('/account/totp/confirm', { csrf: csrfOf(browser), code: await wrongCode(newSecret) });
   expect(browser.lastStatus).toBe(422);
-  expect(alertOf(browser)).toBe('This code was already used. Wait for the next code and try again.');
-  expect(await failuresOf(rita)).toBe(0);
+  expect(await failuresOf(rita)).toBe(1);
   expect((await storedPerson(rita))!.totp).toMatchObject({ keyId: before.keyId });
-
-  await browser.submit('/account/totp/confirm', { csrf: csrfOf(browser), code: await nextCode(rita, newSecret) });
+  const confirmedWith = await generate({ secret: newSecret, epoch: usedStep * 30 });
+  await browser.submit('/account/totp/confirm', { csrf: csrfOf(browser), code: confirmedWith });
   expect(browser.lastStatus).toBe(200);
   expect(browser.lastPage).toContain('The new key is active and the previous one no longer works.');
+  expect(await failuresOf(rita)).toBe(0);
   // Her emergency tokens were left untouched: none are shown.
   expect(browser.lastPage).not.toContain('data-testid="emergency-tokens"');
   expect(await services.emergencyTokens.countLeft(rita.sub)).toBe(10);
+  // The confirming code cannot then sign in, on any server: the new key starts above its step.
+  expect(await services.totp.verify({ _id: rita.sub }, confirmedWith)).toMatchObject({ outcome: 'retry', reason: 'reused' });
 
   const after = (await storedPerson(rita))!.totp as { keyId: string; state: string };
   expect(after.state).toBe('active');

@@ -47,7 +47,8 @@ export type TotpCandidate = {
 export type OpenedTotpKey = { secret: string; algorithm: StoredTotpKey['algorithm']; digits: 6 | 8; period: number; state: StoredTotpKey['state'] };
 
 const sealContext = (personId: string) => `totp-key:${personId}`;
-const stepId = (personId: string, step: number) => `${personId}:${step}`;
+/** A claim on a person's step; a key being set up claims its steps apart (`scope`): its codes are not the current key's. */
+const stepId = (personId: string, step: number, scope?: string) => (scope ? `${personId}:${scope}:${step}` : `${personId}:${step}`);
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
 /** otplib's refusals of the token itself (not of the key): a typing slip. */
 const isTokenError = (error: unknown) => error instanceof Error && (error.name === 'TokenLengthError' || error.name === 'TokenFormatError');
@@ -75,9 +76,9 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
   }
 
   /** Inserts the claim on one step; false when some caller claimed it first. */
-  async function claim(personId: string, step: number, claimedAt: Date): Promise<boolean> {
+  async function claim(personId: string, step: number, claimedAt: Date, scope?: string): Promise<boolean> {
     try {
-      await Steps.create({ _id: stepId(personId, step), personId, step, claimedAt });
+      await Steps.create({ _id: stepId(personId, step, scope), personId, step, claimedAt });
       return true;
     } catch (error) {
       if (isDuplicate(error)) return false;
@@ -86,8 +87,8 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
   }
 
   /** After step S was accepted: claim the steps a later code could still match, raise lastStep, forget old claims. */
-  async function settle(personId: string, keyId: string, step: number, claimedAt: Date): Promise<void> {
-    for (let below = 1; below <= burnBelow && step - below >= 0; below++) await claim(personId, step - below, claimedAt);
+  async function settle(personId: string, keyId: string, step: number, claimedAt: Date, scope?: string): Promise<void> {
+    for (let below = 1; below <= burnBelow && step - below >= 0; below++) await claim(personId, step - below, claimedAt, scope);
     await Persons.updateOne({ _id: personId, 'totp.keyId': keyId }, { $max: { 'totp.lastStep': step } });
     await Steps.deleteMany({ personId, step: { $lt: step - keepSteps } });
   }
@@ -102,8 +103,8 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     return (await checkStep(personId, key, code, now)).verdict;
   }
 
-  /** `check`, also telling which time step the accepted code claimed. */
-  async function checkStep(personId: string, key: Pick<StoredTotpKey, 'keyId' | 'sealedSecret' | 'algorithm' | 'digits' | 'period' | 'lastStep'>, code: string, now: number): Promise<{ verdict: Verdict; step?: number }> {
+  /** `check`, also telling which time step the accepted code claimed; `scope` keeps the claims of a key being set up apart. */
+  async function checkStep(personId: string, key: Pick<StoredTotpKey, 'keyId' | 'sealedSecret' | 'algorithm' | 'digits' | 'period' | 'lastStep'>, code: string, now: number, scope?: string): Promise<{ verdict: Verdict; step?: number }> {
     const token = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
     if (!/^\d+$/.test(token) || token.length !== key.digits) return { verdict: { outcome: 'retry', reason: 'malformed' } };
     const secret = decodeBase32(secretBox.open(key.sealedSecret, sealContext(personId)));
@@ -125,8 +126,8 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     }
     if (step === undefined) return { verdict: { outcome: 'retry', reason: 'wrong-code' } };
     const claimedAt = new Date(now);
-    if (!(await claim(personId, step, claimedAt))) return { verdict: { outcome: 'retry', reason: 'reused' } };
-    await settle(personId, key.keyId, step, claimedAt);
+    if (!(await claim(personId, step, claimedAt, scope))) return { verdict: { outcome: 'retry', reason: 'reused' } };
+    await settle(personId, key.keyId, step, claimedAt, scope);
     return { verdict: { outcome: 'success', amr: totpMetadata.amr }, step };
   }
 
@@ -237,7 +238,10 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     /**
      * A code from the app the person just set up, against the candidate: on success the
      * candidate becomes the person's active key, in place of any key they had (which stops
-     * working). The code's time step is claimed like at sign-in, so it cannot then sign in.
+     * working). The candidate's steps are claimed apart from the current key's — a code of
+     * the new key is no replay of the current key's code of the same step, which the person
+     * may just have typed to prove it — and the new key starts with `lastStep` at the
+     * highest step of either, so the confirming code cannot then sign in.
      * `replaced` is the state of the key it replaced. A candidate made before the person's
      * active key changed (by an admin, in another session) is not applicable: replacing an
      * active key needs that very key proved first.
@@ -248,7 +252,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
       const stale = person.totp?.keyId === candidate.keyId || (person.totp?.state === 'active' && person.totp.keyId !== candidate.replaces);
       if (stale) return { verdict: { outcome: 'not-applicable', reason: 'not-configured' }, replaced };
       const { replaces: _replaces, ...offered } = candidate;
-      const { verdict, step } = await checkStep(personId, { ...offered, ...(person.totp?.lastStep !== undefined ? { lastStep: person.totp.lastStep } : {}) }, code, now);
+      const { verdict, step } = await checkStep(personId, offered, code, now, `setup-${candidate.keyId}`);
       if (verdict.outcome !== 'success') return { verdict, replaced };
       const activatedAt = new Date(now);
       const lastStep = Math.max(step ?? -1, person.totp?.lastStep ?? -1);
