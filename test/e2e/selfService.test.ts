@@ -32,6 +32,7 @@ beforeAll(async () => {
     factors: { MFA: { TOTP: 1 } },
   });
   await services.persons.add({ name: 'SELMA', default_user_id: 'selma', first_name: 'Selma', family_name: 'Self', class: 'TEXTFIRST', password, email: 'selma@example.com' });
+  await services.persons.add({ name: 'PILAR', default_user_id: 'pilar', first_name: 'Pilar', class: 'TEXTFIRST', password, email: 'pilar@example.com', preferred_language: 'SPA' });
   await services.persons.add({ name: 'ENZO', default_user_id: 'enzo', first_name: 'Enzo', class: 'TEXTFIRST', password, email: 'enzo@example.com' });
 });
 
@@ -196,5 +197,26 @@ test('rule 6 in a browser: the sign-in at an application stops at the setup step
   expect(tokens.claims()!.amr).toEqual(['pwd', 'otp', 'mfa']);
   const { sub } = await services.persons.show('ENZO');
   expect((await services.persons.findBySub(sub))!.totp?.state).toBe('active');
+  await context.close();
+});
+
+test('in the person\'s language: the account page and the setup page in Spanish, on a phone', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${gatehouse.issuer}/account`);
+  await page.waitForSelector('#username');
+  await page.fill('#username', 'pilar');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForLoadState('load'), page.click('button[type="submit"].primary')]);
+  await page.waitForSelector('#code');
+  await page.fill('#code', mail.lastCodeTo('pilar@example.com')!);
+  await Promise.all([page.waitForURL(`${gatehouse.issuer}/account`), page.click('button[type="submit"].primary')]);
+  await page.waitForSelector('text=Configuración de TOTP');
+  expect(await page.getAttribute('html', 'lang')).toBe('es');
+  await screenshot(page, 'self-service-account-es-phone');
+  await Promise.all([page.waitForURL(`${gatehouse.issuer}/account/totp/setup`), page.click('text=Activar TOTP')]);
+  expect(await page.textContent('h1')).toBe('Activar TOTP');
+  expect(await page.textContent('body')).toContain('Confirmar y activar');
+  await screenshot(page, 'self-service-activate-es-phone');
   await context.close();
 });
