@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, screenshotDir, startCallbackListener } from '../support/browser.ts';
+import { landAtCallback, launchBrowser, screenshot, screenshotDir, startCallbackListener } from '../support/browser.ts';
 import { decodeQrPng } from '../support/decodeQrPng.ts';
 import { startAuthorization } from '../support/relyingParty.ts';
 import { openTestServices } from '../support/testGatehouse.ts';
@@ -100,16 +100,9 @@ test('(a) the mailed link opens in a real browser; the QR code read from a scree
   await page.fill('#password', password);
   await page.fill('#code', await generate({ secret, algorithm, digits, period, epoch: (confirmStep + 1) * period }));
   await screenshot(page, 'registration-sign-in');
-  await Promise.all([page.waitForURL((url) => url.toString().startsWith(callback.redirectUri)), page.click('button[type="submit"].primary')]);
+  const { landed, tokens } = await landAtCallback(page, 'button[type="submit"].primary', { rp, callback, request });
   expect(await page.textContent('body')).toBe('ok');
-  const landed = callback.received.findLast((url) => url.startsWith(`${callback.redirectUri}?`))!;
   expect(page.url()).toBe(landed);
-  expect(new URL(landed).searchParams.get('code')).toBeTruthy();
-  const tokens = await oidc.authorizationCodeGrant(rp, new URL(landed), {
-    pkceCodeVerifier: request.codeVerifier,
-    expectedState: request.state,
-    expectedNonce: request.nonce,
-  });
   expect(tokens.claims()!.amr).toContain('otp');
   await context.close();
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, screenshotDir, startCallbackListener } from '../support/browser.ts';
+import { landAtCallback, launchBrowser, screenshot, screenshotDir, startCallbackListener } from '../support/browser.ts';
 import { decodeQrPng } from '../support/decodeQrPng.ts';
 import { startAuthorization } from '../support/relyingParty.ts';
 import { openTestServices } from '../support/testGatehouse.ts';
@@ -75,9 +75,7 @@ async function signInOnOneScreen(username: string, code: string, shot: string) {
   await page.fill('#password', password);
   await page.fill('#code', code);
   await screenshot(page, shot);
-  await Promise.all([page.waitForURL((url) => url.toString().startsWith(callback.redirectUri)), page.click('button[type="submit"].primary')]);
-  const landed = callback.received.findLast((url) => url.startsWith(`${callback.redirectUri}?`))!;
-  const tokens = await oidc.authorizationCodeGrant(rp, new URL(landed), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state, expectedNonce: request.nonce });
+  const { tokens } = await landAtCallback(page, 'button[type="submit"].primary', { rp, callback, request });
   await context.close();
   return tokens.claims()!;
 }
@@ -191,9 +189,7 @@ test('rule 6 in a browser: the sign-in at an application stops at the setup step
   await screenshot(page, 'enrol-at-sign-in-done');
   expect(callback.received.some((url) => url.includes(request.state))).toBe(false);
 
-  await Promise.all([page.waitForURL((url) => url.toString().startsWith(callback.redirectUri)), page.click('text=Continue to Rota')]);
-  const landed = callback.received.findLast((url) => url.startsWith(`${callback.redirectUri}?`))!;
-  const tokens = await oidc.authorizationCodeGrant(rp, new URL(landed), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state, expectedNonce: request.nonce });
+  const { tokens } = await landAtCallback(page, 'text=Continue to Rota', { rp, callback, request });
   expect(tokens.claims()!.amr).toEqual(['pwd', 'otp', 'mfa']);
   const { sub } = await services.persons.show('ENZO');
   expect((await services.persons.findBySub(sub))!.totp?.state).toBe('active');

@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, startCallbackListener } from '../support/browser.ts';
+import { landAtCallback, launchBrowser, screenshot, startCallbackListener } from '../support/browser.ts';
 import { discoverRelyingParty, startAuthorization } from '../support/relyingParty.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 
@@ -53,18 +53,9 @@ test('a real browser signs in with user ID, password and TOTP code on one screen
   await page.fill('#username', 'tina');
   await page.fill('#password', password);
   await page.fill('#code', await generate({ secret }));
-  await Promise.all([page.waitForURL((url) => url.toString().startsWith(callback.redirectUri)), page.click('button[type="submit"].primary')]);
+  const { landed, tokens } = await landAtCallback(page, 'button[type="submit"].primary', { rp, callback, request });
   expect(await page.textContent('body')).toBe('ok');
-  // The browser also asks the listener for /favicon.ico: take the callback itself.
-  const landed = callback.received.findLast((url) => url.startsWith(`${callback.redirectUri}?`))!;
   expect(page.url()).toBe(landed);
-  expect(new URL(landed).searchParams.get('code')).toBeTruthy();
-
-  const tokens = await oidc.authorizationCodeGrant(rp, new URL(landed), {
-    pkceCodeVerifier: request.codeVerifier,
-    expectedState: request.state,
-    expectedNonce: request.nonce,
-  });
   expect(tokens.claims()!.amr).toContain('otp');
   await context.close();
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as oidc from 'openid-client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by .ci/run); playwright-core never downloads a browser. */
@@ -45,4 +46,20 @@ export async function startCallbackListener() {
       server.close(() => resolve());
     }),
   };
+}
+
+type CallbackListener = Awaited<ReturnType<typeof startCallbackListener>>;
+type AuthorizationRequest = { codeVerifier: string; state: string; nonce: string };
+
+/**
+ * Clicks `selector` (the button that ends the sign-in), waits until the browser lands on
+ * the callback listener, and exchanges that callback's code with openid-client: the
+ * relying party's side of a browser sign-in. Returns the URL landed on and the tokens.
+ */
+export async function landAtCallback(page: Page, selector: string, { rp, callback, request }: { rp: oidc.Configuration; callback: CallbackListener; request: AuthorizationRequest }) {
+  await Promise.all([page.waitForURL((url) => url.toString().startsWith(callback.redirectUri)), page.click(selector)]);
+  // The browser also asks the listener for /favicon.ico: take the callback itself.
+  const landed = callback.received.findLast((url) => url.startsWith(`${callback.redirectUri}?`))!;
+  const tokens = await oidc.authorizationCodeGrant(rp, new URL(landed), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state, expectedNonce: request.nonce });
+  return { landed, tokens };
 }
