@@ -39,8 +39,6 @@ function localOrigin(ctx: Context): string {
   return `http://${host}:${localPort}`;
 }
 
-
-
 /**
  * The self-service account page (product.md: a signed-in person enrols factors). The
  * person signs in to it through Gatehouse like to any relying party — the full sign-in

@@ -13,7 +13,7 @@ import type { Visit } from './accountRoutes.ts';
 import { csrfTokenOf, type AccountSessions } from './accountSessions.ts';
 import type { SignInPurpose } from './accountSignIn.ts';
 import { languageOf, problem, render } from './accountPages.ts';
-import { emergencyTokensFile } from './emergencyTokensFile.ts';
+import { emergencyTokensDownload } from './emergencyTokensFile.ts';
 
 /** What the account page's routes share with these (accountRoutes.ts). */
 export type AccountKit = {
@@ -97,7 +97,7 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
       t,
       lead: t(lead),
       tokens,
-      download: tokens.length ? `data:text/plain;charset=utf-8,${encodeURIComponent(emergencyTokensFile(issuer, person.defaultUserId, tokens))}` : undefined,
+      download: emergencyTokensDownload(issuer, person.defaultUserId, tokens),
     });
   };
 

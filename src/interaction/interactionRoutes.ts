@@ -13,7 +13,7 @@ import { codeMessage } from '../factors/otp/codeMessage.ts';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
 import { accountClientId } from '../enrollment/accountClient.ts';
-import { emergencyTokensFile } from '../enrollment/emergencyTokensFile.ts';
+import { emergencyTokensDownload } from '../enrollment/emergencyTokensFile.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import { adminScope } from '../oidc/scopes.ts';
@@ -418,7 +418,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
       t,
       uid: interaction.uid,
       tokens: outcome.newTokens,
-      download: outcome.newTokens.length ? `data:text/plain;charset=utf-8,${encodeURIComponent(emergencyTokensFile(otpauthIssuerFor(config.issuer), person.defaultUserId, outcome.newTokens))}` : undefined,
+      download: emergencyTokensDownload(otpauthIssuerFor(config.issuer), person.defaultUserId, outcome.newTokens),
       client: await clientName(interaction.params.client_id as string),
     });
   });

@@ -10,7 +10,7 @@ import type { StoredPerson } from '../../store/models/personModel.ts';
 import type { EmergencyTokens } from '../emergency/createEmergencyTokens.ts';
 import type { TotpFactor } from './createTotpFactor.ts';
 import { keyState, type TotpKeyState } from './keyState.ts';
-import { groupKey, otpauthUri } from './otpauthUri.ts';
+import { groupKey, otpauthUri, qrCodeOptions } from './otpauthUri.ts';
 import { checkTotpKey, type TotpAlgorithm, type TotpKeyInput, type ValidTotpKey } from './totpKeyInput.ts';
 
 type Dependencies = {
@@ -78,8 +78,6 @@ export type TotpKeyDisplay = TotpKeyStatus & {
 
 export type TotpRemoved = { name: string; keyRemoved: boolean; emergencyTokensRemoved: boolean };
 
-/** QR codes: medium error correction and the standard quiet zone of four modules, which phone cameras need. */
-const qrOptions = { errorCorrectionLevel: 'M', margin: 4 } as const;
 
 const notForPersons = () =>
   new GatehouseError('The TOTP key menu is for administrators; a person manages their own key from their account page.', { status: 403, expose: true });
@@ -150,10 +148,10 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
     if (!key) throw new NotFoundError(`The person "${person.name}" has no TOTP key.`);
     const image =
       format === 'png'
-        ? await QRCode.toBuffer(key.uri, { ...qrOptions, type: 'png', scale: 6 })
+        ? await QRCode.toBuffer(key.uri, { ...qrCodeOptions, type: 'png', scale: 6 })
         : format === 'svg'
-          ? await QRCode.toString(key.uri, { ...qrOptions, type: 'svg' })
-          : await QRCode.toString(key.uri, { ...qrOptions, type: 'terminal', small: true });
+          ? await QRCode.toString(key.uri, { ...qrCodeOptions, type: 'svg' })
+          : await QRCode.toString(key.uri, { ...qrCodeOptions, type: 'terminal', small: true });
     await recordDisplay(person, actor, ['qr-code'], { format, state: key.state });
     return image;
   }

@@ -46,3 +46,6 @@ export function otpauthUri(key: OtpauthKey): string {
 export function groupKey(secret: string): string {
   return secret.match(/.{1,4}/g)?.join(' ') ?? '';
 }
+
+/** QR codes of an otpauth URI: medium error correction and the standard quiet zone of four modules, which phone cameras need. */
+export const qrCodeOptions = { errorCorrectionLevel: 'M', margin: 4 } as const;
