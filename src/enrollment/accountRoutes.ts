@@ -125,6 +125,8 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
       userId: person.defaultUserId,
       answeredText: answered === 0 ? t('account.questions.answeredNone') : answered === 1 ? t('account.questions.answeredOne') : t('account.questions.answered', { count: answered }),
       askedText: asked === 0 ? undefined : asked === 1 ? t('account.questions.classAsksOne') : t('account.questions.classAsks', { count: asked }),
+      // Nothing asked and nothing answered: the form is folded away, a click from view.
+      questionsFolded: asked === 0 && answered === 0 && !extra.typedQuestions,
       notice: extra.notice,
       error: extra.error,
       recent: isRecent(session.authTime, now),

@@ -161,7 +161,9 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
       if (outcome.outcome === 'stale') return keyChanged(ctx, sessionId, person);
       if (outcome.outcome !== 'success') {
         const { t } = languageOf(ctx, person);
-        return provePage(ctx, visit, action, { status: outcome.outcome === 'locked' ? 429 : 422, error: failureText(t, outcome, now) });
+        // Here a slip may be a mistyped code or token: say what either looks like.
+        const error = outcome.outcome === 'retry' && outcome.reason === 'malformed' ? t('account.totp.proveMalformed') : failureText(t, outcome, now);
+        return provePage(ctx, visit, action, { status: outcome.outcome === 'locked' ? 429 : 422, error });
       }
       if (action === 'replace') {
         await sessions.setTotpCandidate(sessionId, selfService.newCandidate(person));

@@ -1,6 +1,7 @@
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import type { EmergencyTokens } from '../factors/emergency/createEmergencyTokens.ts';
+import { normaliseEmergencyToken } from '../factors/emergency/emergencyToken.ts';
 import type { RetryReason } from '../factors/Factor.ts';
 import type { TotpCandidate, TotpFactor } from '../factors/totp/createTotpFactor.ts';
 import { keyState, type TotpKeyState } from '../factors/totp/keyState.ts';
@@ -109,6 +110,8 @@ export function createTotpSelfService({ persons, totp, emergencyTokens, attempts
     async proveCurrent(person: StoredPerson, input: string, policy: ClassPolicy | undefined, now = Date.now()): Promise<SelfServiceOutcome> {
       const typed = typeof input === 'string' ? input.trim() : '';
       const looksLikeCode = /^[\d\s]+$/.test(typed);
+      // Neither digits nor something an emergency token could be: a typing slip, not a guess.
+      if (!looksLikeCode && !normaliseEmergencyToken(typed)) return { outcome: 'retry', reason: 'malformed' };
       return limited(person, policy, now, () => (looksLikeCode ? totp.verify(person, typed, now) : emergencyTokens.consume(person._id, typed)));
     },
 

@@ -97,6 +97,10 @@ test('(b) signed in with an email code, the person opens TOTP configuration, act
   await page.waitForSelector('text=TOTP configuration');
   expect(await page.textContent('[data-testid="totp-status"]')).toContain('No authenticator app is set up');
   await screenshot(page, 'self-service-account');
+  // Her class asks no private questions: their form is folded away until she opens it.
+  expect(await page.isVisible('#question_1')).toBe(false);
+  await page.click('text=Add private questions');
+  expect(await page.isVisible('#question_1')).toBe(true);
   await Promise.all([page.waitForURL(`${gatehouse.issuer}/account/totp/setup`), page.click('text=Activate TOTP')]);
   await screenshot(page, 'self-service-activate-desktop');
   await page.setViewportSize({ width: 390, height: 844 });
