@@ -1,4 +1,4 @@
-import { callAdminApi, clientCredentialsToken, type AdminAnswer } from '../support/adminApi.ts';
+import { adminScriptToken, callAdminApi, type AdminAnswer } from '../support/adminApi.ts';
 import { discoverRelyingParty, redirectUri, signIn } from '../support/relyingParty.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 
@@ -21,8 +21,7 @@ const auditOf = (entity: 'person' | 'class' | 'ipgroup' | 'client' | 'settings',
 beforeAll(async () => {
   gatehouse = await startTestGatehouse();
   services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'ops-script', grant_types: ['client_credentials'], admin_api: true });
-  token = (await clientCredentialsToken(gatehouse.issuer, 'ops-script', clientSecret!, 'admin')).access_token;
+  token = await adminScriptToken(services, gatehouse.issuer);
 });
 
 afterAll(async () => {

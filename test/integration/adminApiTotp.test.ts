@@ -1,6 +1,6 @@
 import { generate } from 'otplib';
 import QRCode from 'qrcode';
-import { callAdminApi, clientCredentialsToken, type AdminAnswer } from '../support/adminApi.ts';
+import { adminScriptToken, callAdminApi, type AdminAnswer } from '../support/adminApi.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 import { decodeQrPng } from '../support/decodeQrPng.ts';
 
@@ -21,8 +21,7 @@ const totpAudit = async (action: string) => (await services.audit.list({ entity:
 beforeAll(async () => {
   gatehouse = await startTestGatehouse();
   services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'ops-script', grant_types: ['client_credentials'], admin_api: true });
-  token = (await clientCredentialsToken(gatehouse.issuer, 'ops-script', clientSecret!, 'admin')).access_token;
+  token = await adminScriptToken(services, gatehouse.issuer);
   pepe = (await services.persons.add({ name: 'PEPE', default_user_id: 'pepe@example.com' })).sub;
   await services.persons.add({ name: 'ANA' });
 });

@@ -1,4 +1,4 @@
-import { callAdminApi, clientCredentialsToken } from '../support/adminApi.ts';
+import { adminScriptToken, callAdminApi } from '../support/adminApi.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 
 let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
@@ -19,8 +19,7 @@ async function lockEverything(): Promise<void> {
 beforeAll(async () => {
   gatehouse = await startTestGatehouse();
   services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'ops-script', grant_types: ['client_credentials'], admin_api: true });
-  token = (await clientCredentialsToken(gatehouse.issuer, 'ops-script', clientSecret!, 'admin')).access_token;
+  token = await adminScriptToken(services, gatehouse.issuer);
   sub = (await services.persons.add({ name: 'PEPE' })).sub;
 });
 

@@ -1,5 +1,4 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import type { Config } from '../../src/configuration/loadConfig.ts';
@@ -10,6 +9,7 @@ import { GatehouseError } from '../../src/errors/GatehouseError.ts';
 import { codeMessage } from '../../src/factors/otp/codeMessage.ts';
 import { createLogger } from '../../src/logging/createLogger.ts';
 import { newMasterKey, openTestServices, startTestGatehouse, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
+import { listenOnLoopback } from '../support/listenOnLoopback.ts';
 
 type ReceivedMail = { from: string; to: string[]; raw: string };
 type ReceivedRequest = { method: string; path: string; headers: IncomingHttpHeaders; body: string };
@@ -34,11 +34,7 @@ async function startSmtpServer() {
       });
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.server.address() as AddressInfo;
+  const port = await listenOnLoopback(server.server);
   return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
@@ -54,11 +50,7 @@ async function startHttpListener(answer: { status: number; body: string } = { st
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Config } from '../../src/configuration/loadConfig.ts';
 import { createDelivery } from '../../src/delivery/createDelivery.ts';
@@ -12,6 +11,7 @@ import { createOneTimeCodes, type OneTimeCodes } from '../../src/factors/otp/cre
 import { ResendTooSoonError } from '../../src/factors/otp/ResendTooSoonError.ts';
 import { createLogger } from '../../src/logging/createLogger.ts';
 import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
+import { listenOnLoopback } from '../support/listenOnLoopback.ts';
 
 /** A real HTTP listener on 127.0.0.1 acting as the SMS webhook; numbers ending in 99 are refused with a 500. */
 async function startSmsWebhook() {
@@ -30,11 +30,7 @@ async function startSmsWebhook() {
       res.writeHead(202).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/sms`,
     received,

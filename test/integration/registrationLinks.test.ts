@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import type { Actor } from '../../src/security/createAuditLog.ts';
 import type { Services } from '../../src/services.ts';
-import { callAdminApi, clientCredentialsToken } from '../support/adminApi.ts';
+import { adminScriptToken, callAdminApi } from '../support/adminApi.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { startMailedGatehouse } from '../support/mailedGatehouse.ts';
 
@@ -176,8 +176,7 @@ test('the link is mailed in the person\'s language; no email address or an activ
 });
 
 test('admin API: POST …/totp?email=true and POST …/totp/link mail a link; the answers never hold it', async () => {
-  const { clientSecret } = await services.clients.add({ client_id: 'reg-ops', grant_types: ['client_credentials'], admin_api: true });
-  const token = (await clientCredentialsToken(gatehouse.issuer, 'reg-ops', clientSecret!, 'admin')).access_token;
+  const token = await adminScriptToken(services, gatehouse.issuer, 'reg-ops');
   const { name, email } = await newPerson();
 
   const created = await callAdminApi(gatehouse.issuer, `/persons/${name}/totp?email=true`, { token, method: 'POST' });

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import type { Services } from '../../src/services.ts';
 import { discoverRelyingParty } from './relyingParty.ts';
 
 export type AdminAnswer = { status: number; headers: Headers; body: any };
@@ -23,4 +24,13 @@ export async function callAdminApi(
 export async function clientCredentialsToken(issuer: string, clientId: string, clientSecret: string, scope?: string) {
   const config = await discoverRelyingParty(issuer, clientId, clientSecret);
   return oidc.clientCredentialsGrant(config, scope === undefined ? {} : { scope });
+}
+
+/**
+ * Registers `clientId` as an admin script (confidential, client_credentials, admin_api)
+ * and returns an access token with the admin scope, as an operator's script would get it.
+ */
+export async function adminScriptToken(services: Pick<Services, 'clients'>, issuer: string, clientId = 'ops-script'): Promise<string> {
+  const { clientSecret } = await services.clients.add({ client_id: clientId, grant_types: ['client_credentials'], admin_api: true });
+  return (await clientCredentialsToken(issuer, clientId, clientSecret!, 'admin')).access_token;
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { listenOnLoopback } from './listenOnLoopback.ts';
 
 /** Debian's Chromium (installed by .ci/run); playwright-core never downloads a browser. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -36,8 +37,7 @@ export async function startCallbackListener() {
     received.push(`http://127.0.0.1:${port}${request.url ?? '/'}`);
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
+  const port = await listenOnLoopback(server);
   return {
     redirectUri: `http://127.0.0.1:${port}/callback`,
     received,

@@ -1,4 +1,5 @@
 import { SMTPServer } from 'smtp-server';
+import { listenOnLoopback } from './listenOnLoopback.ts';
 
 export type CaughtMail = { to: string[]; raw: string };
 
@@ -19,8 +20,7 @@ export async function startMailCatcher() {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.server.address() as { port: number };
+  const port = await listenOnLoopback(server.server);
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { listenOnLoopback } from './listenOnLoopback.ts';
 
 /** A real HTTP listener on 127.0.0.1 acting as the SMS webhook (SMS_WEBHOOK_URL in tests). */
 export async function startSmsCatcher() {
@@ -13,8 +14,7 @@ export async function startSmsCatcher() {
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"queued":true}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/sms`,
     messages,
