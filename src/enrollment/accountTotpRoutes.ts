@@ -5,6 +5,7 @@ import type { Config } from '../configuration/loadConfig.ts';
 import type { TotpCandidate } from '../factors/totp/createTotpFactor.ts';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
+import { formatUntil } from '../i18n/formatUntil.ts';
 import type { Translate } from '../i18n/translate.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
@@ -26,15 +27,10 @@ export type AccountKit = {
   sendToSignIn(ctx: Context, purpose: SignInPurpose, person?: StoredPerson): Promise<void>;
 };
 
-/** "14:03 UTC" for a lock that ends today, with the date otherwise. */
-function untilText(until: number, now: number): string {
-  const at = new Date(Math.ceil(until / 60_000) * 60_000).toISOString();
-  return `${at.slice(0, 10) === new Date(now).toISOString().slice(0, 10) ? '' : `${at.slice(0, 10)} `}${at.slice(11, 16)} UTC`;
-}
 
 /** The sentence for a code that did not pass. */
 function failureText(t: Translate, outcome: Exclude<SelfServiceOutcome, { outcome: 'success' | 'stale' }>, now: number): string {
-  if (outcome.outcome === 'locked') return outcome.until ? t('account.totp.lockedUntil', { time: untilText(outcome.until, now) }) : t('account.totp.lockedAdmin');
+  if (outcome.outcome === 'locked') return outcome.until ? t('account.totp.lockedUntil', { time: formatUntil(outcome.until, now) }) : t('account.totp.lockedAdmin');
   return t(`verdict.${outcome.reason}`);
 }
 
@@ -70,9 +66,9 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
   };
 
   /** The page asking for the current factor again, before a replace or a remove. */
-  const provePage = async (ctx: Context, { sessionId, person }: Visit, action: 'replace' | 'remove', extra: { status?: number; error?: string } = {}) => {
+  const provePage = async (ctx: Context, { sessionId, person }: Visit, action: 'replace' | 'remove', extra: { status?: number; error?: string; blocked?: boolean } = {}) => {
     const { t, locale } = languageOf(ctx, person);
-    const blocked = action === 'remove' && !(await selfService.canSignInWithout(person));
+    const blocked = extra.blocked ?? (action === 'remove' && !(await selfService.canSignInWithout(person)));
     await render(ctx, 'account/totpProve', extra.status ?? (blocked ? 409 : 200), {
       title: t(action === 'replace' ? 'account.totp.replaceTitle' : 'account.totp.removeTitle'),
       lang: locale,
@@ -155,7 +151,7 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
       if (!visit) return;
       const { person, sessionId, body, now } = visit;
       if (person.totp?.state !== 'active') return redirect(ctx, '/account');
-      if (action === 'remove' && !(await selfService.canSignInWithout(person, now))) return provePage(ctx, visit, action);
+      if (action === 'remove' && !(await selfService.canSignInWithout(person, now))) return provePage(ctx, visit, action, { blocked: true });
       const { policy } = await services.persons.planFor(person, 'MFA', now);
       const outcome = await selfService.proveCurrent(person, typeof body.code === 'string' ? body.code : '', policy, now);
       if (outcome.outcome === 'stale') return keyChanged(ctx, sessionId, person);

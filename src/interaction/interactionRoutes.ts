@@ -15,6 +15,7 @@ import { totpSetupView } from '../factors/totp/totpSetupView.ts';
 import { accountClientId } from '../enrollment/accountClient.ts';
 import { emergencyTokensDownload } from '../enrollment/emergencyTokensFile.ts';
 import { renderPage } from '../http/renderPage.ts';
+import { formatUntil } from '../i18n/formatUntil.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import { adminScope } from '../oidc/scopes.ts';
 import { limitAdminScope } from '../oidc/limitAdminScope.ts';
@@ -38,12 +39,6 @@ export class InteractionExpiredError extends GatehouseError {
   }
 }
 
-/** "14:03 UTC" (with the date when it is not today). */
-function formatTime(epochMs: number, now: number): string {
-  const at = new Date(Math.ceil(epochMs / 60_000) * 60_000).toISOString();
-  const sameDay = at.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
-  return `${sameDay ? '' : `${at.slice(0, 10)} `}${at.slice(11, 16)} UTC`;
-}
 
 /** The language of a sign-in page and its translator (chooseLocale's order). */
 const translate = (ctx: Context, interaction: Interaction, person?: StoredPerson | null): { t: Translate; locale: string } => {
@@ -63,7 +58,7 @@ const render = async (ctx: Context, view: string, status: number, data: Record<s
   ctx.body = await renderPage(view, data);
 };
 
-const lockMessage = (t: Translate, until: number | undefined) => (until ? t('locked.until', { time: formatTime(until, Date.now()) }) : t('locked.admin'));
+const lockMessage = (t: Translate, until: number | undefined) => (until ? t('locked.until', { time: formatUntil(until, Date.now()) }) : t('locked.admin'));
 
 /** What every progress of this interaction shares: its uid, context and expiry. */
 const base = (interaction: Interaction, context: SignInProgress['context']) => ({
@@ -79,7 +74,7 @@ const deniedPage = async (ctx: Context, interaction: Interaction, person: Stored
   const message =
     denied.reason === 'locked'
       ? denied.lockedUntil
-        ? t('denied.locked', { time: formatTime(denied.lockedUntil, Date.now()) })
+        ? t('denied.locked', { time: formatUntil(denied.lockedUntil, Date.now()) })
         : t('denied.lockedAdmin')
       : t('denied.noFactor');
   // A timed lock ends: the person may come back to this page and try again.
@@ -304,7 +299,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     if (candidate && candidateRule) {
       const lock = await attempts.status(candidate._id, passwordKey, candidateRule, now);
       if (lock.locked) {
-        const error = lock.until ? t('signin.passwordLocked', { time: formatTime(lock.until.getTime(), now) }) : t('signin.passwordLockedAdmin');
+        const error = lock.until ? t('signin.passwordLocked', { time: formatUntil(lock.until.getTime(), now) }) : t('signin.passwordLockedAdmin');
         return loginPage(ctx, interaction, { status: 429, username, error });
       }
     }

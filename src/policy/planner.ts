@@ -3,6 +3,7 @@ import { describeStep } from './describeStep.ts';
 import { lockInForce, lockedUntilOf } from './lockInForce.ts';
 import { otpChannelFor, type OtpChannel } from './otpChannelFor.ts';
 import { factorIds, type ClassPolicy, type FactorId, type Plan, type PlanInput, type PlanStep, type SkippedFactor } from './types.ts';
+import { formatUntil } from '../i18n/formatUntil.ts';
 
 type Candidate = { factor: FactorId; priority: number };
 
@@ -130,7 +131,7 @@ export function planFactors(input: PlanInput): Plan {
     const message =
       lockedUntil === undefined
         ? 'Too many failed attempts. Your second factor is locked until an administrator unlocks it.'
-        : `Too many failed attempts. Try again after ${personTime(lockedUntil, now)}.`;
+        : `Too many failed attempts. Try again after ${formatUntil(lockedUntil, now)}.`;
     return {
       ...withClass,
       secondFactorRequired: true,
@@ -212,9 +213,3 @@ function assess(candidate: Candidate, policy: ClassPolicy, input: PlanInput, otp
   return { step };
 }
 
-/** "14:04 UTC" (rounded up to the minute so "after" is true), with the date when it is not today (UTC). */
-function personTime(until: number, now: number): string {
-  const rounded = new Date(Math.ceil(until / 60_000) * 60_000).toISOString();
-  const sameDay = rounded.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
-  return `${sameDay ? '' : `${rounded.slice(0, 10)} `}${rounded.slice(11, 16)} UTC`;
-}

@@ -1,0 +1,10 @@
+/**
+ * When a lock ends, for persons and admins: "14:04 UTC", rounded up to the minute so
+ * that "try again after" is true, with the date when it is not today (UTC). Pure: the
+ * planner's explanations use it too.
+ */
+export function formatUntil(until: number, now: number): string {
+  const rounded = new Date(Math.ceil(until / 60_000) * 60_000).toISOString();
+  const sameDay = rounded.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
+  return `${sameDay ? '' : `${rounded.slice(0, 10)} `}${rounded.slice(11, 16)} UTC`;
+}
