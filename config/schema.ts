@@ -4,6 +4,8 @@
 // stops the start with a message naming the key. The README's configuration table is this
 // file in prose.
 
+import { parseIpRange } from '../src/directory/ipRanges.ts';
+
 export type ConfigKeySpec = {
   description: string;
   default?: string;
@@ -40,6 +42,15 @@ const areMasterKeys = (v: string) => {
   return bad === -1
     ? undefined
     : `must be a comma-separated list of keys of 32 random bytes in base64 (44 characters each); entry ${bad + 1} is not`;
+};
+
+const areIpRanges = (v: string) => {
+  const problems = v
+    .split(',')
+    .map((text, index) => ({ index, range: parseIpRange(text.trim()) }))
+    .filter(({ range }) => 'problem' in range);
+  const first = problems[0];
+  return first ? `must be a comma-separated list of address ranges such as 10.0.0.0/8; entry ${first.index + 1}: ${(first.range as { problem: string }).problem}` : undefined;
 };
 
 const oneOf = (...allowed: string[]) => (v: string) =>
@@ -87,9 +98,21 @@ export const configSchema = {
     secret: true,
   },
   TRUST_PROXY: {
-    description: 'Trust X-Forwarded-For/-Proto from a reverse proxy in front of Gatehouse (`true` or `false`).',
+    description:
+      'Gatehouse runs behind a reverse proxy (`true` or `false`): the client address is read from X-Forwarded-For as far as TRUST_PROXY_HOPS and TRUST_PROXY_RANGES allow, and X-Forwarded-Proto/-Host are believed. Never `true` without a proxy: a client talking to Gatehouse directly would then choose its own address.',
     default: 'false',
     check: isBoolean,
+  },
+  TRUST_PROXY_HOPS: {
+    description:
+      'With TRUST_PROXY=true: how many proxies in front of Gatehouse are trusted whatever their address (1: the one Gatehouse talks to). The client address is the one the nearest untrusted hop presented; X-Forwarded-For entries further left, which the client can write, are ignored. 0: trust only TRUST_PROXY_RANGES.',
+    default: '1',
+    check: isWholeNumber(0, 10),
+  },
+  TRUST_PROXY_RANGES: {
+    description:
+      'With TRUST_PROXY=true: comma-separated address ranges of proxies that are trusted wherever they appear in the chain (e.g. `10.0.0.0/8,2001:db8::/32`), in addition to TRUST_PROXY_HOPS. Unset: none.',
+    check: areIpRanges,
   },
   LOG_LEVEL: {
     description: 'Log level: fatal, error, warn, info, debug, trace or silent.',

@@ -7,6 +7,7 @@ import { devOutboxRoutes } from './delivery/devOutboxRoutes.ts';
 import { accountRoutes } from './enrollment/accountRoutes.ts';
 import { registrationRoutes } from './enrollment/registrationRoutes.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
+import { resolveClientAddress } from './http/clientAddress.ts';
 import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logRequests } from './http/logRequests.ts';
@@ -30,6 +31,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
   const providerCallback = provider.callback();
 
   const pipeline = [
+    resolveClientAddress(config), //                          ctx.ip: the address the nearest untrusted hop presented (TRUST_PROXY_HOPS, TRUST_PROXY_RANGES)
     logRequests(logger), //                                  one line per request, no query strings
     setSecurityHeaders({ hsts: config.production }), //       CSP, frame and sniffing protection
     handleErrors(logger), //                                  our errors become pages or JSON

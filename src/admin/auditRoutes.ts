@@ -12,6 +12,7 @@ const toApi = (entry: AuditEntry) => ({
   action: entry.action,
   entity: entry.entity,
   entity_id: entry.entityId,
+  ...(entry.ip ? { ip: entry.ip } : {}),
   ...(entry.before ? { before: entry.before } : {}),
   ...(entry.after ? { after: entry.after } : {}),
 });

@@ -354,6 +354,7 @@ const schemas: Record<string, Schema> = {
       action: text('create, update, delete, rename, set-password…'),
       entity: { enum: [...auditEntities] },
       entity_id: text('The record: a person\'s sub, a class or IP group name (lower case), a client_id.'),
+      ip: text('The client address of the request that made the change (as TRUST_PROXY_HOPS and TRUST_PROXY_RANGES resolve it); absent for the CLI and Gatehouse itself.'),
       before: { type: 'object', description: 'The record before the change, without secrets.' },
       after: { type: 'object', description: 'The record after the change, without secrets.' },
     },

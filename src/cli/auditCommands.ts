@@ -43,7 +43,7 @@ export function registerAuditCommands(program: Command): void {
         );
         const rows = entries.map((entry) => [
           entry.at.toISOString(),
-          `${entry.actor.kind}:${entry.actor.name ?? entry.actor.id}`,
+          `${entry.actor.kind}:${entry.actor.name ?? entry.actor.id}${entry.ip ? ` from ${entry.ip}` : ''}`,
           entry.action,
           `${entry.entity} ${String((entry.after ?? entry.before)?.name ?? (entry.after ?? entry.before)?.client_id ?? entry.entityId)}`,
           describeChange(entry),

@@ -14,7 +14,12 @@ export type Config = {
   masterKey: string | undefined;
   /** Former master keys (base64) that still open what they sealed while a rotation re-seals it; unset: none. */
   masterKeysPrevious?: string[];
+  /** Behind a reverse proxy: X-Forwarded-For/-Proto/-Host are read (src/http/clientAddress.ts). */
   trustProxy: boolean;
+  /** Proxies trusted whatever their address, counted from the one Gatehouse talks to. */
+  trustProxyHops: number;
+  /** Address ranges of proxies trusted wherever they appear in the chain. */
+  trustProxyRanges: string[];
   logLevel: string;
   ttl: { session: number; accessToken: number; refreshToken: number; otp: number; elevatedAcr: number; registrationLink: number };
   mail: { smtpUrl: string | undefined; from: string };
@@ -80,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
   if (twilio.some(Boolean) && !twilio.every(Boolean)) {
     throw new ConfigError('Configuration TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together: set all three or none.');
   }
+  if (raw.TRUST_PROXY === 'true' && raw.TRUST_PROXY_HOPS === '0' && !raw.TRUST_PROXY_RANGES) {
+    throw new ConfigError('Configuration TRUST_PROXY_HOPS is 0 and TRUST_PROXY_RANGES is unset: with TRUST_PROXY=true, trust at least one hop or give the ranges of your proxies.');
+  }
   const port = Number(raw.PORT);
   return {
     production,
@@ -91,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     masterKey: raw.MASTER_KEY,
     masterKeysPrevious: raw.MASTER_KEYS_PREVIOUS?.split(',').map((key) => key.trim()),
     trustProxy: raw.TRUST_PROXY === 'true',
+    trustProxyHops: Number(raw.TRUST_PROXY_HOPS),
+    trustProxyRanges: raw.TRUST_PROXY_RANGES ? raw.TRUST_PROXY_RANGES.split(',').map((range) => range.trim()) : [],
     logLevel: raw.LOG_LEVEL!,
     ttl: {
       session: Number(raw.SESSION_TTL),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { currentClientAddress } from './clientAddressScope.ts';
 import { auditModel, type Actor, type AuditEntry } from '../store/models/auditModel.ts';
 
 export type { Actor, AuditEntry };
@@ -37,9 +38,10 @@ export type AuditQuery = { entity?: AuditEntry['entity']; entityId?: string; lim
 export function createAuditLog(connection: Connection) {
   const Audit = auditModel(connection);
   return {
-    /** Records one change. `before`/`after` are stored without secrets. */
-    async record(entry: Omit<AuditEntry, '_id' | 'at' | 'before' | 'after'> & { before?: unknown; after?: unknown }): Promise<void> {
+    /** Records one change, with the client address of the request making it. `before`/`after` are stored without secrets. */
+    async record(entry: Omit<AuditEntry, '_id' | 'at' | 'ip' | 'before' | 'after'> & { before?: unknown; after?: unknown }): Promise<void> {
       const at = new Date();
+      const ip = currentClientAddress();
       await Audit.create({
         _id: nextAuditId(at),
         at,
@@ -47,6 +49,7 @@ export function createAuditLog(connection: Connection) {
         action: entry.action,
         entity: entry.entity,
         entityId: entry.entityId,
+        ...(ip ? { ip } : {}),
         ...(entry.before === undefined ? {} : { before: withoutSecrets(entry.before) as Record<string, unknown> }),
         ...(entry.after === undefined ? {} : { after: withoutSecrets(entry.after) as Record<string, unknown> }),
       });

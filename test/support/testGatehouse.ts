@@ -33,6 +33,8 @@ export function testConfig(overrides: Partial<Config> & { mongodbUri: string; ma
     issuer: `http://127.0.0.1:${port}`,
     dataDir: '/nonexistent-data-dir',
     trustProxy: false,
+    trustProxyHops: 1,
+    trustProxyRanges: [],
     logLevel: 'silent',
     ttl: { session: 3600, accessToken: 600, refreshToken: 3600, otp: 300, elevatedAcr: 900, registrationLink: 86_400 },
     mail: { smtpUrl: undefined, from: 'Gatehouse <no-reply@gatehouse.test>' },

@@ -27,6 +27,8 @@ test('defaults: development on port 3000, the embedded database, a generated mas
     dataDir: resolve('./data'),
     masterKey: undefined,
     trustProxy: false,
+    trustProxyHops: 1,
+    trustProxyRanges: [],
     logLevel: 'info',
     ttl: { session: 1_209_600, accessToken: 3600, refreshToken: 1_209_600, otp: 300, elevatedAcr: 900, registrationLink: 86_400 },
     mail: { smtpUrl: undefined, from: 'Gatehouse <no-reply@localhost>' },
@@ -47,6 +49,8 @@ test('values from the environment are read and converted', () => {
       DATA_DIR: '/var/lib/gatehouse',
       MASTER_KEY: validMasterKey,
       TRUST_PROXY: 'true',
+      TRUST_PROXY_HOPS: '2',
+      TRUST_PROXY_RANGES: '10.0.0.0/8, 2001:db8::/32',
       LOG_LEVEL: 'warn',
       SESSION_TTL: '7200',
       ACCESS_TOKEN_TTL: '300',
@@ -75,6 +79,8 @@ test('values from the environment are read and converted', () => {
     dataDir: '/var/lib/gatehouse',
     masterKey: validMasterKey,
     trustProxy: true,
+    trustProxyHops: 2,
+    trustProxyRanges: ['10.0.0.0/8', '2001:db8::/32'],
     logLevel: 'warn',
     ttl: { session: 7200, accessToken: 300, refreshToken: 86_400, otp: 600, elevatedAcr: 300, registrationLink: 3600 },
     mail: { smtpUrl: 'smtps://mailer:secret@mail.example.com:465', from: 'Sign-in <id@example.com>' },
@@ -89,6 +95,11 @@ test('values from the environment are read and converted', () => {
 
 test('the Twilio keys go together', () => {
   expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC123' }, noFile)).toThrow('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together');
+});
+
+test('trusting a proxy needs at least one trusted hop or the ranges of the proxies', () => {
+  expect(errorFor({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '0' }).message).toMatch(/TRUST_PROXY_HOPS.*TRUST_PROXY_RANGES/);
+  expect(loadConfig({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '0', TRUST_PROXY_RANGES: '10.0.0.0/8' }, noFile)).toMatchObject({ trustProxyHops: 0, trustProxyRanges: ['10.0.0.0/8'] });
 });
 
 test('the issuer follows PORT when ISSUER is not set', () => {
@@ -110,6 +121,10 @@ test.each([
   ['MASTER_KEY', 'short'],
   ['LOG_LEVEL', 'loud'],
   ['TRUST_PROXY', 'yes'],
+  ['TRUST_PROXY_HOPS', '-1'],
+  ['TRUST_PROXY_HOPS', '11'],
+  ['TRUST_PROXY_RANGES', '10.0.0.0/8,10.1.2.3/8'],
+  ['TRUST_PROXY_RANGES', 'proxy.example.com'],
   ['SESSION_TTL', '10'],
   ['ACCESS_TOKEN_TTL', 'an hour'],
   ['REFRESH_TOKEN_TTL', '99999999999'],

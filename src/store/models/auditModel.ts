@@ -11,6 +11,8 @@ export type AuditEntry = {
   action: string;
   entity: 'class' | 'person' | 'ipgroup' | 'client' | 'settings' | 'keys' | 'totp';
   entityId: string;
+  /** The client address of the request that made the change (absent for the CLI and Gatehouse itself). */
+  ip?: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
 };
@@ -23,6 +25,7 @@ const auditSchema = new Schema<AuditEntry>(
     action: { type: String, required: true },
     entity: { type: String, required: true },
     entityId: { type: String, required: true },
+    ip: String,
     before: Schema.Types.Mixed,
     after: Schema.Types.Mixed,
   },
