@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
+import { readPageCookie, setPageCookie } from '../http/pageCookie.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import type { Config } from '../configuration/loadConfig.ts';
@@ -14,6 +15,11 @@ import { emergencyTokensFile } from './emergencyTokensFile.ts';
 import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';
 
 type Dependencies = { config: Config; services: Services };
+
+/** Holds the link's token between the pages, so that no URL after the mailed one carries it. */
+export const registrationCookie = 'gatehouse.register';
+/** The cookie lasts at most this long (and never past the link's expiry): time enough to scan and confirm. */
+const cookieSeconds = 30 * 60;
 
 const displayName = (person: StoredPerson) => [person.firstName, person.familyName].filter(Boolean).join(' ') || person.name;
 
@@ -44,21 +50,33 @@ async function gone(ctx: Context) {
 /**
  * The registration page a mailed link opens (registrationLinks.ts): the QR code, the key
  * in groups of four, the emergency tokens (print, download) and a form for one current
- * code; confirming makes the pending key active and uses the link up. The form's CSRF
- * token is bound to the link. Wrong codes count against the person's TOTP attempts, as
- * at sign-in.
+ * code; confirming makes the pending key active and uses the link up. The mailed URL's
+ * token never stays in the address bar, the history, a Referer or the request log: its GET
+ * moves the token into a short-lived httpOnly cookie for /register and redirects to
+ * /register, where the page, the download and the form work from the cookie. The link
+ * itself stays good until it is used, expires or is replaced (mail scanners open links
+ * too). The form's CSRF token is bound to the link. Wrong codes count against the
+ * person's TOTP attempts, as at sign-in.
  */
 export function registrationRoutes({ config, services }: Dependencies): Router {
   const { registrationLinks: links, totp, emergencyTokens, persons, attempts } = services;
   const issuer = otpauthIssuerFor(config.issuer);
+  const secure = config.issuer.startsWith('https:');
   const router = new Router({ prefix: '/register' });
 
   /** The link and its person, or undefined (then the generic page). */
-  async function open(token: string): Promise<{ link: StoredRegistrationLink; person: StoredPerson } | undefined> {
-    const link = await links.find(token);
-    if (!link) return undefined;
+  async function open(token: string | undefined): Promise<{ token: string; link: StoredRegistrationLink; person: StoredPerson } | undefined> {
+    const link = token ? await links.find(token) : undefined;
+    if (!token || !link) return undefined;
     const person = await persons.findBySub(link.personId);
-    return person ? { link, person } : undefined;
+    return person ? { token, link, person } : undefined;
+  }
+
+  /** The link of the request's cookie; a cookie whose link is no good is cleared. */
+  async function openFromCookie(ctx: Context) {
+    const found = await open(readPageCookie(ctx, registrationCookie));
+    if (!found) setPageCookie(ctx, registrationCookie, undefined, { path: '/register', maxAgeSeconds: 0, secure });
+    return found;
   }
 
   async function showPage(ctx: Context, token: string, person: StoredPerson, extra: { status?: number; error?: string } = {}) {
@@ -73,21 +91,21 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
       name: displayName(person),
       setup: await totpSetupView({ issuer, account: person.defaultUserId, key }),
       tokens,
-      action: `/register/${token}`,
-      download: `/register/${token}/tokens.txt`,
+      action: '/register',
+      download: '/register/tokens.txt',
       csrf: registrationCsrfOf(token),
       error: extra.error,
     });
   }
 
-  router.get('/:token', async (ctx) => {
-    const found = await open(ctx.params.token!);
+  router.get('/', async (ctx) => {
+    const found = await openFromCookie(ctx);
     if (!found) return gone(ctx);
-    await showPage(ctx, ctx.params.token!, found.person);
+    await showPage(ctx, found.token, found.person);
   });
 
-  router.get('/:token/tokens.txt', async (ctx) => {
-    const found = await open(ctx.params.token!);
+  router.get('/tokens.txt', async (ctx) => {
+    const found = await openFromCookie(ctx);
     if (!found) return gone(ctx);
     const tokens = await emergencyTokens.list(found.person._id);
     noStore(ctx);
@@ -96,11 +114,21 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     ctx.body = emergencyTokensFile(issuer, found.person.defaultUserId, tokens);
   });
 
-  router.post('/:token', bodyParser({ enableTypes: ['form'], formLimit: '8kb' }), async (ctx) => {
-    const token = ctx.params.token!;
-    const found = await open(token);
+  // The mailed link: its token goes into the cookie, and the browser on to /register.
+  router.get('/:token', async (ctx) => {
+    const found = await open(ctx.params.token);
     if (!found) return gone(ctx);
-    const { person } = found;
+    const maxAgeSeconds = Math.min(cookieSeconds, (found.link.expiresAt.getTime() - Date.now()) / 1000);
+    setPageCookie(ctx, registrationCookie, found.token, { path: '/register', maxAgeSeconds, secure });
+    noStore(ctx);
+    ctx.status = 303;
+    ctx.redirect('/register');
+  });
+
+  router.post('/', bodyParser({ enableTypes: ['form'], formLimit: '8kb' }), async (ctx) => {
+    const found = await openFromCookie(ctx);
+    if (!found) return gone(ctx);
+    const { token, person } = found;
     const { t } = languageOf(ctx, person);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     if (!registrationCsrfMatches(token, body.csrf)) return showPage(ctx, token, person, { status: 403, error: t('register.forbidden') });
@@ -120,6 +148,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     }
     await attempts.recordSuccess(person._id, 'TOTP');
     await links.consume(token);
+    setPageCookie(ctx, registrationCookie, undefined, { path: '/register', maxAgeSeconds: 0, secure });
     await services.factorNotices.send(person, 'totp-activated', { by: 'person', now });
     await render(ctx, 'enrollment/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });
   });

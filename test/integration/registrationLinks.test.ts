@@ -43,6 +43,12 @@ function linkTo(to: string): { url: string; token: string; text: string } {
 const keyOn = (page: string) => /data-testid="totp-key">([\s\S]*?)<\/p>/.exec(page)![1]!.replace(/<[^>]+>|\s/g, '');
 const csrfOn = (page: string) => /name="csrf" value="([^"]+)"/.exec(page)![1]!;
 const codeFor = (secret: string, at = Date.now()) => generate({ secret, epoch: Math.floor(at / 1000) });
+/** The status a person's browser ends at after opening a mailed link (the link's GET redirects to /register). */
+async function linkStatus(url: string): Promise<number> {
+  const browser = new FormBrowser('http://never.invalid');
+  await browser.open(url);
+  return browser.lastStatus;
+}
 
 async function rawDatabase(): Promise<string> {
   const { db } = services.store.connection;
@@ -69,7 +75,10 @@ test('create --email: the link arrives by SMTP, the page shows the key, one code
   const browser = new FormBrowser('http://never.invalid');
   await browser.open(url);
   expect(browser.lastStatus).toBe(200);
+  // The token left the address bar at once: the page is /register, and nothing on it links to the token.
+  expect(browser.lastUrl).toBe(`${gatehouse.issuer}/register`);
   const page = browser.lastPage;
+  expect(page).not.toContain(token);
   expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
   expect(page).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
   for (const app of ['Google Authenticator', 'Microsoft Authenticator', 'Authy', 'IBM Verify']) expect(page).toContain(app);
@@ -77,25 +86,27 @@ test('create --email: the link arrives by SMTP, the page shows the key, one code
   const secret = keyOn(page);
   expect(secret).toBe(shown.key!.replace(/ /g, ''));
   for (const emergency of shown.emergencyTokens) expect(page).toContain(emergency);
-  expect(page).toContain(`/register/${token}/tokens.txt`);
+  expect(page).toContain('href="/register/tokens.txt"');
 
-  const download = await fetch(`${url}/tokens.txt`);
-  expect(download.status).toBe(200);
-  expect(download.headers.get('content-disposition')).toContain('attachment');
-  expect(await download.text()).toContain(shown.emergencyTokens[0]!);
+  await browser.open(`${gatehouse.issuer}/register/tokens.txt`);
+  expect(browser.lastStatus).toBe(200);
+  expect(browser.lastHeaders.get('content-disposition')).toContain('attachment');
+  expect(browser.lastPage).toContain(shown.emergencyTokens[0]!);
+  // Without the link's cookie there is nothing to download.
+  expect((await fetch(`${gatehouse.issuer}/register/tokens.txt`)).status).toBe(410);
 
   // A wrong code: the page again, with a message, counted like at sign-in.
-  await browser.submit(`/register/${token}`, { csrf: csrfOn(page), code: '000000' === (await codeFor(secret)) ? '111111' : '000000' });
+  await browser.submit('/register', { csrf: csrfOn(page), code: '000000' === (await codeFor(secret)) ? '111111' : '000000' });
   expect(browser.lastStatus).toBe(422);
   expect(browser.lastPage).toContain('That code is not correct');
   expect(await services.attempts.status(sub, 'TOTP', { maxRetries: 3, waitSeconds: 60 })).toMatchObject({ locked: false });
 
   // A form without the link's CSRF token changes nothing.
-  await browser.submit(`/register/${token}`, { csrf: 'forged', code: await codeFor(secret) });
+  await browser.submit('/register', { csrf: 'forged', code: await codeFor(secret) });
   expect(browser.lastStatus).toBe(403);
   expect(services.totp.keyState((await services.persons.findBySub(sub))!)).toBe('pending');
 
-  await browser.submit(`/register/${token}`, { csrf: csrfOn(page), code: await codeFor(secret) });
+  await browser.submit('/register', { csrf: csrfOn(page), code: await codeFor(secret) });
   expect(browser.lastPage.match(/role="alert">([^<]*)/)?.[1]).toBeUndefined();
   expect(browser.lastStatus).toBe(200);
   expect(browser.lastPage).toContain('Your authenticator app is set up');
@@ -112,7 +123,8 @@ test('create --email: the link arrives by SMTP, the page shows the key, one code
   expect(browser.lastPage).toContain('This link is no longer valid');
   expect(browser.lastPage).not.toContain(name);
   expect(browser.lastPage).not.toContain(secret.slice(0, 4) + '</code>');
-  expect((await fetch(`${url}/tokens.txt`)).status).toBe(410);
+  await browser.open(`${gatehouse.issuer}/register/tokens.txt`);
+  expect(browser.lastStatus).toBe(410);
 
   const [sentEntry] = (await services.audit.list({ entity: 'totp', entityId: sub })).filter((entry) => entry.action === 'totp-send-link');
   expect(sentEntry).toMatchObject({ actor: admin, after: { name, sent_to: 're****@example.com' } });
@@ -132,20 +144,27 @@ test('an expired link and a replaced link show the generic page (410), revealing
 
   await services.totpKeys.sendLink(name, { actor: admin });
   const first = linkTo(email);
-  expect((await fetch(first.url)).status).toBe(200);
+  expect(await linkStatus(first.url)).toBe(200);
   // A newer link replaces the older one.
   await services.totpKeys.sendLink(name, { actor: admin });
   const second = linkTo(email);
   expect(second.token).not.toBe(first.token);
-  expect((await fetch(first.url)).status).toBe(410);
-  expect((await fetch(second.url)).status).toBe(200);
+  expect(await linkStatus(first.url)).toBe(410);
+  expect(await linkStatus(second.url)).toBe(200);
 
-  // A replaced key invalidates the link.
+  // A replaced key invalidates the link, and the cookie a browser already holds for it.
+  const holder = new FormBrowser('http://never.invalid');
+  await holder.open(second.url);
+  expect(holder.lastStatus).toBe(200);
   await services.totpKeys.create(name, {}, { actor: admin });
   const replaced = await fetch(second.url);
   expect(replaced.status).toBe(410);
   expect(await replaced.text()).not.toContain(name);
-  const posted = await fetch(second.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=x&code=123456' });
+  await holder.open(`${gatehouse.issuer}/register`);
+  expect(holder.lastStatus).toBe(410);
+  await holder.submit('/register', { csrf: 'x', code: '123456' });
+  expect(holder.lastStatus).toBe(410);
+  const posted = await fetch(`${gatehouse.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=x&code=123456' });
   expect(posted.status).toBe(410);
 
   // Malformed tokens too.
@@ -158,8 +177,9 @@ test('the link is mailed in the person\'s language; no email address or an activ
   const { text, url } = linkTo(spanish.email);
   expect(text).toContain('Hola REG');
   expect(text).toContain('caduca en 24 horas');
-  const page = await fetch(url);
-  expect(await page.text()).toContain('Escanee el código QR');
+  const browser = new FormBrowser('http://never.invalid');
+  await browser.open(url);
+  expect(browser.lastPage).toContain('Escanee el código QR');
 
   counter += 1;
   const noMail = `REGNOMAIL${counter}`;
@@ -190,12 +210,12 @@ test('admin API: POST …/totp?email=true and POST …/totp/link mail a link; th
   expect(sent.body).toEqual({ name, sent_to: 're****@example.com', expires_at: expect.any(String) });
   const second = linkTo(email);
   expect(second.token).not.toBe(first.token);
-  expect((await fetch(first.url)).status).toBe(410);
-  expect((await fetch(second.url)).status).toBe(200);
+  expect(await linkStatus(first.url)).toBe(410);
+  expect(await linkStatus(second.url)).toBe(200);
 
   const replaced = await callAdminApi(gatehouse.issuer, `/persons/${name}/totp`, { token, method: 'POST', body: { email: true } });
   expect(replaced.status).toBe(200);
-  expect((await fetch(second.url)).status).toBe(410);
-  expect((await fetch(linkTo(email).url)).status).toBe(200);
+  expect(await linkStatus(second.url)).toBe(410);
+  expect(await linkStatus(linkTo(email).url)).toBe(200);
   expect((await callAdminApi(gatehouse.issuer, `/persons/${name}/totp`, { token, method: 'POST', body: { email: 'yes' } })).status).toBe(400);
 });
