@@ -1,10 +1,15 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
+import { GatehouseError } from '../errors/GatehouseError.ts';
+import { bodyReadError, readingBody, type Parse } from '../http/readingBody.ts';
 import { AdminApiError } from './AdminApiError.ts';
 
 export const maximumBodySize = '64kb';
 
-const parse = bodyParser({ enableTypes: ['json'], jsonLimit: maximumBodySize, encoding: 'utf-8' });
+const parse = readingBody(bodyParser({ enableTypes: ['json'], jsonLimit: maximumBodySize, encoding: 'utf-8' }) as Parse, (error) => {
+  const refusal = bodyReadError(error);
+  return refusal instanceof GatehouseError ? new AdminApiError(refusal.status, 'invalid_request', refusal.message) : refusal;
+});
 const withBody = new Set(['POST', 'PUT', 'PATCH']);
 
 /**

@@ -1,10 +1,10 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { Config } from '../configuration/loadConfig.ts';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
+import { acceptForm } from '../http/acceptForm.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
@@ -38,6 +38,11 @@ function localOrigin(ctx: Context): string {
   const host = !localAddress ? '127.0.0.1' : localAddress.includes(':') ? `[${localAddress}]` : localAddress;
   return `http://${host}:${localPort}`;
 }
+
+const noStore = async (ctx: Context, next: Next) => {
+  ctx.set('Cache-Control', 'no-store');
+  await next();
+};
 
 /**
  * The self-service account page (product.md: a signed-in person enrols factors). The
@@ -152,14 +157,7 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
   };
 
   // Never cached. The cookies are SameSite=Lax and every form has a CSRF token; a POST from another origin is refused as well.
-  const sameOrigin = async (ctx: Context, next: Next) => {
-    ctx.set('Cache-Control', 'no-store');
-    const origin = ctx.get('origin');
-    if (ctx.method === 'POST' && origin && origin !== issuerOrigin && origin !== ctx.origin) return problem(ctx, 403, 'account.problem.forbidden');
-    await next();
-  };
-
-  router.use(sameOrigin, bodyParser({ enableTypes: ['form'], formLimit: '16kb' }));
+  router.use(noStore, acceptForm({ issuerOrigin, limit: '16kb', refuse: (ctx) => problem(ctx, 403, 'account.problem.forbidden') }));
 
   router.get('/', async (ctx) => {
     const visit = await visitOf(ctx);

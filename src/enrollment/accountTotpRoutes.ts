@@ -86,7 +86,6 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
   /** New emergency tokens, shown once, with a download of the same list. */
   const tokensPage = async (ctx: Context, person: StoredPerson, heading: 'account.totp.doneTitle' | 'account.totp.tokensTitle', lead: 'account.totp.doneLead' | 'account.totp.doneLeadReplaced' | 'account.totp.tokensLead', tokens: string[]) => {
     const { t, locale } = languageOf(ctx, person);
-    ctx.set('Referrer-Policy', 'no-referrer');
     await render(ctx, 'account/totpDone', 200, {
       title: t(heading),
       lang: locale,

@@ -1,8 +1,8 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
+import { acceptForm } from '../http/acceptForm.ts';
 import { readPageCookie, setPageCookie } from '../http/pageCookie.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
@@ -31,7 +31,6 @@ function languageOf(ctx: Context, person?: StoredPerson): { t: Translate; locale
 /** Nothing on these pages may be kept by a browser or a proxy: they show secrets. */
 function noStore(ctx: Context) {
   ctx.set('Cache-Control', 'no-store');
-  ctx.set('Referrer-Policy', 'no-referrer');
 }
 
 async function render(ctx: Context, view: string, status: number, data: Record<string, unknown> & { title: string }) {
@@ -125,7 +124,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     ctx.redirect('/register');
   });
 
-  router.post('/', bodyParser({ enableTypes: ['form'], formLimit: '8kb' }), async (ctx) => {
+  router.post('/', acceptForm({ issuerOrigin: new URL(config.issuer).origin, limit: '8kb' }), async (ctx) => {
     const found = await openFromCookie(ctx);
     if (!found) return gone(ctx);
     const { token, person } = found;

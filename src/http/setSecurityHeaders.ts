@@ -16,7 +16,10 @@ export function setSecurityHeaders(options: { hsts: boolean }) {
     ctx.set('Content-Security-Policy', contentSecurityPolicy);
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('X-Frame-Options', 'DENY');
-    ctx.set('Referrer-Policy', 'no-referrer');
+    // Not no-referrer: with it, browsers send `Origin: null` on our own forms, and the Origin
+    // check (security/sameOrigin.ts) could not tell them from a forged post. same-origin sends
+    // nothing to other sites, so no URL of ours reaches a relying party or anyone else.
+    ctx.set('Referrer-Policy', 'same-origin');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     if (options.hsts) ctx.set('Strict-Transport-Security', 'max-age=31536000');
     await next();

@@ -1,6 +1,5 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
 import type { Logger } from 'pino';
@@ -14,12 +13,14 @@ import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
 import { accountClientId } from '../enrollment/accountClient.ts';
 import { emergencyTokensDownload } from '../enrollment/emergencyTokensFile.ts';
+import { acceptForm } from '../http/acceptForm.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { formatUntil } from '../i18n/formatUntil.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import { adminScope } from '../oidc/scopes.ts';
 import { limitAdminScope } from '../oidc/limitAdminScope.ts';
 import type { Plan } from '../policy/types.ts';
+import { createFormTokens } from '../security/formTokens.ts';
 import { isAdministrator } from '../security/isAdministrator.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
@@ -50,12 +51,12 @@ const translate = (ctx: Context, interaction: Interaction, person?: StoredPerson
   return { t: translator(locale), locale };
 };
 
-/** Renders an interaction page, never cached. */
+/** Renders an interaction page, never cached; its forms carry the interaction's CSRF token. */
 const render = async (ctx: Context, view: string, status: number, data: Record<string, unknown> & { title: string }) => {
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = await renderPage(view, data);
+  ctx.body = await renderPage(view, { ...data, csrf: ctx.state.csrf as string });
 };
 
 const lockMessage = (t: Translate, until: number | undefined) => (until ? t('locked.until', { time: formatUntil(until, Date.now()) }) : t('locked.admin'));
@@ -108,15 +109,22 @@ const stepKey = (step: SignInStep) => (step.channel ? `${step.factor}.${step.cha
 export function interactionRoutes({ provider, services, config, logger }: Dependencies): Router {
   const { persons, ipGroups, attempts, addressThrottle } = services;
   const router = new Router({ prefix: '/interaction/:uid' });
-  const issuerOrigin = new URL(config.issuer).origin;
   const progressStore = createSignInProgress(services.store.connection);
   const secondFactor = createSecondFactor({ config, services });
 
-  // The interaction cookie is SameSite=Lax; a POST from another origin is refused as well.
-  const sameOrigin = async (ctx: Context, next: Next) => {
-    const origin = ctx.get('origin');
-    if (ctx.method === 'POST' && origin && origin !== issuerOrigin && origin !== ctx.origin) {
-      throw new GatehouseError('This form can only be sent from the sign-in page.', { status: 403, expose: true });
+  const formTokens = createFormTokens(services.secretBox.deriveKey('gatehouse interaction form'));
+
+  /**
+   * Every form of a sign-in page carries a CSRF token bound to its interaction, besides the
+   * interaction cookie (SameSite=Lax) and the Origin check of acceptForm: a form posted
+   * from anywhere else changes nothing.
+   */
+  const formOfThisInteraction = async (ctx: Context, next: () => Promise<unknown>) => {
+    const uid = ctx.params.uid!;
+    ctx.state.csrf = formTokens.tokenFor(uid);
+    if (ctx.method === 'POST' && !formTokens.matches(uid, (ctx.request.body as Record<string, unknown> | undefined)?.csrf)) {
+      logger.info({ uid }, 'sign-in form refused: CSRF token missing or wrong');
+      throw new GatehouseError('This sign-in form has expired or was not sent from the sign-in page. Go back to the application and sign in again.', { status: 403, expose: true });
     }
     await next();
   };
@@ -249,7 +257,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     return { progress, person, plan, policy };
   };
 
-  router.use(sameOrigin, bodyParser({ enableTypes: ['form'], formLimit: '16kb' }));
+  router.use(acceptForm({ issuerOrigin: new URL(config.issuer).origin, limit: '16kb' }), formOfThisInteraction);
 
   router.get('/', async (ctx) => {
     const interaction = await details(ctx);

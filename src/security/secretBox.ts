@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Seals secrets at rest with AES-256-GCM under the master key. A sealed value reads
@@ -9,6 +9,8 @@ export type SecretBox = {
   readonly keyId: string;
   seal(plain: string, context: string): string;
   open(sealed: string, context: string): string;
+  /** A 32-byte key for one purpose (HKDF-SHA256 of the master key), for MACs that are never stored. */
+  deriveKey(purpose: string): Buffer;
 };
 
 export function masterKeyId(key: Buffer): string {
@@ -38,6 +40,9 @@ export function createSecretBox(masterKeyBase64: string, previousKeysBase64: str
       cipher.setAAD(Buffer.from(context));
       const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return ['v1', keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+    },
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', current, Buffer.alloc(0), purpose, 32));
     },
     open(sealed, context) {
       const [version, id, iv, tag, ciphertext] = sealed.split('.');

@@ -124,10 +124,11 @@ test('the setup step cannot be reached without the code, and a class without TOT
   await browser.open(request.url.toString());
   await browser.submit(browser.formAction('/login'), { username: person.username, password });
   const uid = /\/interaction\/([^/]+)\/verify/.exec(browser.formAction('/verify'))![1]!;
-  // Skipping to "continue" before the code: refused, nothing issued.
-  await browser.submit(`/interaction/${uid}/enrol/continue`, {});
+  // Skipping to "continue" before the code (the page's own CSRF token kept): refused, nothing issued.
+  const csrf = browser.csrfToken();
+  await browser.submit(`/interaction/${uid}/enrol/continue`, { csrf });
   expect(browser.lastStatus).toBe(400);
-  await browser.submit(`/interaction/${uid}/enrol`, { code: '123456' });
+  await browser.submit(`/interaction/${uid}/enrol`, { csrf, code: '123456' });
   expect(browser.lastStatus).toBe(400);
   expect(await codesIssuedTo(person.sub)).toBe(0);
 

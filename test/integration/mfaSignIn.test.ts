@@ -125,7 +125,7 @@ test('OTP by email is "another way" when the class allows it, and not offered wh
 
   const notAllowed = await startSignIn('olga');
   expect(notAllowed.browser.lastPage).not.toContain('another-way');
-  const refused = await notAllowed.browser.submit(`/interaction/${new URL(notAllowed.browser.lastUrl).pathname.split('/')[2]}/another-way`, { factor: 'OTP', channel: 'email' });
+  const refused = await notAllowed.browser.submit(`/interaction/${new URL(notAllowed.browser.lastUrl).pathname.split('/')[2]}/another-way`, { csrf: notAllowed.browser.csrfToken(), factor: 'OTP', channel: 'email' });
   expect(refused.startsWith(redirectUri)).toBe(false);
   expect(notAllowed.browser.lastStatus).toBe(400);
   expect(mail.messages.filter((m) => m.to.includes('olga@example.com'))).toHaveLength(0);

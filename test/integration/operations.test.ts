@@ -66,7 +66,7 @@ describe('security headers', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(headers.get('x-frame-options')).toBe('DENY');
     expect(headers.get('x-content-type-options')).toBe('nosniff');
-    expect(headers.get('referrer-policy')).toBe('no-referrer');
+    expect(headers.get('referrer-policy')).toBe('same-origin');
     expect(headers.get('cache-control')).toBe('no-store');
     // Development configuration: no HSTS on plain http.
     expect(headers.get('strict-transport-security')).toBeNull();

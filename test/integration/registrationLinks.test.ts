@@ -164,7 +164,7 @@ test('an expired link and a replaced link show the generic page (410), revealing
   expect(holder.lastStatus).toBe(410);
   await holder.submit('/register', { csrf: 'x', code: '123456' });
   expect(holder.lastStatus).toBe(410);
-  const posted = await fetch(`${gatehouse.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=x&code=123456' });
+  const posted = await fetch(`${gatehouse.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: gatehouse.issuer }, body: 'csrf=x&code=123456' });
   expect(posted.status).toBe(410);
 
   // Malformed tokens too.

@@ -48,7 +48,7 @@ test('the link\'s GET trades its token for an httpOnly cookie and redirects to a
   expect(response.status).toBe(303);
   expect(response.headers.get('location')).toBe('/register');
   expect(response.headers.get('cache-control')).toBe('no-store');
-  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(response.headers.get('referrer-policy')).toBe('same-origin');
   const [cookie] = response.headers.getSetCookie();
   expect(cookie).toMatch(new RegExp(`^gatehouse\\.register=${token}; Path=/register; Max-Age=(\\d+); HttpOnly; SameSite=Lax$`));
   const maxAge = Number(/Max-Age=(\d+)/.exec(cookie!)![1]);

@@ -28,14 +28,37 @@ export class FormBrowser {
     return this.follow(url, { method: 'GET' });
   }
 
-  /** POSTs a form to `url` (absolute or relative to the last page), then follows redirects. */
-  async submit(action: string, fields: Record<string, string>): Promise<string> {
+  /**
+   * POSTs a form to `url` (absolute or relative to the last page), then follows redirects.
+   * Like a browser, it sends the hidden fields (a CSRF token) of the last page's form with
+   * that action, under the fields given (`withHiddenFields: false`: only the fields given).
+   */
+  async submit(action: string, fields: Record<string, string>, options: { origin?: string | null; referer?: string; withHiddenFields?: boolean } = {}): Promise<string> {
     const url = new URL(action, this.lastUrl).toString();
+    // `origin: null` sends no Origin header at all (a browser that sends none); a string replaces the page's own.
+    const origin = options.origin === undefined ? new URL(url).origin : options.origin;
     return this.follow(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin },
-      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(origin === null ? {} : { origin }), ...(options.referer ? { referer: options.referer } : {}) },
+      body: new URLSearchParams({ ...(options.withHiddenFields === false ? {} : this.hiddenFieldsOfAction(url)), ...fields }).toString(),
     });
+  }
+
+  /** The CSRF token the last page's forms carry: what a person tampering with a form of their own page would keep. */
+  csrfToken(): string {
+    const token = /<input type="hidden" name="csrf" value="([^"]*)"/.exec(this.lastPage)?.[1];
+    if (token === undefined) throw new Error(`No CSRF token on ${this.lastUrl}:\n${this.lastPage.slice(0, 2000)}`);
+    return token;
+  }
+
+  /** The hidden inputs of the last page's first form whose action resolves to `url`. */
+  private hiddenFieldsOfAction(url: string): Record<string, string> {
+    for (const match of this.lastPage.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)) {
+      if (new URL(match[1]!.replace(/&amp;/g, '&'), this.lastUrl).toString() !== url) continue;
+      const hidden = [...match[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)];
+      return Object.fromEntries(hidden.map((input) => [input[1]!, input[2]!]));
+    }
+    return {};
   }
 
   /** The action of the first form in the last page whose action contains `fragment`. */
