@@ -37,7 +37,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const audit = createAuditLog(store.connection);
   const classes = createClassDirectory(store.connection, audit);
   const settings = createSettingsDirectory(store.connection, audit);
-  const attempts = createAttemptLimiter({ connection: store.connection, audit });
+  const addressThrottle = createAddressThrottle({ connection: store.connection, limit: config.addressFailureLimit });
+  const attempts = createAttemptLimiter({ connection: store.connection, audit, addressThrottle });
   const delivery = createDelivery(config, logger, store.connection);
   const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts));
   const totp = createTotpFactor({ connection: store.connection, secretBox, audit });
@@ -68,7 +69,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     delivery,
     oneTimeCodes: createOneTimeCodes({ connection: store.connection, delivery, config, logger }),
     attempts,
-    addressThrottle: createAddressThrottle({ connection: store.connection, limit: config.addressFailureLimit }),
+    addressThrottle,
   };
 }
 

@@ -5,7 +5,7 @@ import { personFacts } from './personFacts.ts';
 
 export type PersonFactSources = {
   attempts: Pick<AttemptLimiter, 'locksOf'>;
-  /** The person's resolved class; undefined (*NEVER, no default class, a missing class) means no factor is asked, so no lock matters. */
+  /** The person's resolved class; undefined (*NEVER, no default class, a missing class) means no factor is asked, so no lock counts. */
   policy: ClassPolicy | undefined;
   now: number;
 };
@@ -17,8 +17,10 @@ export type PersonFactSources = {
  */
 export async function loadPersonFacts(person: StoredPerson, { attempts, policy, now }: PersonFactSources): Promise<PersonFacts> {
   const facts = personFacts(person);
-  if (policy === undefined) return { ...facts, locks: {} };
-  const rule = { maxRetries: policy.maxRetries, waitSeconds: policy.waitSeconds };
+  // Without a class no lock matters, yet the locks are read all the same: planning a person
+  // costs the same whatever their class, so the sign-in's time does not tell a user ID with
+  // a class from one without (or from one nobody has, unknownUserStandIn.ts).
+  const rule = policy ? { maxRetries: policy.maxRetries, waitSeconds: policy.waitSeconds } : { maxRetries: 0, waitSeconds: 60 };
   const locks = await attempts.locksOf(person._id, Object.fromEntries(availableFactorIds.map((factor) => [factor, rule])), now);
-  return { ...facts, locks };
+  return { ...facts, locks: policy ? locks : {} };
 }

@@ -13,7 +13,7 @@ import { emergencyTokenModel } from '../store/models/emergencyTokenModel.ts';
 import { personModel, type StoredPerson } from '../store/models/personModel.ts';
 import { totpStepModel } from '../store/models/totpStepModel.ts';
 import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
-import { createPersonKeys } from './personKeys.ts';
+import { createPersonKeys, userKeyOf } from './personKeys.ts';
 import { filterPersons, type PersonQuery, type PersonPage } from './filterPersons.ts';
 import type { PersonPlanner } from './personPlanner.ts';
 import type { ClassPolicy, Plan, PolicyContext } from '../policy/types.ts';
@@ -31,6 +31,9 @@ const unchanged = (existing: StoredPerson, person: ValidPerson, passwordHash: st
 
 const key = (value: string) => value.toLowerCase();
 
+/** An _id no person has: looked up for a user ID nobody claims, so that both cases do the same work. */
+const unclaimed = 'no-person';
+
 /**
  * Persons of the directory: created, changed, renamed and deleted here only, each change
  * audited. Names and user IDs stay unique through claims (personKeys.ts); the `sub` never
@@ -41,6 +44,22 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
   const Classes = classModel(connection);
   const IpGroups = ipGroupModel(connection);
   const personKeys = createPersonKeys(connection);
+
+  /**
+   * The person a user ID belongs to (ignoring case), through its claim (personKeys.ts):
+   * two lookups by _id, the same two whether the user ID is known or not, so that neither
+   * the time taken nor the database's scans grow with the directory or tell the two apart.
+   * A claim is made before a person holds the user ID and released after, so a person who
+   * holds it always has it claimed; a claim left by a change that died names a person who
+   * does not hold it, and finds nobody.
+   */
+  async function personByUserId(userId: string): Promise<StoredPerson | null> {
+    if (typeof userId !== 'string' || userId.length > 64) return null;
+    const userKey = key(userId.trim());
+    const claimant = await personKeys.claimantOf(userKeyOf(userKey));
+    const person = await Persons.findById(claimant ?? unclaimed).lean();
+    return person && person.userIdKeys.includes(userKey) ? person : null;
+  }
 
   async function findByName(name: string) {
     return typeof name === 'string' ? Persons.findOne({ nameKey: key(name) }).lean() : null;
@@ -208,18 +227,17 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     },
 
     /** The person a user ID belongs to (ignoring case), if any. */
-    async findByUserId(userId: string): Promise<StoredPerson | null> {
-      return typeof userId === 'string' && userId.length <= 64 ? Persons.findOne({ userIdKeys: key(userId) }).lean() : null;
-    },
+    findByUserId: personByUserId,
 
     /**
      * The person whose user ID and password match, or undefined — the same answer, in
      * about the same time, for an unknown user ID, a wrong password or a disabled person.
      * A hash made with older parameters is replaced by a current one. `accept` is asked
-     * last (the IP group check): a person it refuses gets the same answer.
+     * last (the IP group check): a person it refuses gets the same answer. `found` is the
+     * caller's own findByUserId of the same user ID, when it has one (not looked up again).
      */
-    async authenticate(userId: string, password: string, accept?: (person: StoredPerson) => Promise<boolean>): Promise<StoredPerson | undefined> {
-      const person = typeof userId === 'string' && userId.length <= 64 ? await Persons.findOne({ userIdKeys: key(userId) }).lean() : null;
+    async authenticate(userId: string, password: string, accept?: (person: StoredPerson) => Promise<boolean>, found?: StoredPerson | null): Promise<StoredPerson | undefined> {
+      const person = found === undefined ? await personByUserId(userId) : found;
       const hash = person?.passwordHash ?? (await decoyPasswordHash());
       const matches = await verifyPassword(hash, password);
       if (!person || !person.passwordHash || !matches || !person.enabled) return undefined;

@@ -65,6 +65,11 @@ export function createPersonKeys(connection: Connection) {
       }
     },
 
+    /** Who holds the claim of `key` (a name or user ID key), by its _id: one lookup, whether or not anyone does. */
+    async claimantOf(key: string): Promise<string | undefined> {
+      return (await Keys.findById(key, { personId: 1 }).lean())?.personId;
+    },
+
     async release(personId: string, keys: string[]): Promise<void> {
       if (keys.length) await Keys.deleteMany({ _id: { $in: keys }, personId });
     },

@@ -30,6 +30,7 @@ export type AccountKit = {
 
 /** The sentence for a code that did not pass. */
 function failureText(t: Translate, outcome: Exclude<SelfServiceOutcome, { outcome: 'success' | 'stale' }>, now: number): string {
+  if (outcome.outcome === 'locked' && outcome.byAddress && outcome.until) return t('signin.addressThrottled', { minutes: Math.max(1, Math.ceil((outcome.until - now) / 60_000)) });
   if (outcome.outcome === 'locked') return outcome.until ? t('account.totp.lockedUntil', { time: formatUntil(outcome.until, now) }) : t('account.totp.lockedAdmin');
   return t(`verdict.${outcome.reason}`);
 }
@@ -126,7 +127,7 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
     const candidate = session.totpCandidate;
     if (!candidate) return problem(ctx, 409, 'account.problem.noKeyInSetup', person);
     const { policy } = await services.persons.planFor(person, 'MFA', now);
-    const outcome = await selfService.confirm(person, candidate, typeof body.code === 'string' ? body.code : '', policy, now);
+    const outcome = await selfService.confirm(person, candidate, typeof body.code === 'string' ? body.code : '', policy, now, { address: ctx.ip });
     if (outcome.outcome === 'stale') return keyChanged(ctx, sessionId, person);
     if (outcome.outcome !== 'success') {
       const { t } = languageOf(ctx, person);
@@ -152,7 +153,7 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
       if (person.totp?.state !== 'active') return redirect(ctx, '/account');
       if (action === 'remove' && !(await selfService.canSignInWithout(person, now))) return provePage(ctx, visit, action, { blocked: true });
       const { policy } = await services.persons.planFor(person, 'MFA', now);
-      const outcome = await selfService.proveCurrent(person, typeof body.code === 'string' ? body.code : '', policy, now);
+      const outcome = await selfService.proveCurrent(person, typeof body.code === 'string' ? body.code : '', policy, now, { address: ctx.ip });
       if (outcome.outcome === 'stale') return keyChanged(ctx, sessionId, person);
       if (outcome.outcome !== 'success') {
         const { t } = languageOf(ctx, person);

@@ -1,5 +1,5 @@
 import type { PersonDirectory } from '../directory/personDirectory.ts';
-import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import type { AttemptLimiter, AttemptOrigin, AttemptStatus } from '../factors/attempts/createAttemptLimiter.ts';
 import type { EmergencyTokens } from '../factors/emergency/createEmergencyTokens.ts';
 import { normaliseEmergencyToken } from '../factors/emergency/emergencyToken.ts';
 import type { RetryReason } from '../factors/Factor.ts';
@@ -20,7 +20,13 @@ type Dependencies = {
 };
 
 /** A code typed for a self-service change: passed, wrong (say why), or too many wrong ones. */
-export type SelfServiceOutcome = { outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'locked'; until?: number } | { outcome: 'stale' };
+export type SelfServiceOutcome = { outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'locked'; until?: number; byAddress?: true } | { outcome: 'stale' };
+
+const lockedOutcome = (status: AttemptStatus & { locked: true }): SelfServiceOutcome => ({
+  outcome: 'locked',
+  ...(status.until ? { until: status.until.getTime() } : {}),
+  ...(status.byAddress ? { byAddress: true } : {}),
+});
 
 /** What a confirmed key changed, and the emergency tokens made for it (shown once), if any. */
 export type KeyActivated = { outcome: 'success'; replaced: TotpKeyState; newTokens: string[] };
@@ -46,10 +52,10 @@ const ruleOf = (policy: ClassPolicy | undefined) => ({ maxRetries: policy?.maxRe
  */
 export function createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices, links }: Dependencies) {
   /** Runs `verify` under the TOTP retry limits (emergency tokens share them, as at sign-in); failures for an `uncounted` reason are no guess. */
-  async function limited(person: StoredPerson, policy: ClassPolicy | undefined, now: number, verify: () => Promise<{ outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'not-applicable' }>, uncounted: readonly RetryReason[] = ['malformed']): Promise<SelfServiceOutcome> {
+  async function limited(person: StoredPerson, policy: ClassPolicy | undefined, now: number, origin: AttemptOrigin | undefined, verify: () => Promise<{ outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'not-applicable' }>, uncounted: readonly RetryReason[] = ['malformed']): Promise<SelfServiceOutcome> {
     const rule = ruleOf(policy);
-    const before = await attempts.status(person._id, 'TOTP', rule, now);
-    if (before.locked) return { outcome: 'locked', ...(before.until ? { until: before.until.getTime() } : {}) };
+    const before = await attempts.status(person._id, 'TOTP', rule, now, origin);
+    if (before.locked) return lockedOutcome(before);
     const verdict = await verify();
     if (verdict.outcome === 'success') {
       await attempts.recordSuccess(person._id, 'TOTP');
@@ -60,8 +66,8 @@ export function createTotpSelfService({ persons, totp, emergencyTokens, attempts
     const { reason } = verdict;
     // A typing slip (wrong length, letters) is not a guess: it does not count.
     if (!uncounted.includes(reason)) {
-      const after = await attempts.recordFailure(person._id, 'TOTP', rule, now);
-      if (after.locked) return { outcome: 'locked', ...(after.until ? { until: after.until.getTime() } : {}) };
+      const after = await attempts.recordFailure(person._id, 'TOTP', rule, now, origin);
+      if (after.locked) return lockedOutcome(after);
     }
     return { outcome: 'retry', reason };
   }
@@ -91,10 +97,10 @@ export function createTotpSelfService({ persons, totp, emergencyTokens, attempts
      * registration links for an older key stop working; a person with no emergency token
      * left gets a new set (returned, to be shown once); the person is told by email.
      */
-    async confirm(person: StoredPerson, candidate: TotpCandidate, code: string, policy: ClassPolicy | undefined, now = Date.now()): Promise<KeyActivated | Exclude<SelfServiceOutcome, { outcome: 'success' }>> {
+    async confirm(person: StoredPerson, candidate: TotpCandidate, code: string, policy: ClassPolicy | undefined, now = Date.now(), origin?: AttemptOrigin): Promise<KeyActivated | Exclude<SelfServiceOutcome, { outcome: 'success' }>> {
       let replaced = 'none' as TotpKeyState;
       // 'reused' is a code right for the new key sent twice (a double submit): no guess, so not counted.
-      const outcome = await limited(person, policy, now, async () => {
+      const outcome = await limited(person, policy, now, origin, async () => {
         const result = await totp.activateCandidate(person._id, candidate, code, now, { actor: actorOf(person) });
         replaced = result.replaced;
         return result.verdict;
@@ -107,12 +113,12 @@ export function createTotpSelfService({ persons, totp, emergencyTokens, attempts
     },
 
     /** The current factor passed again, before a replace or remove: a code from the current app, or an emergency token. */
-    async proveCurrent(person: StoredPerson, input: string, policy: ClassPolicy | undefined, now = Date.now()): Promise<SelfServiceOutcome> {
+    async proveCurrent(person: StoredPerson, input: string, policy: ClassPolicy | undefined, now = Date.now(), origin?: AttemptOrigin): Promise<SelfServiceOutcome> {
       const typed = typeof input === 'string' ? input.trim() : '';
       const looksLikeCode = /^[\d\s]+$/.test(typed);
       // Neither digits nor something an emergency token could be: a typing slip, not a guess.
       if (!looksLikeCode && !normaliseEmergencyToken(typed)) return { outcome: 'retry', reason: 'malformed' };
-      return limited(person, policy, now, () => (looksLikeCode ? totp.verify(person, typed, now) : emergencyTokens.consume(person._id, typed)));
+      return limited(person, policy, now, origin, () => (looksLikeCode ? totp.verify(person, typed, now) : emergencyTokens.consume(person._id, typed)));
     },
 
     /**

@@ -134,13 +134,14 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     const now = Date.now();
     const { policy } = await persons.planFor(person, 'MFA', now);
     const rule = retryRule(policy);
-    const before = await attempts.status(person._id, 'TOTP', rule, now);
+    const origin = { address: ctx.ip };
+    const before = await attempts.status(person._id, 'TOTP', rule, now, origin);
     if (before.locked) return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
     const verdict = await totp.confirmPending(person, typeof body.code === 'string' ? body.code : '', now);
     if (verdict.outcome === 'not-applicable') return gone(ctx);
     if (verdict.outcome !== 'success') {
       if (verdict.reason !== 'malformed') {
-        const after = await attempts.recordFailure(person._id, 'TOTP', rule, now);
+        const after = await attempts.recordFailure(person._id, 'TOTP', rule, now, origin);
         if (after.locked) return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
       }
       return showPage(ctx, token, person, { status: 422, error: t('register.wrongCode') });

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../configuration/loadConfig.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { signInAllowedFrom } from '../directory/signInAllowedFrom.ts';
+import { createUnknownUserStandIn } from '../directory/unknownUserStandIn.ts';
+import { passwordAttempt } from '../factors/attempts/attemptKey.ts';
 import { GatehouseError } from '../errors/GatehouseError.ts';
 import { maskDestination } from '../delivery/maskDestination.ts';
 import { codeMessage } from '../factors/otp/codeMessage.ts';
@@ -59,7 +61,13 @@ const render = async (ctx: Context, view: string, status: number, data: Record<s
   ctx.body = await renderPage(view, { ...data, csrf: ctx.state.csrf as string });
 };
 
-const lockMessage = (t: Translate, until: number | undefined) => (until ? t('locked.until', { time: formatUntil(until, Date.now()) }) : t('locked.admin'));
+/** A refusal for a lock: the factor's (until when, or until an admin unlocks) or the client address's throttle. */
+const lockMessage = (t: Translate, until: number | undefined, byAddress?: boolean) =>
+  byAddress && until
+    ? t('signin.addressThrottled', { minutes: Math.max(1, Math.ceil((until - Date.now()) / 60_000)) })
+    : until
+      ? t('locked.until', { time: formatUntil(until, Date.now()) })
+      : t('locked.admin');
 
 /** What every progress of this interaction shares: its uid, context and expiry. */
 const base = (interaction: Interaction, context: SignInProgress['context']) => ({
@@ -107,7 +115,8 @@ const stepKey = (step: SignInStep) => (step.channel ? `${step.factor}.${step.cha
  * planned second factor have both been passed.
  */
 export function interactionRoutes({ provider, services, config, logger }: Dependencies): Router {
-  const { persons, ipGroups, attempts, addressThrottle } = services;
+  const { persons, ipGroups, attempts } = services;
+  const unknownUser = createUnknownUserStandIn(services.secretBox.deriveKey('gatehouse unknown user ID'));
   const router = new Router({ prefix: '/interaction/:uid' });
   const progressStore = createSignInProgress(services.store.connection);
   const secondFactor = createSecondFactor({ config, services });
@@ -292,24 +301,23 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     const password = typeof body.password === 'string' ? body.password : '';
     const code = typeof body.code === 'string' ? body.code.replace(/\s/g, '') : '';
 
-    const throttle = await addressThrottle.isThrottled(ctx.ip, now);
-    if (throttle.throttled) {
-      ctx.set('Retry-After', String(throttle.retryAfterSeconds));
-      return loginPage(ctx, interaction, { status: 429, username, error: t('signin.addressThrottled', { minutes: Math.ceil(throttle.retryAfterSeconds / 60) }) });
-    }
-    // Password failures count per person and address: failures elsewhere do not lock the person out here.
-    const candidate = username ? await persons.findByUserId(username) : null;
-    const passwordKey = `password:${ctx.ip}`;
-    // The sign-in plan of the person the user ID names: its class gives the password's retry rule,
-    // and after a right password it is the plan (authenticating changes none of its facts).
-    const candidatePlan = candidate ? await secondFactor.planFor(candidate, 'MFA', now) : undefined;
-    const candidateRule = candidatePlan ? retryRule(candidatePlan.policy) : undefined;
-    if (candidate && candidateRule) {
-      const lock = await attempts.status(candidate._id, passwordKey, candidateRule, now);
-      if (lock.locked) {
-        const error = lock.until ? t('signin.passwordLocked', { time: formatUntil(lock.until.getTime(), now) }) : t('signin.passwordLockedAdmin');
-        return loginPage(ctx, interaction, { status: 429, username, error });
-      }
+    // The person the user ID names — or, for a user ID nobody has, a stand-in of the default
+    // class — is planned, checked and counted the same way, so that neither the time taken
+    // nor the answers after some failures tell whether the user ID exists. Its class gives
+    // the password's retry rule; after a right password the plan is the sign-in's
+    // (authenticating changes none of its facts). Password failures count per person and
+    // address, so failures elsewhere do not lock the person out here, and for the address.
+    const known = username ? await persons.findByUserId(username) : null;
+    const candidate = known ?? unknownUser(username);
+    const candidatePlan = await secondFactor.planFor(candidate, 'MFA', now);
+    const passwordRule = retryRule(candidatePlan.policy);
+    const passwordKey = passwordAttempt(ctx.ip);
+    const origin = { address: ctx.ip };
+    const lock = await attempts.status(candidate._id, passwordKey, passwordRule, now, origin);
+    if (lock.locked) {
+      if (lock.byAddress) ctx.set('Retry-After', String(Math.max(1, Math.ceil((lock.until!.getTime() - now) / 1000))));
+      const error = lock.byAddress ? lockMessage(t, lock.until?.getTime(), true) : lock.until ? t('signin.passwordLocked', { time: formatUntil(lock.until.getTime(), now) }) : t('signin.passwordLockedAdmin');
+      return loginPage(ctx, interaction, { status: 429, username, error });
     }
 
     // Outside the person's IP group the answer is the same as for a wrong password, so the
@@ -319,10 +327,9 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
       if (!allowed) logger.info({ sub: person._id, ipGroup: person.ipGroup, ip: ctx.ip }, 'sign-in refused: address outside the person\'s IP group');
       return allowed;
     };
-    const person = username && password ? await persons.authenticate(username, password, fromAllowedAddress) : undefined;
+    const person = username && password ? await persons.authenticate(username, password, fromAllowedAddress, known) : undefined;
     if (!person) {
-      await addressThrottle.recordFailure(ctx.ip, now);
-      if (candidate && candidateRule) await attempts.recordFailure(candidate._id, passwordKey, candidateRule, now);
+      await attempts.recordFailure(candidate._id, passwordKey, passwordRule, now, origin);
       return loginPage(ctx, interaction, { status: 401, username, error: t('signin.wrongCredentials') });
     }
     await attempts.recordSuccess(person._id, passwordKey);
@@ -331,7 +338,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     // when the class has no AOD factor).
     const elevated = wantsElevatedAccess(interaction);
     let context: SignInProgress['context'] = 'MFA';
-    let { plan, policy } = candidatePlan && candidate?._id === person._id ? candidatePlan : await secondFactor.planFor(person, 'MFA', now);
+    let { plan, policy } = candidate._id === person._id ? candidatePlan : await secondFactor.planFor(person, 'MFA', now);
     if (elevated) {
       const aod = await secondFactor.planFor(person, 'AOD', now);
       if (aod.plan.secondFactorRequired) ({ plan, policy, context } = { ...aod, context: 'AOD' });
@@ -342,11 +349,11 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     // One screen (second source document): user ID, password and the authenticator code at once.
     if (code && isPermitted(plan, { factor: 'TOTP' })) {
       const progress: SignInProgress = { ...base(interaction, context), personId: person._id, step: { factor: 'TOTP' } };
-      const outcome = await secondFactor.verify(person, progress, policy, { code }, now);
+      const outcome = await secondFactor.verify(person, progress, policy, { code }, now, origin);
       if (outcome.outcome === 'success') return finishSignIn(ctx, interaction, person, outcome.amr, { elevated });
       await progressStore.save(progress);
       const { t: personal } = translate(ctx, interaction, person);
-      const error = outcome.outcome === 'locked' ? lockMessage(personal, outcome.until) : personal(outcome.message);
+      const error = outcome.outcome === 'locked' ? lockMessage(personal, outcome.until, outcome.byAddress) : personal(outcome.message);
       return challengePage(ctx, interaction, person, progress, plan, { status: outcome.outcome === 'locked' ? 429 : 401, error });
     }
 
@@ -373,7 +380,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
       return challengePage(ctx, interaction, person, restarted, plan, lock ? { status: 429, error: lockMessage(t, lock.until) } : {});
     }
     if (progress.enrolment) throw new InteractionExpiredError();
-    const outcome = await secondFactor.verify(person, progress, policy, (ctx.request.body ?? {}) as Record<string, unknown>, Date.now());
+    const outcome = await secondFactor.verify(person, progress, policy, (ctx.request.body ?? {}) as Record<string, unknown>, Date.now(), { address: ctx.ip });
     // Rule 6: a sign-in with a one-time code in place of TOTP goes on to set up the app before it
     // finishes — except into the account page, whose first section offers the same setup.
     if (outcome.outcome === 'success' && plan.enrolment?.factor === 'TOTP' && progress.context === 'MFA' && progress.step.factor === 'OTP' && interaction.params.client_id !== accountClientId) {
@@ -388,7 +395,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
       return finishSignIn(ctx, interaction, person, outcome.amr, { elevated: progress.context === 'AOD' || wantsElevatedAccess(interaction), ...(sessionAmr ? { sessionAmr } : {}) });
     }
     const { t } = translate(ctx, interaction, person);
-    const error = outcome.outcome === 'locked' ? lockMessage(t, outcome.until) : t(outcome.message);
+    const error = outcome.outcome === 'locked' ? lockMessage(t, outcome.until, outcome.byAddress) : t(outcome.message);
     return challengePage(ctx, interaction, person, progress, plan, { status: outcome.outcome === 'locked' ? 429 : 401, error });
   });
 
@@ -406,10 +413,10 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     if (enrolment.confirmed) return finishSignIn(ctx, interaction, person, enrolment.amr);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const now = Date.now();
-    const outcome = await services.totpSelfService.confirm(person, enrolment.candidate, typeof body.code === 'string' ? body.code : '', policy, now);
+    const outcome = await services.totpSelfService.confirm(person, enrolment.candidate, typeof body.code === 'string' ? body.code : '', policy, now, { address: ctx.ip });
     const { t, locale } = translate(ctx, interaction, person);
     if (outcome.outcome !== 'success') {
-      const error = outcome.outcome === 'stale' ? t('enrol.keyChanged') : outcome.outcome === 'locked' ? lockMessage(t, outcome.until) : t(`verdict.${outcome.reason}`);
+      const error = outcome.outcome === 'stale' ? t('enrol.keyChanged') : outcome.outcome === 'locked' ? lockMessage(t, outcome.until, outcome.byAddress) : t(`verdict.${outcome.reason}`);
       return enrolmentPage(ctx, interaction, person, progress, { status: outcome.outcome === 'locked' ? 429 : outcome.outcome === 'stale' ? 409 : 422, error });
     }
     await progressStore.save({ ...progress, enrolment: { ...enrolment, confirmed: true } });

@@ -1,5 +1,6 @@
 import type { Config } from '../configuration/loadConfig.ts';
 import type { Verdict } from '../factors/Factor.ts';
+import type { AttemptOrigin, AttemptStatus } from '../factors/attempts/createAttemptLimiter.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { ClassPolicy, Plan, PlanStep, PolicyContext } from '../policy/types.ts';
 import type { Services } from '../services.ts';
@@ -11,7 +12,7 @@ export type SignInStep = SignInProgress['step'];
 export type StepOutcome =
   | { outcome: 'success'; amr: readonly string[] }
   | { outcome: 'retry'; message: MessageKey }
-  | { outcome: 'locked'; until?: number };
+  | { outcome: 'locked'; until?: number; /** The client address is throttled, not the factor. */ byAddress?: true };
 
 type Dependencies = {
   config: Config;
@@ -23,6 +24,13 @@ export const retryRule = (policy: ClassPolicy | undefined) => ({ maxRetries: pol
 
 /** Emergency tokens stand in for TOTP, so they share its failure count and lock. */
 const attemptKey = (factor: SignInStep['factor']) => (factor === 'Emergency' ? 'TOTP' : factor);
+
+/** A locked status as the sign-in's outcome. */
+const lockedOutcome = (status: AttemptStatus & { locked: true }): StepOutcome => ({
+  outcome: 'locked',
+  ...(status.until ? { until: status.until.getTime() } : {}),
+  ...(status.byAddress ? { byAddress: true } : {}),
+});
 
 const sameStep = (a: SignInStep, b: PlanStep) => a.factor === b.factor && (a.factor !== 'OTP' || a.channel === b.channel);
 
@@ -97,12 +105,12 @@ export function createSecondFactor({ config, services }: Dependencies) {
       return status.until ? { until: status.until.getTime() } : {};
     },
 
-    /** Verifies the person's input for the step under way, counting failures. */
-    async verify(person: StoredPerson, progress: SignInProgress, policy: ClassPolicy | undefined, input: Record<string, unknown>, now: number): Promise<StepOutcome> {
+    /** Verifies the person's input for the step under way, counting failures for the person and for the client address. */
+    async verify(person: StoredPerson, progress: SignInProgress, policy: ClassPolicy | undefined, input: Record<string, unknown>, now: number, origin: AttemptOrigin): Promise<StepOutcome> {
       const key = attemptKey(progress.step.factor);
       const rule = retryRule(policy);
-      const before = await attempts.status(person._id, key, rule, now);
-      if (before.locked) return { outcome: 'locked', ...(before.until ? { until: before.until.getTime() } : {}) };
+      const before = await attempts.status(person._id, key, rule, now, origin);
+      if (before.locked) return lockedOutcome(before);
       const verdict = await verifyFactor(person, progress, input, now);
       if (verdict.outcome === 'success') {
         await attempts.recordSuccess(person._id, key);
@@ -111,8 +119,8 @@ export function createSecondFactor({ config, services }: Dependencies) {
       if (verdict.outcome === 'not-applicable') return { outcome: 'retry', message: 'denied.noFactor' };
       // A malformed entry is a typing slip, not a guess: it does not count.
       if (verdict.reason !== 'malformed') {
-        const after = await attempts.recordFailure(person._id, key, rule, now);
-        if (after.locked) return { outcome: 'locked', ...(after.until ? { until: after.until.getTime() } : {}) };
+        const after = await attempts.recordFailure(person._id, key, rule, now, origin);
+        if (after.locked) return lockedOutcome(after);
       }
       return { outcome: 'retry', message: `verdict.${verdict.reason}` };
     },

@@ -9,7 +9,9 @@
  * 2. argon2id password verification alone;
  * 3. the TOTP check alone: services.totp.verify (with its once-only database claim)
  *    and otplib's verify without the database;
- * 4. memory of the server process and of this one, before and after.
+ * 4. a wrong password for a known user ID against any password for an unknown one,
+ *    alternating (the two must cost the same: nobody may learn whether a user ID exists);
+ * 5. memory of the server process and of this one, before and after.
  *
  * It prints a table and one `BENCH {...}` JSON line. Everything it starts is stopped at the
  * end; after BENCH_TIME_LIMIT_SECONDS it stops everything and exits non-zero.
@@ -33,6 +35,7 @@ import { freePort, newMasterKey, testConfig } from '../support/testGatehouse.ts'
 import type { ParentMessage, ServerMessage, ServerStats } from './benchServer.ts';
 import { childPidNamed, machine, mean, meanByPart, memoryOf, percentile, processCpuSeconds, round, runPool, type Memory } from './measure.ts';
 import { signInWithTotp, type BenchPerson } from './signInWithTotp.ts';
+import { timeWrongPassword } from './wrongPassword.ts';
 
 function setting(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -48,6 +51,7 @@ const settings = {
   warmUp: setting('BENCH_WARMUP', 20, 0, 2_000),
   totpChecks: setting('BENCH_TOTP_CHECKS', 300, 1, 20_000),
   hashes: setting('BENCH_HASHES', 40, 1, 2_000),
+  wrongPasswords: setting('BENCH_WRONG_PASSWORDS', 100, 2, 5_000),
   timeLimitSeconds: setting('BENCH_TIME_LIMIT_SECONDS', 300, 10, 3_600),
 };
 const password = 'bench correct horse battery';
@@ -199,7 +203,8 @@ async function main(): Promise<void> {
   }
 
   const port = await freePort();
-  const config = testConfig({ mongodbUri, masterKey: newMasterKey(), port, issuer: `http://127.0.0.1:${port}`, logLevel: 'warn' });
+  // Every wrong password of part 4 comes from 127.0.0.1: the address throttle must not answer for the password check.
+  const config = testConfig({ mongodbUri, masterKey: newMasterKey(), port, issuer: `http://127.0.0.1:${port}`, logLevel: 'warn', addressFailureLimit: 10_000 });
   const services = await openServices(config, logger);
   cleanups.push(async () => {
     if (external) await services.store.connection.dropDatabase();
@@ -255,6 +260,13 @@ async function main(): Promise<void> {
   await timeOtplib(totpPersons, 200);
   const otplibRun = await timeOtplib(totpPersons, Math.max(1_000, totpChecks));
 
+  // 4. Wrong passwords, alternating known and unknown user IDs (each known person once, so no lock answers instead).
+  const wrong = { known: [] as number[], unknown: [] as number[] };
+  for (let index = 0; index < settings.wrongPasswords; index += 1) {
+    wrong.known.push(await timeWrongPassword(rp, signInPersons[index % signInPersons.length]!.userId));
+    wrong.unknown.push(await timeWrongPassword(rp, `nobody-${index}`));
+  }
+
   const serverEnd = await serverStats();
   const runnerAfter = memoryOf(process.memoryUsage());
 
@@ -296,6 +308,12 @@ async function main(): Promise<void> {
       },
       otplibVerify: { perSecond: perSecond(otplibRun.durationsMs.length, otplibRun.wallMs), meanUs: round(mean(otplibRun.durationsMs) * 1000, 1) },
     },
+    wrongPassword: {
+      attempts: settings.wrongPasswords,
+      knownMedianMs: round(percentile(wrong.known, 50), 2),
+      unknownMedianMs: round(percentile(wrong.unknown, 50), 2),
+      knownOverUnknown: round(percentile(wrong.known, 50) / percentile(wrong.unknown, 50), 3),
+    },
     memory: {
       server: { afterStart: memoryOf(serverBefore.memory), afterSignIns: memoryOf(statsAfter.memory), atEnd: memoryOf(serverEnd.memory) },
       benchProcess: { atStart: runnerBefore, atEnd: runnerAfter },
@@ -314,6 +332,7 @@ function printTable(r: {
   signIn: { perSecond: number; wallSeconds: number; latencyMs: ReturnType<typeof latencySummary>; meanLatencyByQuarterMs: number[]; perSignIn: ReturnType<typeof perSignIn> };
   argon2Verify: { meanMs: number; perSecondSequential: number; perSecondConcurrent: number; shareOfMeanSignInLatency: number; shareOfHashingCapacity: number };
   totp: { serviceVerify: { perSecondSequential: number; meanUs: number; p95Us: number; perSecondConcurrent: number }; otplibVerify: { perSecond: number; meanUs: number } };
+  wrongPassword: { attempts: number; knownMedianMs: number; unknownMedianMs: number; knownOverUnknown: number };
   memory: { server: { afterStart: Memory; afterSignIns: Memory; atEnd: Memory }; benchProcess: { atStart: Memory; atEnd: Memory } };
 }): void {
   const p = r.signIn.perSignIn;
@@ -347,6 +366,10 @@ function printTable(r: {
       ['services.totp.verify', `${r.totp.serviceVerify.perSecondSequential} checks/s one at a time, mean ${r.totp.serviceVerify.meanUs} µs, p95 ${r.totp.serviceVerify.p95Us} µs`],
       [`  concurrency ${c}`, `${r.totp.serviceVerify.perSecondConcurrent} checks/s`],
       ['otplib verify (no DB)', `${r.totp.otplibVerify.perSecond} checks/s, mean ${r.totp.otplibVerify.meanUs} µs`],
+    ]],
+    ['Wrong password: known against unknown user ID (alternating, one at a time)', [
+      ['attempts', `${r.wrongPassword.attempts} of each`],
+      ['median', `known ${r.wrongPassword.knownMedianMs} ms, unknown ${r.wrongPassword.unknownMedianMs} ms, known/unknown ${r.wrongPassword.knownOverUnknown}`],
     ]],
     ['Memory', [
       ['server after start', memoryText(r.memory.server.afterStart)],

@@ -8,7 +8,7 @@ export type AttemptRule = { maxRetries: number; waitSeconds: number };
 
 export type AttemptStatus =
   | { locked: false; failures: number; /** Failures left before the lock; null when there is no maximum. */ remaining: number | null }
-  | { locked: true; /** Absent: until an admin unlocks. */ until?: Date };
+  | { locked: true; /** Absent: until an admin unlocks. */ until?: Date; /** The client address is throttled, not the person's factor (createAddressThrottle.ts). */ byAddress?: true };
 
 /** "Wait before next attempt" 999: no retry until an admin unlocks. */
 export const untilAdminUnlockSeconds = 999;

@@ -6,8 +6,12 @@ import { attemptFailureModel } from '../../store/models/attemptFailureModel.ts';
 import { attemptLockModel } from '../../store/models/attemptLockModel.ts';
 import { attemptKeyOf, type AttemptFactor, type AttemptFactorKey, type AttemptKey } from './attemptKey.ts';
 import { attemptStatusOf, checkRule, failureMemoryMs, type AttemptRule, type AttemptStatus } from './attemptStatusOf.ts';
+import type { AddressThrottle } from './createAddressThrottle.ts';
 
 export type { AttemptFactor, AttemptFactorKey, AttemptRule, AttemptStatus };
+
+/** Where an attempt comes from: its client address, when a person types it on a page. */
+export type AttemptOrigin = { address?: string };
 
 /** What an unlock cleared, for the audit log and the admin's answer. */
 export type UnlockResult = { factor: string; locksCleared: number; failuresCleared: number };
@@ -23,8 +27,13 @@ const lockId = (personId: string, key: string) => JSON.stringify([personId, key]
  *
  * Callers ask `status` before verifying and do not verify while locked; they record
  * every failed verify and each success. `now` is epoch ms (tests pass a later one).
+ *
+ * With the attempt's client address (`origin.address`), the address throttle is part of
+ * the same answer: a throttled address is refused (`byAddress`) at every step that passes
+ * it, and each counted failure — password, code, token, answers — counts for the address
+ * too, whoever's it was.
  */
-export function createAttemptLimiter({ connection, audit }: { connection: Connection; audit: AuditLog }) {
+export function createAttemptLimiter({ connection, audit, addressThrottle }: { connection: Connection; audit: AuditLog; addressThrottle?: AddressThrottle }) {
   const Failures = attemptFailureModel(connection);
   const Locks = attemptLockModel(connection);
 
@@ -42,17 +51,27 @@ export function createAttemptLimiter({ connection, audit }: { connection: Connec
     return attemptStatusOf((await failureTimes(personId, [key], now)).get(key)!, rule, now);
   }
 
+  /** The person's status, or the address's refusal when the person may try but the address may not. */
+  async function withAddress(status: AttemptStatus, origin: AttemptOrigin | undefined, now: number): Promise<AttemptStatus> {
+    if (status.locked || !addressThrottle || origin?.address === undefined) return status;
+    const throttle = await addressThrottle.isThrottled(origin.address, now);
+    return throttle.throttled ? { locked: true, until: new Date(now + throttle.retryAfterSeconds * 1000), byAddress: true } : status;
+  }
+
   return {
-    /** Whether the person may try this factor now, and how many failures are left. */
-    async status(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now()): Promise<AttemptStatus> {
-      return statusOfKey(personId, attemptKeyOf(factor), rule, now);
+    /** Whether the person may try this factor now (and, given its address, whether the address may), and how many failures are left. */
+    async status(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now(), origin?: AttemptOrigin): Promise<AttemptStatus> {
+      return withAddress(await statusOfKey(personId, attemptKeyOf(factor), rule, now), origin, now);
     },
 
-    /** Counts one failure; the answer is the status after it (locked when it reached the maximum). */
-    async recordFailure(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now()): Promise<AttemptStatus> {
+    /** Counts one failure (for the address too, when given); the answer is the status after it (locked when it reached the maximum). */
+    async recordFailure(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now(), origin?: AttemptOrigin): Promise<AttemptStatus> {
       checkRule(rule);
       const attempt = attemptKeyOf(factor);
-      await Failures.create({ _id: randomUUID(), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) });
+      await Promise.all([
+        Failures.create({ _id: randomUUID(), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) }),
+        ...(addressThrottle && origin?.address !== undefined ? [addressThrottle.recordFailure(origin.address, now)] : []),
+      ]);
       const status = await statusOfKey(personId, attempt, rule, now);
       if (status.locked && status.until === undefined) {
         // The failures are swept after a day; the lock until an admin unlocks must stay. Inserted once, by whichever instance gets there first.
@@ -60,7 +79,7 @@ export function createAttemptLimiter({ connection, audit }: { connection: Connec
           if (error.code !== 11000) throw error;
         });
       }
-      return status;
+      return withAddress(status, origin, now);
     },
 
     /** A passed factor: its failures no longer count (a lock for an admin stays; callers do not verify while locked). */
