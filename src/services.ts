@@ -22,6 +22,7 @@ import { createAuditLog } from './security/createAuditLog.ts';
 import { resolveMasterKey, resolvePreviousMasterKeys } from './security/resolveMasterKey.ts';
 import { createSecretBox } from './security/secretBox.ts';
 import { ensureIndexes } from './store/ensureIndexes.ts';
+import { claimMissingPersonKeys } from './directory/claimMissingPersonKeys.ts';
 import { openStore, type Store } from './store/openStore.ts';
 
 /** What the server and the CLI both stand on: the store and the directory services over it. */
@@ -30,6 +31,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const store: Store = await openStore(config, logger, options);
   try {
     await ensureIndexes(store.connection, logger);
+    await claimMissingPersonKeys(store.connection, logger);
   } catch (error) {
     await store.close();
     throw error;

@@ -1,9 +1,24 @@
+import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { ConflictError } from '../errors/GatehouseError.ts';
-import { personKeyModel } from '../store/models/personKeyModel.ts';
+import { personKeyModel, type PersonKey } from '../store/models/personKeyModel.ts';
 import { personModel } from '../store/models/personModel.ts';
 
 const staleAfterMs = 60_000;
+
+/** This process, as recorded in its claims. */
+const thisClaimant = () => ({ host: hostname(), pid: process.pid });
+
+/** True when the claim was made by a process of this host that no longer runs (killed mid-change). */
+function claimantIsGone(claimant: { host: string; pid: number } | undefined): boolean {
+  if (!claimant || claimant.host !== hostname() || claimant.pid === process.pid) return false;
+  try {
+    process.kill(claimant.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 export const nameKeyOf = (name: string) => `name:${name.toLowerCase()}`;
 export const userKeyOf = (userId: string) => `user:${userId.toLowerCase()}`;
@@ -16,21 +31,35 @@ export function createPersonKeys(connection: Connection) {
   const Keys = personKeyModel(connection);
   const Persons = personModel(connection);
 
+  /** Whether the claim's person holds the key now (a claim is made before and released after). */
+  async function holderOf(claim: PersonKey): Promise<{ name: string } | undefined> {
+    const holder = await Persons.findById(claim.personId, { name: 1, nameKey: 1, userIdKeys: 1 }).lean();
+    if (!holder) return undefined;
+    const holds = claim._id.startsWith('name:') ? nameKeyOf(holder.nameKey) === claim._id : holder.userIdKeys.map(userKeyOf).includes(claim._id);
+    return holds ? holder : undefined;
+  }
+
   /**
-   * True when the claim is old and its person does not hold the key: a change that died
-   * half-way. A young claim belongs to a change still under way and is never taken over.
+   * True when the claim's person does not hold the key and the change that claimed it is
+   * over: its process (on this host) died, or the claim is old. A young claim of a running
+   * process belongs to a change still under way and is never taken over.
    */
-  async function isStale(claim: { _id: string; personId: string; claimedAt: Date }): Promise<boolean> {
-    if (Date.now() - claim.claimedAt.getTime() < staleAfterMs) return false;
-    const holder = await Persons.findById(claim.personId, { nameKey: 1, userIdKeys: 1 }).lean();
-    if (!holder) return true;
-    return claim._id.startsWith('name:') ? nameKeyOf(holder.nameKey) !== claim._id : !holder.userIdKeys.map(userKeyOf).includes(claim._id);
+  async function isStale(claim: PersonKey): Promise<boolean> {
+    if (Date.now() - claim.claimedAt.getTime() < staleAfterMs && !claimantIsGone(claim.claimant)) return false;
+    return !(await holderOf(claim));
   }
 
   async function conflictFor(key: string, personId: string): Promise<ConflictError> {
     const claim = await Keys.findById(key).lean();
-    const holder = claim && claim.personId !== personId ? await Persons.findById(claim.personId, { name: 1 }).lean() : null;
+    const holder = claim && claim.personId !== personId ? await holderOf(claim) : undefined;
     const value = key.slice(key.indexOf(':') + 1);
+    const field = key.startsWith('name:') ? 'name' : 'user_ids';
+    const what = key.startsWith('name:') ? `the name "${value}"` : `user ID "${value}"`;
+    if (claim && !holder) {
+      // Claimed by a change still under way (another command or instance, for at most a minute): nobody holds it yet.
+      const seconds = Math.max(1, Math.ceil((claim.claimedAt.getTime() + staleAfterMs - Date.now()) / 1000));
+      return new ConflictError(`${field}: ${what} is being given to a person by another change under way right now; try again in ${seconds} s if that change does not finish.`);
+    }
     return key.startsWith('name:')
       ? new ConflictError(`name: a person named "${holder?.name ?? value}" already exists (names are compared ignoring case).`)
       : new ConflictError(`user_ids: user ID "${value}" already belongs to ${holder ? `person "${holder.name}"` : 'another person'} (compared ignoring case).`);
@@ -44,7 +73,7 @@ export function createPersonKeys(connection: Connection) {
         for (const key of keys) {
           for (let attempt = 0; ; attempt += 1) {
             try {
-              await Keys.create({ _id: key, personId, claimedAt: new Date() });
+              await Keys.create({ _id: key, personId, claimedAt: new Date(), claimant: thisClaimant() });
               taken.push(key);
               break;
             } catch (error) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import * as oidc from 'openid-client';
 import { passwordHashNeedsUpgrade, verifyPassword } from '../../src/factors/password/passwordHasher.ts';
+import { personKeyModel } from '../../src/store/models/personKeyModel.ts';
 import { personModel } from '../../src/store/models/personModel.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { discoverRelyingParty, redirectUri, signIn, startAuthorization } from '../support/relyingParty.ts';
@@ -42,6 +43,12 @@ async function personWithOldHash(name: string) {
     passwordHash,
     lastUpdate: new Date('2020-01-01T00:00:00Z'),
   });
+  // With the claims of its name and user ID, as the directory keeps them (claimMissingPersonKeys.ts gives them to older records at start).
+  const claimedAt = new Date();
+  await personKeyModel(services.store.connection).create([
+    { _id: `name:${name.toLowerCase()}`, personId: sub, claimedAt },
+    { _id: `user:${name.toLowerCase()}`, personId: sub, claimedAt },
+  ]);
   return { sub, passwordHash };
 }
 

@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
+import { claimMissingPersonKeys } from '../../src/directory/claimMissingPersonKeys.ts';
+import { createLogger } from '../../src/logging/createLogger.ts';
 import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
 
 let services: Awaited<ReturnType<typeof openTestServices>>;
@@ -40,8 +45,47 @@ test('replacing a person frees the user IDs it no longer has', async () => {
 test('a claim left by a change that died is taken over once it is old, never while young', async () => {
   const keys = services.store.connection.collection('person_keys');
   await keys.insertOne({ _id: 'user:orphan' as never, personId: 'no-such-person', claimedAt: new Date() });
-  await expect(services.persons.add({ name: 'FINN', default_user_id: 'orphan' })).rejects.toThrow('user ID "orphan" already belongs to another person');
+  await expect(services.persons.add({ name: 'FINN', default_user_id: 'orphan' })).rejects.toThrow(
+    /user_ids: user ID "orphan" is being given to a person by another change under way right now; try again in \d+ s/,
+  );
   await keys.updateOne({ _id: 'user:orphan' as never }, { $set: { claimedAt: new Date(Date.now() - 5 * 60_000) } });
   await services.persons.add({ name: 'FINN', default_user_id: 'orphan' });
   expect(await keys.findOne({ _id: 'user:orphan' as never })).toMatchObject({ personId: (await services.persons.show('finn')).sub });
+});
+
+test('a claim left by a killed command of this host is taken over at once; one of a running process is waited for', async () => {
+  const keys = services.store.connection.collection('person_keys');
+  // A command killed half-way (kill -9 during an import): its process is gone, its claim young.
+  const killed = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  const killedPid = killed.pid!;
+  killed.kill('SIGKILL');
+  await once(killed, 'exit');
+  await keys.insertOne({ _id: 'name:gil' as never, personId: 'died-half-way', claimedAt: new Date(), claimant: { host: hostname(), pid: killedPid } });
+  await keys.insertOne({ _id: 'user:gil' as never, personId: 'died-half-way', claimedAt: new Date(), claimant: { host: hostname(), pid: killedPid } });
+  await services.persons.add({ name: 'GIL', default_user_id: 'gil' });
+  const gil = await services.persons.show('gil');
+  expect(await keys.findOne({ _id: 'name:gil' as never })).toMatchObject({ personId: gil.sub });
+
+  // Another process of this host still at work: its young claim is not taken over, and the answer says why.
+  const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  try {
+    await keys.insertOne({ _id: 'name:hal' as never, personId: 'under-way', claimedAt: new Date(), claimant: { host: hostname(), pid: running.pid! } });
+    await expect(services.persons.add({ name: 'HAL', default_user_id: 'hal' })).rejects.toThrow(/name: the name "hal" is being given to a person by another change under way/);
+    expect(await services.persons.findByUserId('hal')).toBeNull();
+  } finally {
+    running.kill('SIGKILL');
+  }
+});
+
+test('a person stored before claims existed gets them at start, and is found by user ID', async () => {
+  const connection = services.store.connection;
+  await connection.collection('persons').insertOne({
+    _id: 'earlier-person' as never, name: 'IDA', nameKey: 'ida', defaultUserId: 'ida', userIds: ['ida', 'ida.old'], userIdKeys: ['ida', 'ida.old'],
+    enabled: true, roles: [], className: '*DFT', lastUpdate: new Date('2020-01-01T00:00:00Z'),
+  });
+  expect(await services.persons.findByUserId('ida.old')).toBeNull();
+  await connection.collection('settings').deleteOne({ _id: 'migration:person_keys' as never });
+  await claimMissingPersonKeys(connection, createLogger('silent'));
+  expect((await services.persons.findByUserId('IDA.old'))?._id).toBe('earlier-person');
+  await expect(services.persons.add({ name: 'ida', default_user_id: 'other' })).rejects.toThrow('name: a person named "IDA" already exists');
 });

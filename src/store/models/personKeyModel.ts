@@ -6,10 +6,21 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * atomically by MongoDB and the embedded database alike — a unique index over an array
  * (the user IDs) is not enforced per element by the embedded database.
  */
-export type PersonKey = { _id: string; personId: string; claimedAt: Date };
+export type PersonKey = {
+  _id: string;
+  personId: string;
+  claimedAt: Date;
+  /** The process that made the claim (host name and PID): a claim of a process that died is not waited for. Absent on older claims. */
+  claimant?: { host: string; pid: number };
+};
 
 const personKeySchema = new Schema<PersonKey>(
-  { _id: { type: String, required: true }, personId: { type: String, required: true }, claimedAt: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    personId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+    claimant: { type: new Schema({ host: String, pid: Number }, { _id: false }), required: false },
+  },
   { versionKey: false },
 );
 personKeySchema.index({ personId: 1 });

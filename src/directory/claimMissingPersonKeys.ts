@@ -1,0 +1,36 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { personKeyModel } from '../store/models/personKeyModel.ts';
+import { personModel } from '../store/models/personModel.ts';
+import { settingModel } from '../store/models/settingModel.ts';
+import { nameKeyOf, userKeyOf } from './personKeys.ts';
+
+/** The setting that records that every person's name and user IDs are claimed. */
+const doneMarker = 'migration:person_keys';
+
+/**
+ * Gives every person the claims of its name and user IDs (personKeys.ts) that it lacks: a
+ * person stored before claims existed. Sign-in finds a person by the claim of its user ID,
+ * so without one the person could not sign in. Runs its scans once per database; a claim
+ * another process inserts first is left as it is.
+ */
+export async function claimMissingPersonKeys(connection: Connection, logger: Logger): Promise<void> {
+  const Settings = settingModel(connection);
+  if (await Settings.findById(doneMarker).lean()) return;
+  const Keys = personKeyModel(connection);
+  const claimed = new Set((await Keys.find({}, { _id: 1 }).lean()).map((claim) => claim._id));
+  let added = 0;
+  for await (const person of personModel(connection).find({}, { nameKey: 1, userIdKeys: 1 }).lean().cursor()) {
+    for (const key of [nameKeyOf(person.nameKey), ...person.userIdKeys.map(userKeyOf)]) {
+      if (claimed.has(key)) continue;
+      try {
+        await Keys.create({ _id: key, personId: person._id, claimedAt: new Date() });
+        added += 1;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+      }
+    }
+  }
+  if (added) logger.info({ added }, 'claimed the names and user IDs of persons stored before claims existed');
+  await Settings.updateOne({ _id: doneMarker }, { $set: { value: new Date().toISOString() } }, { upsert: true });
+}
