@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { checkShortName } from './classInput.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
+import { passwordHashProblem } from '../factors/password/parsePasswordHash.ts';
 
 /** The fields of a person in import/export, the CLI and the API (product.md "Person"). */
 export type PersonInput = {
@@ -140,9 +141,8 @@ export function validatePersonInput(input: unknown): { person: ValidPerson; pass
   if (raw.password !== undefined && raw.password_hash !== undefined) throw new InvalidInputError('password: give either password or password_hash, not both.');
   const password = raw.password === undefined ? undefined : checkPassword(raw.password);
   const passwordHash = raw.password_hash;
-  if (passwordHash !== undefined && (typeof passwordHash !== 'string' || !passwordHash.startsWith('$argon2'))) {
-    throw new InvalidInputError('password_hash: an argon2 hash as exported by Gatehouse.');
-  }
+  const hashProblem = passwordHash === undefined ? undefined : passwordHashProblem(passwordHash);
+  if (hashProblem) throw new InvalidInputError(`password_hash: ${hashProblem}`);
   if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') throw new InvalidInputError('enabled: true or false.');
   const roles = raw.roles ?? [];
   if (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(r))) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { hash } from '@node-rs/argon2';
 import { join, resolve } from 'node:path';
 import { loadSigningKeys, rotateSigningKey } from '../../src/oidc/keyring.ts';
 import type { Services } from '../../src/services.ts';
@@ -90,6 +91,35 @@ describe('import', () => {
       problems: ['persons[2].email: "x" is not an email address.'],
     });
     expect(await gatehouseJson(['export', '--with-secrets'])).toEqual(before);
+  });
+
+  test('a password_hash is parsed in full: only argon2id with parameters no weaker than ours, well formed', async () => {
+    const good = await hash('correct horse battery', { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    const weak = await hash('correct horse battery', { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const argon2i = await hash('correct horse battery', { algorithm: 1, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    const costly = good.replace('m=19456', 'm=4194304');
+    const cut = good.slice(0, good.lastIndexOf('$') + 4);
+    const persons = [
+      { name: 'P0', password_hash: weak },
+      { name: 'P1', password_hash: argon2i },
+      { name: 'P2', password_hash: '$argon2id$v=19$m=19456,t=2,p=1$not-a-hash' },
+      { name: 'P3', password_hash: costly },
+      { name: 'P4', password_hash: cut },
+      { name: 'P5', password_hash: '$argon2id$' },
+    ];
+    const refused = await gatehouse(['import', documentFile({ persons }), '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).problems).toEqual([
+      "persons[0].password_hash: parameters m=4096,t=1 are weaker than Gatehouse's (m=19456,t=2 at least).",
+      'persons[1].password_hash: not an argon2id hash in the form $argon2id$v=19$m=…,t=…,p=…$salt$hash (other algorithms, argon2i and argon2d are not accepted).',
+      'persons[2].password_hash: not an argon2id hash in the form $argon2id$v=19$m=…,t=…,p=…$salt$hash (other algorithms, argon2i and argon2d are not accepted).',
+      'persons[3].password_hash: parameters m=4194304,t=2,p=1 are outside what Gatehouse verifies (m at most 262144, t at most 16, p from 1 to 16).',
+      'persons[4].password_hash: the hash is shorter than 16 bytes.',
+      'persons[5].password_hash: not an argon2id hash in the form $argon2id$v=19$m=…,t=…,p=…$salt$hash (other algorithms, argon2i and argon2d are not accepted).',
+    ]);
+    expect((await gatehouseJson(['export'])).persons).toEqual([]);
+    const imported = await gatehouseJson(['import', documentFile({ persons: [{ name: 'P6', password_hash: good }] })]);
+    expect(imported).toMatchObject({ persons: { created: 1 } });
   });
 
   test('every problem is reported by position: fields, duplicates in the document, clashes with stored persons', async () => {
