@@ -1,15 +1,17 @@
 import type { Connection } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
-import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
+import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../store/models/oidcArtefactModel.ts';
+import { payloadAtRest, payloadWithoutId, presentedPayload } from './artefactPayloadAtRest.ts';
+import type { ArtefactKeys } from './createArtefactKeys.ts';
 
 const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
 
 /** Deletes every artefact of a grant, whatever its model, and the grant. */
-async function revokeGrantEverywhere(connection: Connection, grantId: string): Promise<void> {
+async function revokeGrantEverywhere(connection: Connection, keys: ArtefactKeys, grantId: string): Promise<void> {
   await Promise.all([
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })),
-    oidcArtefactModel(connection, 'Grant').deleteOne({ _id: grantId }),
+    oidcArtefactModel(connection, 'Grant').deleteOne({ _id: keys.hash(grantId) }),
   ]);
 }
 
@@ -17,8 +19,13 @@ async function revokeGrantEverywhere(connection: Connection, grantId: string): P
  * oidc-provider's storage adapter over mongoose: one collection per model, expiry enforced
  * on every read (the embedded database has no TTL indexes), consumption decided by one
  * insert of a unique claim. Clients are read from the client directory.
+ *
+ * Every record is stored under the keyed hash of its id, its uid and user code likewise,
+ * and its payload without the id and with other bearer values sealed under the id
+ * (artefactPayloadAtRest.ts): what a copy of the database holds finds and opens nothing,
+ * while the presented value finds its record by `_id`, as fast as before.
  */
-export function createMongooseAdapter(connection: Connection, clients: ClientDirectory) {
+export function createMongooseAdapter(connection: Connection, clients: ClientDirectory, keys: ArtefactKeys) {
   return class MongooseAdapter implements Adapter {
     readonly name: string;
 
@@ -32,28 +39,45 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.name === 'Client') throw new Error('Clients are managed with the gatehouse CLI, not by the provider.');
-      const set: Record<string, unknown> = { payload };
+      const { payload: stored, sealed } = payloadAtRest(keys, this.name, id, payload);
+      const set: Record<string, unknown> = { payload: stored };
       const unset: Record<string, 1> = {};
-      for (const field of ['grantId', 'userCode', 'uid'] as const) {
-        if (payload[field]) set[field] = payload[field];
-        else unset[field] = 1;
+      if (payload.grantId) set.grantId = payload.grantId;
+      else unset.grantId = 1;
+      if (payload.uid) set.uid = keys.hash(payload.uid);
+      else unset.uid = 1;
+      if (payload.userCode) {
+        set.userCode = keys.hash(payload.userCode);
+        // A device code is found by its user code: the id comes back sealed under that code.
+        set.sealedId = keys.seal(`user code ${payload.userCode}`, id);
+      } else {
+        unset.userCode = 1;
+        unset.sealedId = 1;
       }
+      if (sealed) set.sealed = sealed;
+      else unset.sealed = 1;
       if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
       else unset.expiresAt = 1;
-      await this.model.updateOne({ _id: id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+      await this.model.updateOne({ _id: keys.hash(id) }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') return (await clients.providerMetadata(id)) as AdapterPayload | undefined;
-      return this.load({ _id: id });
+      const doc = await this.live({ _id: keys.hash(id) });
+      return doc && this.withConsumption(doc, presentedPayload(keys, this.name, id, doc));
     }
 
+    /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return this.load({ uid });
+      const doc = await this.live({ uid: keys.hash(uid) });
+      return doc && this.withConsumption(doc, payloadWithoutId(this.name, doc));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return this.load({ userCode });
+      const doc = await this.live({ userCode: keys.hash(userCode) });
+      if (!doc?.sealedId) return undefined;
+      const id = keys.open(`user code ${userCode}`, doc.sealedId);
+      return this.withConsumption(doc, presentedPayload(keys, this.name, id, doc));
     }
 
     /**
@@ -67,33 +91,34 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
      * concurrent updates all match.
      */
     async consume(id: string): Promise<void> {
-      const doc = await this.model.findById(id, { grantId: 1, expiresAt: 1 }).lean();
+      const key = keys.hash(id);
+      const doc = await this.model.findById(key, { grantId: 1, expiresAt: 1 }).lean();
       if (!doc) throw new errors.InvalidGrant('grant request is invalid');
       try {
-        await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${id}`, payload: {}, expiresAt: doc.expiresAt });
+        await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${key}`, payload: {}, expiresAt: doc.expiresAt });
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
-        if (doc.grantId) await revokeGrantEverywhere(connection, doc.grantId);
+        if (doc.grantId) await revokeGrantEverywhere(connection, keys, doc.grantId);
         throw new errors.InvalidGrant('grant request is invalid');
       }
-      await this.model.updateOne({ _id: id }, { $set: { consumedAt: new Date() } });
+      await this.model.updateOne({ _id: key }, { $set: { consumedAt: new Date() } });
     }
 
     async destroy(id: string): Promise<void> {
-      await this.model.deleteOne({ _id: id });
+      await this.model.deleteOne({ _id: keys.hash(id) });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await this.model.deleteMany({ grantId });
     }
 
-    private async load(filter: Record<string, string>): Promise<AdapterPayload | undefined> {
+    private async live(filter: Record<string, string>): Promise<OidcArtefact | undefined> {
       const doc = await this.model.findOne(filter).lean();
-      if (!doc || !isLive(doc, Date.now())) return undefined;
-      return {
-        ...(doc.payload as AdapterPayload),
-        ...(doc.consumedAt ? { consumed: Math.floor(doc.consumedAt.getTime() / 1000) } : {}),
-      };
+      return doc && isLive(doc, Date.now()) ? doc : undefined;
+    }
+
+    private withConsumption(doc: OidcArtefact, payload: AdapterPayload): AdapterPayload {
+      return doc.consumedAt ? { ...payload, consumed: Math.floor(doc.consumedAt.getTime() / 1000) } : payload;
     }
   };
 }
