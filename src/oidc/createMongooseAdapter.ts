@@ -2,18 +2,18 @@ import type { Connection } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../store/models/oidcArtefactModel.ts';
-import { payloadAtRest, payloadWithoutId, presentedPayload } from './artefactPayloadAtRest.ts';
+import { payloadWithoutId, presentedPayload, recordAtRest, userCodeSealId, type RecordAtRest } from './artefactAtRest.ts';
 import type { ArtefactKeys } from './createArtefactKeys.ts';
 
 const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
 
-/** Deletes every artefact of a grant, whatever its model, and the grant. */
-async function revokeGrantEverywhere(connection: Connection, keys: ArtefactKeys, grantId: string): Promise<void> {
-  await Promise.all([
-    ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })),
-    oidcArtefactModel(connection, 'Grant').deleteOne({ _id: keys.hash(grantId) }),
-  ]);
+/** Deletes every artefact of a grant, whatever its model, and the grant (which names itself as grantId). */
+async function revokeGrantEverywhere(connection: Connection, grantId: string): Promise<void> {
+  await Promise.all(oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })));
 }
+
+/** Fields of a record that an upsert sets when the new version has them and removes otherwise. */
+const optionalFields = ['sealed', 'grantId', 'uid', 'userCode', 'sealedId'] as const satisfies readonly (keyof RecordAtRest)[];
 
 /**
  * oidc-provider's storage adapter over mongoose: one collection per model, expiry enforced
@@ -39,23 +39,13 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.name === 'Client') throw new Error('Clients are managed with the gatehouse CLI, not by the provider.');
-      const { payload: stored, sealed } = payloadAtRest(keys, this.name, id, payload);
-      const set: Record<string, unknown> = { payload: stored };
+      const record = recordAtRest(keys, this.name, id, payload);
+      const set: Record<string, unknown> = { payload: record.payload };
       const unset: Record<string, 1> = {};
-      if (payload.grantId) set.grantId = payload.grantId;
-      else unset.grantId = 1;
-      if (payload.uid) set.uid = keys.hash(payload.uid);
-      else unset.uid = 1;
-      if (payload.userCode) {
-        set.userCode = keys.hash(payload.userCode);
-        // A device code is found by its user code: the id comes back sealed under that code.
-        set.sealedId = keys.seal(`user code ${payload.userCode}`, id);
-      } else {
-        unset.userCode = 1;
-        unset.sealedId = 1;
+      for (const field of optionalFields) {
+        if (record[field]) set[field] = record[field];
+        else unset[field] = 1;
       }
-      if (sealed) set.sealed = sealed;
-      else unset.sealed = 1;
       if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
       else unset.expiresAt = 1;
       await this.model.updateOne({ _id: keys.hash(id) }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
@@ -64,20 +54,20 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') return (await clients.providerMetadata(id)) as AdapterPayload | undefined;
       const doc = await this.live({ _id: keys.hash(id) });
-      return doc && this.withConsumption(doc, presentedPayload(keys, this.name, id, doc));
+      return doc && this.withConsumption(doc, presentedPayload(keys, id, doc));
     }
 
     /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
       const doc = await this.live({ uid: keys.hash(uid) });
-      return doc && this.withConsumption(doc, payloadWithoutId(this.name, doc));
+      return doc && this.withConsumption(doc, payloadWithoutId(doc));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
       const doc = await this.live({ userCode: keys.hash(userCode) });
       if (!doc?.sealedId) return undefined;
-      const id = keys.open(`user code ${userCode}`, doc.sealedId);
-      return this.withConsumption(doc, presentedPayload(keys, this.name, id, doc));
+      const id = keys.open(userCodeSealId(userCode), doc.sealedId);
+      return this.withConsumption(doc, presentedPayload(keys, id, doc));
     }
 
     /**
@@ -98,7 +88,7 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
         await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${key}`, payload: {}, expiresAt: doc.expiresAt });
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
-        if (doc.grantId) await revokeGrantEverywhere(connection, keys, doc.grantId);
+        if (doc.grantId) await revokeGrantEverywhere(connection, doc.grantId);
         throw new errors.InvalidGrant('grant request is invalid');
       }
       await this.model.updateOne({ _id: key }, { $set: { consumedAt: new Date() } });

@@ -42,13 +42,12 @@ function grantLoader(connection: Connection, persons: PersonDirectory) {
     const { oidc } = ctx;
     const accountId = oidc.session!.accountId!;
     const clientId = oidc.client!.clientId;
-    // Grants keep their id in the payload (it is no bearer credential); `_id` is its hash.
+    // A grant's `_id` is the keyed hash of its id; the id itself (no bearer credential) is its grantId.
     const latest = await storedGrants
-      .findOne({ 'payload.accountId': accountId, 'payload.clientId': clientId, expiresAt: { $gt: new Date() } }, { 'payload.jti': 1 })
+      .findOne({ 'payload.accountId': accountId, 'payload.clientId': clientId, expiresAt: { $gt: new Date() } }, { grantId: 1 })
       .sort({ 'payload.iat': -1 })
-      .lean<{ payload: { jti?: unknown } }>();
-    const grantId = latest?.payload.jti;
-    const previous = typeof grantId === 'string' ? await oidc.provider.Grant.find(grantId) : undefined;
+      .lean();
+    const previous = latest?.grantId ? await oidc.provider.Grant.find(latest.grantId) : undefined;
     if (!previous) return undefined;
     const grant = new oidc.provider.Grant({ clientId, accountId });
     const scope = previous.getOIDCScope();

@@ -1,8 +1,11 @@
 import * as oidc from 'openid-client';
+import { createArtefactKeys } from '../../src/oidc/createArtefactKeys.ts';
+import { createMongooseAdapter } from '../../src/oidc/createMongooseAdapter.ts';
+import { rekeyLegacyArtefacts } from '../../src/oidc/rekeyLegacyArtefacts.ts';
 import { callAdminApi, adminScriptToken } from '../support/adminApi.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { discoverRelyingParty, oauthErrorOf, redirectUri, signIn, startAuthorization } from '../support/relyingParty.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { newMasterKey, openTestServices, startTestGatehouse, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
 
 let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
 let services: Awaited<ReturnType<typeof openTestServices>>;
@@ -104,4 +107,54 @@ test('a used authorization code, presented again, is refused and revokes what it
   expect(await oauthErrorOf(oidc.authorizationCodeGrant(rp, new URL(callback), checks))).toBe('invalid_grant');
   expect(await oidc.tokenIntrospection(rp, tokens.access_token)).toEqual({ active: false });
   expect(await oauthErrorOf(oidc.refreshTokenGrant(rp, tokens.refresh_token!))).toBe('invalid_grant');
+});
+
+test('artefacts stored under their raw ids by an earlier version are moved to their keyed hashes at start and keep working', async () => {
+  const mongodbUri = testDatabaseUri();
+  const masterKey = newMasterKey();
+  const seeding = await openTestServices(testConfig({ mongodbUri, masterKey }));
+  const db = seeding.store.connection.db!;
+  let restarted: Awaited<ReturnType<typeof startTestGatehouse>> | undefined;
+  try {
+    const { clientSecret } = await seeding.clients.add({ client_id: 'old-app', redirect_uris: [redirectUri], first_party: true });
+    const person = await seeding.persons.add({ name: 'OLGA', password: 'correct horse battery' });
+    const { sub } = person;
+    const now = Math.floor(Date.now() / 1000);
+    const expiresAt = new Date((now + 600) * 1000);
+    const base = { accountId: sub, clientId: 'old-app', iat: now, exp: now + 600 };
+    const [grant, accessToken, expiredToken, code, session, uid] = ['g', 'at', 'old', 'code', 'sess', 'uid'].map((prefix) => `${prefix}-legacy-${Math.random().toString(36).slice(2)}`) as [string, string, string, string, string, string];
+    // As the earlier adapter wrote them: `_id` and `payload.jti` the raw id, uid raw, claims `Model:<raw id>`.
+    await db.collection('oidc_grant').insertOne({ _id: grant as never, payload: { ...base, jti: grant, kind: 'Grant', openid: { scope: 'openid' } }, expiresAt });
+    await db.collection('oidc_access_token').insertOne({ _id: accessToken as never, grantId: grant, expiresAt, payload: { ...base, jti: accessToken, kind: 'AccessToken', grantId: grant, scope: 'openid', gty: 'authorization_code' } });
+    await db.collection('oidc_access_token').insertOne({ _id: expiredToken as never, grantId: grant, expiresAt: new Date(Date.now() - 1000), payload: { ...base, jti: expiredToken, kind: 'AccessToken' } });
+    await db.collection('oidc_authorization_code').insertOne({ _id: code as never, grantId: grant, expiresAt, consumedAt: new Date(), payload: { ...base, jti: code, kind: 'AuthorizationCode', grantId: grant } });
+    await db.collection('oidc_consumption').insertOne({ _id: `AuthorizationCode:${code}` as never, payload: {}, expiresAt });
+    await db.collection('oidc_session').insertOne({ _id: session as never, uid, expiresAt, payload: { ...base, jti: session, uid, kind: 'Session', loginTs: now } });
+
+    restarted = await startTestGatehouse({ mongodbUri, masterKey });
+
+    const keys = createArtefactKeys(seeding.secretBox);
+    const documents = [];
+    for (const name of ['oidc_grant', 'oidc_access_token', 'oidc_authorization_code', 'oidc_consumption', 'oidc_session']) {
+      documents.push(...(await db.collection(name).find().toArray()).map((doc) => JSON.stringify(doc)));
+    }
+    for (const raw of [accessToken, expiredToken, code, session]) expect({ raw, found: documents.filter((doc) => doc.includes(raw)) }).toEqual({ raw, found: [] });
+    expect(await db.collection('oidc_access_token').countDocuments({ _id: keys.hash(expiredToken) as never })).toBe(0);
+    expect(await db.collection('oidc_consumption').countDocuments({ _id: `AuthorizationCode:${keys.hash(code)}` as never })).toBe(1);
+
+    const oldApp = await discoverRelyingParty(restarted.issuer, 'old-app', clientSecret);
+    expect(await oidc.fetchUserInfo(oldApp, accessToken, sub)).toMatchObject({ sub });
+    const Adapter = createMongooseAdapter(seeding.store.connection, seeding.clients, keys);
+    expect(await new Adapter('Session').find(session)).toMatchObject({ jti: session, uid, accountId: sub });
+    expect(await new Adapter('Session').findByUid(uid)).toMatchObject({ uid, accountId: sub });
+    expect(await new Adapter('Grant').find(grant)).toMatchObject({ jti: grant, accountId: sub });
+    expect(await rekeyLegacyArtefacts(seeding.store.connection, keys)).toBe(0);
+
+    // The moved claim still decides: consuming the used code again revokes its grant.
+    await expect(new Adapter('AuthorizationCode').consume(code)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.fetchUserInfo(oldApp, accessToken, sub)).rejects.toThrow();
+  } finally {
+    await restarted?.stop();
+    await seeding.store.close();
+  }
 });

@@ -11,14 +11,13 @@ import type { ArtefactKeys } from './createArtefactKeys.ts';
  * - a DeviceCode holds the user code typed on the verification page.
  * Uids (`uid`, `sessionUid`, `session.uid`), grant ids and `sid` stay readable: they find
  * nothing from outside (no endpoint takes them) and the provider needs them to join records.
+ * A Grant keeps its own id as `grantId`, like every record of the grant: remembered consent
+ * reads it, and revoking a grant removes the grant with its tokens.
  */
 const sealedPaths: Partial<Record<string, readonly string[]>> = {
   Interaction: ['session.cookie', 'returnTo', 'deviceCode', 'parJti', 'params.request_uri'],
   DeviceCode: ['userCode'],
 };
-
-/** Grant ids are no bearer credential (every token record names its grant) and remembered consent reads them. */
-const keepsJti = new Set(['Grant']);
 
 type Json = Record<string, unknown>;
 
@@ -43,22 +42,46 @@ function put(payload: Json, path: string, value: unknown): void {
   parent[keys.at(-1)!] = value;
 }
 
-/** What is stored of `payload`: no `jti`, and the bearer fields sealed apart (undefined when none). */
-export function payloadAtRest(keys: ArtefactKeys, model: string, id: string, payload: AdapterPayload): { payload: Json; sealed?: string } {
+/** The indexed fields and payload of a stored artefact, without expiry and consumption. */
+export type RecordAtRest = {
+  payload: Json;
+  /** The payload's bearer values, sealed under a key derived from the id. */
+  sealed?: string;
+  grantId?: string;
+  /** Keyed hash of a session's uid. */
+  uid?: string;
+  /** Keyed hash of a device code's user code, and the id sealed under that code. */
+  userCode?: string;
+  sealedId?: string;
+};
+
+export const userCodeSealId = (userCode: string) => `user code ${userCode}`;
+
+/** What is stored of the artefact `id` of `model`: no `jti`, bearer fields sealed apart, lookup keys hashed. */
+export function recordAtRest(keys: ArtefactKeys, model: string, id: string, payload: AdapterPayload): RecordAtRest {
   const stored = structuredClone(payload) as Json;
-  if (!keepsJti.has(model)) delete stored.jti;
+  delete stored.jti;
   const hidden: Json = {};
   for (const path of sealedPaths[model] ?? []) {
     const value = take(stored, path);
     if (value !== undefined) hidden[path] = value;
   }
-  return Object.keys(hidden).length ? { payload: stored, sealed: keys.seal(id, JSON.stringify(hidden)) } : { payload: stored };
+  const record: RecordAtRest = { payload: stored };
+  if (Object.keys(hidden).length) record.sealed = keys.seal(id, JSON.stringify(hidden));
+  const grantId = model === 'Grant' ? id : payload.grantId;
+  if (grantId) record.grantId = grantId;
+  if (payload.uid) record.uid = keys.hash(payload.uid);
+  if (payload.userCode) {
+    record.userCode = keys.hash(payload.userCode);
+    record.sealedId = keys.seal(userCodeSealId(payload.userCode), id);
+  }
+  return record;
 }
 
 /** The payload as the provider saved it, given the id it was presented with. */
-export function presentedPayload(keys: ArtefactKeys, model: string, id: string, stored: { payload: Json; sealed?: string }): AdapterPayload {
+export function presentedPayload(keys: ArtefactKeys, id: string, stored: { payload: Json; sealed?: string }): AdapterPayload {
   const payload = structuredClone(stored.payload);
-  if (!keepsJti.has(model)) payload.jti = id;
+  payload.jti = id;
   if (stored.sealed) {
     for (const [path, value] of Object.entries(JSON.parse(keys.open(id, stored.sealed)) as Json)) put(payload, path, value);
   }
@@ -66,11 +89,10 @@ export function presentedPayload(keys: ArtefactKeys, model: string, id: string, 
 }
 
 /**
- * A payload found by a value other than its id (a session by its uid): no `jti`, since the
- * id cannot be told from a uid, and nothing sealed. The provider only reads such a session.
+ * A payload found by a value other than its id (a session by its uid) comes back without
+ * `jti`, since the id cannot be told from a uid, and without what is sealed under the id.
+ * The provider only reads such a session (who it belongs to, its grants).
  */
-export function payloadWithoutId(model: string, stored: { payload: Json }): AdapterPayload {
-  const payload = structuredClone(stored.payload);
-  if (!keepsJti.has(model)) delete payload.jti;
-  return payload as AdapterPayload;
+export function payloadWithoutId(stored: { payload: Json }): AdapterPayload {
+  return structuredClone(stored.payload) as AdapterPayload;
 }
