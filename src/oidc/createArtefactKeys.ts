@@ -13,15 +13,21 @@ export type ArtefactKeys = {
   seal(id: string, plain: string): string;
   /** Opens what `seal(id, …)` sealed; throws when it was sealed for another id or key. */
   open(id: string, sealed: string): string;
+  /**
+   * The same under each former master key (MASTER_KEYS_PREVIOUS): records keyed under one
+   * are still found while it is configured, and moved to the current key when they are.
+   */
+  readonly previous: readonly ArtefactKeys[];
 };
 
-export function createArtefactKeys(secretBox: Pick<SecretBox, 'deriveKey'>): ArtefactKeys {
-  // Two keys, so that no stored hash can ever equal a sealing key.
-  const hashKey = secretBox.deriveKey('gatehouse artefact id');
-  const sealKey = secretBox.deriveKey('gatehouse artefact seal');
-  const keyFor = (id: string) => createHmac('sha256', sealKey).update(id).digest();
+const hashPurpose = 'gatehouse artefact id';
+const sealPurpose = 'gatehouse artefact seal';
 
+// Two keys, so that no stored hash can ever equal a sealing key.
+function artefactKeys(hashKey: Buffer, sealKey: Buffer, previous: readonly ArtefactKeys[]): ArtefactKeys {
+  const keyFor = (id: string) => createHmac('sha256', sealKey).update(id).digest();
   return {
+    previous,
     hash(value) {
       return createHmac('sha256', hashKey).update(value).digest('base64url');
     },
@@ -39,4 +45,10 @@ export function createArtefactKeys(secretBox: Pick<SecretBox, 'deriveKey'>): Art
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     },
   };
+}
+
+export function createArtefactKeys(secretBox: Pick<SecretBox, 'deriveKey' | 'derivePreviousKeys'>): ArtefactKeys {
+  const previousSealKeys = secretBox.derivePreviousKeys(sealPurpose);
+  const previous = secretBox.derivePreviousKeys(hashPurpose).map((hashKey, i) => artefactKeys(hashKey, previousSealKeys[i]!, []));
+  return artefactKeys(secretBox.deriveKey(hashPurpose), secretBox.deriveKey(sealPurpose), previous);
 }

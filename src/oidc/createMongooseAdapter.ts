@@ -4,6 +4,7 @@ import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../store/models/oidcArtefactModel.ts';
 import { payloadWithoutId, presentedPayload, recordAtRest, userCodeSealId, type RecordAtRest } from './artefactAtRest.ts';
 import type { ArtefactKeys } from './createArtefactKeys.ts';
+import { moveArtefact } from './moveArtefact.ts';
 
 const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
 
@@ -53,21 +54,25 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') return (await clients.providerMetadata(id)) as AdapterPayload | undefined;
-      const doc = await this.live({ _id: keys.hash(id) });
-      return doc && this.withConsumption(doc, presentedPayload(keys, id, doc));
+      const found = await this.locate(id);
+      return found && this.withConsumption(found.doc, found.payload);
     }
 
     /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const doc = await this.live({ uid: keys.hash(uid) });
-      return doc && this.withConsumption(doc, payloadWithoutId(doc));
+      for (const current of [keys, ...keys.previous]) {
+        const doc = await this.live({ uid: current.hash(uid) });
+        if (doc) return this.withConsumption(doc, payloadWithoutId(doc));
+      }
+      return undefined;
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const doc = await this.live({ userCode: keys.hash(userCode) });
-      if (!doc?.sealedId) return undefined;
-      const id = keys.open(userCodeSealId(userCode), doc.sealedId);
-      return this.withConsumption(doc, presentedPayload(keys, id, doc));
+      for (const current of [keys, ...keys.previous]) {
+        const doc = await this.live({ userCode: current.hash(userCode) });
+        if (doc?.sealedId) return this.find(current.open(userCodeSealId(userCode), doc.sealedId));
+      }
+      return undefined;
     }
 
     /**
@@ -82,7 +87,7 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
      */
     async consume(id: string): Promise<void> {
       const key = keys.hash(id);
-      const doc = await this.model.findById(key, { grantId: 1, expiresAt: 1 }).lean();
+      const doc = (await this.locate(id))?.doc;
       if (!doc) throw new errors.InvalidGrant('grant request is invalid');
       try {
         await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${key}`, payload: {}, expiresAt: doc.expiresAt });
@@ -95,11 +100,30 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
     }
 
     async destroy(id: string): Promise<void> {
-      await this.model.deleteOne({ _id: keys.hash(id) });
+      if (!keys.previous.length) await this.model.deleteOne({ _id: keys.hash(id) });
+      else await this.model.deleteMany({ _id: { $in: [keys, ...keys.previous].map((current) => current.hash(id)) } });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await this.model.deleteMany({ grantId });
+    }
+
+    /**
+     * The live record of `id` and its payload. One under a former master key's hash is
+     * moved to the current key first, so that it is found by `_id` from then on and stays
+     * found once that key is retired.
+     */
+    private async locate(id: string): Promise<{ doc: OidcArtefact; payload: AdapterPayload } | undefined> {
+      const doc = await this.live({ _id: keys.hash(id) });
+      if (doc) return { doc, payload: presentedPayload(keys, id, doc) };
+      for (const former of keys.previous) {
+        const old = await this.live({ _id: former.hash(id) });
+        if (!old) continue;
+        const payload = presentedPayload(former, id, old);
+        await moveArtefact(connection, keys, this.name, id, payload, old);
+        return { doc: old, payload };
+      }
+      return undefined;
     }
 
     private async live(filter: Record<string, string>): Promise<OidcArtefact | undefined> {

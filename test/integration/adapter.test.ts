@@ -3,6 +3,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { createArtefactKeys, type ArtefactKeys } from '../../src/oidc/createArtefactKeys.ts';
 import { createMongooseAdapter } from '../../src/oidc/createMongooseAdapter.ts';
 import { sweepExpiredArtefacts } from '../../src/oidc/sweepExpiredArtefacts.ts';
+import { createSecretBox } from '../../src/security/secretBox.ts';
 import { oidcArtefactModel } from '../../src/store/models/oidcArtefactModel.ts';
 import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
 
@@ -137,6 +138,45 @@ describe('at rest', () => {
     await adapter('AuthorizationCode').consume(id);
     expect(await collection('Consumption').countDocuments({ _id: `AuthorizationCode:${key(id)}` })).toBe(1);
     expect(await collection('Consumption').countDocuments({ _id: `AuthorizationCode:${id}` })).toBe(0);
+  });
+});
+
+const keysOf = (master: string, previous: string[] = []) => createArtefactKeys(createSecretBox(master, previous));
+const adapterUnder = (artefactKeys: ArtefactKeys, name: string): Adapter => new (createMongooseAdapter(services.store.connection, services.clients, artefactKeys))(name);
+
+describe('a new master key', () => {
+  const oldKey = newMasterKey();
+  const newKey = newMasterKey();
+
+  test('with the former key in MASTER_KEYS_PREVIOUS, records keyed under it are found and moved to the new key, claims with them', async () => {
+    const before = keysOf(oldKey);
+    const after = keysOf(newKey, [oldKey]);
+    const [interaction, session, uid, refreshToken, grantId] = [newId('int'), newId('sess'), newId('uid'), newId('rt'), newId('grant')];
+    const interactionPayload: AdapterPayload = { jti: interaction, kind: 'Interaction', returnTo: `http://127.0.0.1/auth/${interaction}`, session: { accountId: 'sub-1', uid, cookie: session } };
+    await adapterUnder(before, 'Interaction').upsert(interaction, interactionPayload, 60);
+    await adapterUnder(before, 'Session').upsert(session, { jti: session, uid, accountId: 'sub-1' }, 60);
+    await adapterUnder(before, 'RefreshToken').upsert(refreshToken, { jti: refreshToken, grantId }, 60);
+    await adapterUnder(before, 'RefreshToken').consume(refreshToken);
+
+    expect(await adapterUnder(keysOf(newKey), 'Session').find(session)).toBeUndefined();
+    expect(await adapterUnder(after, 'Session').findByUid(uid)).toMatchObject({ uid, accountId: 'sub-1' });
+    expect(await adapterUnder(after, 'Interaction').find(interaction)).toEqual(interactionPayload);
+    expect(await adapterUnder(after, 'Session').find(session)).toMatchObject({ jti: session, accountId: 'sub-1' });
+    expect(await adapterUnder(after, 'RefreshToken').find(refreshToken)).toMatchObject({ jti: refreshToken, consumed: expect.any(Number) });
+    // Moved: found under the new key alone, with the old records and claim gone.
+    for (const [name, id] of [['Interaction', interaction], ['Session', session], ['RefreshToken', refreshToken]] as const) {
+      expect({ name, found: Boolean(await adapterUnder(keysOf(newKey), name).find(id)) }).toEqual({ name, found: true });
+      expect(await collection(name).countDocuments({ _id: before.hash(id) })).toBe(0);
+    }
+    expect(await collection('Consumption').countDocuments({ _id: `RefreshToken:${before.hash(refreshToken)}` })).toBe(0);
+    await expect(adapterUnder(keysOf(newKey), 'RefreshToken').consume(refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  test('destroy removes the record under either key', async () => {
+    const id = newId('at');
+    await adapterUnder(keysOf(oldKey), 'AccessToken').upsert(id, { jti: id }, 60);
+    await adapterUnder(keysOf(newKey, [oldKey]), 'AccessToken').destroy(id);
+    expect(await adapterUnder(keysOf(oldKey), 'AccessToken').find(id)).toBeUndefined();
   });
 });
 
