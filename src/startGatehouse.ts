@@ -28,8 +28,9 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
   const { store, secretBox, persons, clients } = services;
   try {
     await prepareAccountPage({ config, services, logger });
+    const artefactKeys = createArtefactKeys(secretBox);
     // Artefacts an earlier version stored under their raw ids: moved before anyone asks for them.
-    const rekeyed = await rekeyLegacyArtefacts(store.connection, createArtefactKeys(secretBox));
+    const rekeyed = await rekeyLegacyArtefacts(store.connection, artefactKeys);
     if (rekeyed) logger.info({ rekeyed }, 'oidc artefacts stored under raw ids moved to their keyed hashes');
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
     provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
@@ -42,7 +43,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     const sweeper = setInterval(() => {
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
       sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
-      createSignInProgress(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
+      createSignInProgress(store.connection, artefactKeys).sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
       createAccountSessions(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping expired account sessions failed'));
     }, sweepEveryMs);
     sweeper.unref();
