@@ -23,7 +23,7 @@ const optionalFields = ['sealed', 'grantId', 'uid', 'userCode', 'sealedId'] as c
  *
  * Every record is stored under the keyed hash of its id, its uid and user code likewise,
  * and its payload without the id and with other bearer values sealed under the id
- * (artefactPayloadAtRest.ts): what a copy of the database holds finds and opens nothing,
+ * (artefactAtRest.ts): what a copy of the database holds finds and opens nothing,
  * while the presented value finds its record by `_id`, as fast as before.
  */
 export function createMongooseAdapter(connection: Connection, clients: ClientDirectory, keys: ArtefactKeys) {
