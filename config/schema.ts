@@ -87,13 +87,13 @@ export const configSchema = {
   },
   MASTER_KEY: {
     description:
-      'Key (32 bytes, base64) that encrypts signing keys, cookie keys, client secrets, TOTP keys and emergency tokens at rest (including keys a person is still setting up). Required in production; in development it is generated into DATA_DIR/master.key.',
+      'Key (32 bytes, base64) that encrypts signing keys, cookie keys, client secrets, TOTP keys and emergency tokens at rest (including keys a person is still setting up), and keys the hashes under which sessions, codes and tokens are stored. Required in production; in development it is generated into DATA_DIR/master.key.',
     check: isMasterKey,
     secret: true,
   },
   MASTER_KEYS_PREVIOUS: {
     description:
-      'Former master keys (comma-separated, 32 bytes base64 each), kept while `gatehouse keys rotate-master` re-seals what they sealed: values sealed under them are still opened, new ones are sealed under MASTER_KEY only. Remove them once the command reports that nothing is left under them.',
+      'Former master keys (comma-separated, 32 bytes base64 each), kept while `gatehouse keys rotate-master` re-seals what they sealed: values sealed under them are still opened, new ones are sealed under MASTER_KEY only; sessions and tokens stored under their hashes are still found, and moved to MASTER_KEY when used. Remove them once the command reports that nothing is left under them (sessions and tokens not used by then stop working).',
     check: areMasterKeys,
     secret: true,
   },

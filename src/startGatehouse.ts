@@ -6,8 +6,10 @@ import type { Config } from './configuration/loadConfig.ts';
 import { createAccountSessions } from './enrollment/accountSessions.ts';
 import { prepareAccountPage } from './enrollment/prepareAccountPage.ts';
 import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
+import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
 import { createProvider } from './oidc/createProvider.ts';
 import { createSignInProgress } from './interaction/signInProgress.ts';
+import { rekeyLegacyArtefacts } from './oidc/rekeyLegacyArtefacts.ts';
 import { sweepExpiredArtefacts } from './oidc/sweepExpiredArtefacts.ts';
 import { openServices } from './services.ts';
 
@@ -26,6 +28,10 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
   const { store, secretBox, persons, clients } = services;
   try {
     await prepareAccountPage({ config, services, logger });
+    const artefactKeys = createArtefactKeys(secretBox);
+    // Artefacts an earlier version stored under their raw ids: moved before anyone asks for them.
+    const rekeyed = await rekeyLegacyArtefacts(store.connection, artefactKeys);
+    if (rekeyed) logger.info({ rekeyed }, 'oidc artefacts stored under raw ids moved to their keyed hashes');
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
     provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
     const app = createApp({ config, logger, provider, services });
@@ -37,7 +43,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     const sweeper = setInterval(() => {
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
       sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
-      createSignInProgress(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
+      createSignInProgress(store.connection, artefactKeys).sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
       createAccountSessions(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping expired account sessions failed'));
     }, sweepEveryMs);
     sweeper.unref();

@@ -19,6 +19,7 @@ import { acceptForm } from '../http/acceptForm.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { formatUntil } from '../i18n/formatUntil.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
+import { createArtefactKeys } from '../oidc/createArtefactKeys.ts';
 import { adminScope } from '../oidc/scopes.ts';
 import { limitAdminScope } from '../oidc/limitAdminScope.ts';
 import type { Plan } from '../policy/types.ts';
@@ -118,7 +119,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
   const { persons, ipGroups, attempts } = services;
   const unknownUser = createUnknownUserStandIn(services.secretBox.deriveKey('gatehouse unknown user ID'));
   const router = new Router({ prefix: '/interaction/:uid' });
-  const progressStore = createSignInProgress(services.store.connection);
+  const progressStore = createSignInProgress(services.store.connection, createArtefactKeys(services.secretBox));
   const secondFactor = createSecondFactor({ config, services });
 
   const formTokens = createFormTokens(services.secretBox.deriveKey('gatehouse interaction form'));

@@ -1,19 +1,26 @@
 import type { Connection } from 'mongoose';
+import type { ArtefactKeys } from '../oidc/createArtefactKeys.ts';
 import { signInProgressModel, type SignInProgress } from '../store/models/signInProgressModel.ts';
 
-/** The state of sign-ins between pages (see signInProgressModel.ts); expiry enforced on read. */
-export function createSignInProgress(connection: Connection) {
+/**
+ * The state of sign-ins between pages (see signInProgressModel.ts); expiry enforced on read.
+ * Callers speak of the interaction uid; the record is stored under its keyed hash, as the
+ * interaction itself is (oidc/createMongooseAdapter.ts), so a copy of the database names
+ * no interaction in progress.
+ */
+export function createSignInProgress(connection: Connection, keys: Pick<ArtefactKeys, 'hash'>) {
   const Progress = signInProgressModel(connection);
   return {
     async find(uid: string, now = Date.now()): Promise<SignInProgress | undefined> {
-      const progress = await Progress.findById(uid).lean();
-      return progress && progress.expiresAt.getTime() > now ? progress : undefined;
+      const progress = await Progress.findById(keys.hash(uid)).lean();
+      return progress && progress.expiresAt.getTime() > now ? { ...progress, _id: uid } : undefined;
     },
     async save(progress: SignInProgress): Promise<void> {
-      await Progress.replaceOne({ _id: progress._id }, progress, { upsert: true });
+      const _id = keys.hash(progress._id);
+      await Progress.replaceOne({ _id }, { ...progress, _id }, { upsert: true });
     },
     async end(uid: string): Promise<void> {
-      await Progress.deleteOne({ _id: uid });
+      await Progress.deleteOne({ _id: keys.hash(uid) });
     },
     async sweep(now = new Date()): Promise<number> {
       return (await Progress.deleteMany({ expiresAt: { $lt: now } })).deletedCount;

@@ -1,24 +1,32 @@
 import type { Connection } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
-import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
+import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../store/models/oidcArtefactModel.ts';
+import { payloadWithoutId, presentedPayload, recordAtRest, userCodeSealId, type RecordAtRest } from './artefactAtRest.ts';
+import type { ArtefactKeys } from './createArtefactKeys.ts';
+import { moveArtefact } from './moveArtefact.ts';
 
 const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
 
-/** Deletes every artefact of a grant, whatever its model, and the grant. */
+/** Deletes every artefact of a grant, whatever its model, and the grant (which names itself as grantId). */
 async function revokeGrantEverywhere(connection: Connection, grantId: string): Promise<void> {
-  await Promise.all([
-    ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })),
-    oidcArtefactModel(connection, 'Grant').deleteOne({ _id: grantId }),
-  ]);
+  await Promise.all(oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })));
 }
+
+/** Fields of a record that an upsert sets when the new version has them and removes otherwise. */
+const optionalFields = ['sealed', 'grantId', 'uid', 'userCode', 'sealedId'] as const satisfies readonly (keyof RecordAtRest)[];
 
 /**
  * oidc-provider's storage adapter over mongoose: one collection per model, expiry enforced
  * on every read (the embedded database has no TTL indexes), consumption decided by one
  * insert of a unique claim. Clients are read from the client directory.
+ *
+ * Every record is stored under the keyed hash of its id, its uid and user code likewise,
+ * and its payload without the id and with other bearer values sealed under the id
+ * (artefactAtRest.ts): what a copy of the database holds finds and opens nothing,
+ * while the presented value finds its record by `_id`, as fast as before.
  */
-export function createMongooseAdapter(connection: Connection, clients: ClientDirectory) {
+export function createMongooseAdapter(connection: Connection, clients: ClientDirectory, keys: ArtefactKeys) {
   return class MongooseAdapter implements Adapter {
     readonly name: string;
 
@@ -32,28 +40,39 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.name === 'Client') throw new Error('Clients are managed with the gatehouse CLI, not by the provider.');
-      const set: Record<string, unknown> = { payload };
+      const record = recordAtRest(keys, this.name, id, payload);
+      const set: Record<string, unknown> = { payload: record.payload };
       const unset: Record<string, 1> = {};
-      for (const field of ['grantId', 'userCode', 'uid'] as const) {
-        if (payload[field]) set[field] = payload[field];
+      for (const field of optionalFields) {
+        if (record[field]) set[field] = record[field];
         else unset[field] = 1;
       }
       if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
       else unset.expiresAt = 1;
-      await this.model.updateOne({ _id: id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+      await this.model.updateOne({ _id: keys.hash(id) }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') return (await clients.providerMetadata(id)) as AdapterPayload | undefined;
-      return this.load({ _id: id });
+      const found = await this.locate(id);
+      return found && this.withConsumption(found.doc, found.payload);
     }
 
+    /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return this.load({ uid });
+      for (const current of [keys, ...keys.previous]) {
+        const doc = await this.live({ uid: current.hash(uid) });
+        if (doc) return this.withConsumption(doc, payloadWithoutId(doc));
+      }
+      return undefined;
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return this.load({ userCode });
+      for (const current of [keys, ...keys.previous]) {
+        const doc = await this.live({ userCode: current.hash(userCode) });
+        if (doc?.sealedId) return this.find(current.open(userCodeSealId(userCode), doc.sealedId));
+      }
+      return undefined;
     }
 
     /**
@@ -67,33 +86,53 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
      * concurrent updates all match.
      */
     async consume(id: string): Promise<void> {
-      const doc = await this.model.findById(id, { grantId: 1, expiresAt: 1 }).lean();
+      const key = keys.hash(id);
+      const doc = (await this.locate(id))?.doc;
       if (!doc) throw new errors.InvalidGrant('grant request is invalid');
       try {
-        await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${id}`, payload: {}, expiresAt: doc.expiresAt });
+        await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${key}`, payload: {}, expiresAt: doc.expiresAt });
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
         if (doc.grantId) await revokeGrantEverywhere(connection, doc.grantId);
         throw new errors.InvalidGrant('grant request is invalid');
       }
-      await this.model.updateOne({ _id: id }, { $set: { consumedAt: new Date() } });
+      await this.model.updateOne({ _id: key }, { $set: { consumedAt: new Date() } });
     }
 
     async destroy(id: string): Promise<void> {
-      await this.model.deleteOne({ _id: id });
+      if (!keys.previous.length) await this.model.deleteOne({ _id: keys.hash(id) });
+      else await this.model.deleteMany({ _id: { $in: [keys, ...keys.previous].map((current) => current.hash(id)) } });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await this.model.deleteMany({ grantId });
     }
 
-    private async load(filter: Record<string, string>): Promise<AdapterPayload | undefined> {
+    /**
+     * The live record of `id` and its payload. One under a former master key's hash is
+     * moved to the current key first, so that it is found by `_id` from then on and stays
+     * found once that key is retired.
+     */
+    private async locate(id: string): Promise<{ doc: OidcArtefact; payload: AdapterPayload } | undefined> {
+      const doc = await this.live({ _id: keys.hash(id) });
+      if (doc) return { doc, payload: presentedPayload(keys, id, doc) };
+      for (const former of keys.previous) {
+        const old = await this.live({ _id: former.hash(id) });
+        if (!old) continue;
+        const payload = presentedPayload(former, id, old);
+        await moveArtefact(connection, keys, this.name, id, payload, old);
+        return { doc: old, payload };
+      }
+      return undefined;
+    }
+
+    private async live(filter: Record<string, string>): Promise<OidcArtefact | undefined> {
       const doc = await this.model.findOne(filter).lean();
-      if (!doc || !isLive(doc, Date.now())) return undefined;
-      return {
-        ...(doc.payload as AdapterPayload),
-        ...(doc.consumedAt ? { consumed: Math.floor(doc.consumedAt.getTime() / 1000) } : {}),
-      };
+      return doc && isLive(doc, Date.now()) ? doc : undefined;
+    }
+
+    private withConsumption(doc: OidcArtefact, payload: AdapterPayload): AdapterPayload {
+      return doc.consumedAt ? { ...payload, consumed: Math.floor(doc.consumedAt.getTime() / 1000) } : payload;
     }
   };
 }

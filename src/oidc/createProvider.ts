@@ -8,6 +8,7 @@ import { isAdministrator } from '../security/isAdministrator.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
 import { acrValues } from '../interaction/acr.ts';
+import { createArtefactKeys } from './createArtefactKeys.ts';
 import { createMongooseAdapter } from './createMongooseAdapter.ts';
 import { interactionPolicyWithStepUp } from './elevatedAccessChecks.ts';
 import { describeProviderError } from './describeProviderError.ts';
@@ -41,11 +42,12 @@ function grantLoader(connection: Connection, persons: PersonDirectory) {
     const { oidc } = ctx;
     const accountId = oidc.session!.accountId!;
     const clientId = oidc.client!.clientId;
+    // A grant's `_id` is the keyed hash of its id; the id itself (no bearer credential) is its grantId.
     const latest = await storedGrants
-      .findOne({ 'payload.accountId': accountId, 'payload.clientId': clientId, expiresAt: { $gt: new Date() } }, { _id: 1 })
+      .findOne({ 'payload.accountId': accountId, 'payload.clientId': clientId, expiresAt: { $gt: new Date() } }, { grantId: 1 })
       .sort({ 'payload.iat': -1 })
       .lean();
-    const previous = latest ? await oidc.provider.Grant.find(latest._id) : undefined;
+    const previous = latest?.grantId ? await oidc.provider.Grant.find(latest.grantId) : undefined;
     if (!previous) return undefined;
     const grant = new oidc.provider.Grant({ clientId, accountId });
     const scope = previous.getOIDCScope();
@@ -88,7 +90,7 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
   const [jwks, cookieKeys] = await Promise.all([loadSigningKeys(connection, secretBox), loadCookieKeys(connection, secretBox)]);
 
   const configuration: Configuration = {
-    adapter: createMongooseAdapter(connection, clients),
+    adapter: createMongooseAdapter(connection, clients, createArtefactKeys(secretBox)),
     jwks: jwks as Configuration['jwks'],
     cookies: {
       keys: cookieKeys,

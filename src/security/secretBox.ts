@@ -11,7 +11,11 @@ export type SecretBox = {
   open(sealed: string, context: string): string;
   /** A 32-byte key for one purpose (HKDF-SHA256 of the master key), for MACs that are never stored. */
   deriveKey(purpose: string): Buffer;
+  /** The same key derived from each former master key (MASTER_KEYS_PREVIOUS), to find what was keyed under them. */
+  derivePreviousKeys(purpose: string): Buffer[];
 };
+
+const derive = (key: Buffer, purpose: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32));
 
 export function masterKeyId(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
@@ -42,7 +46,10 @@ export function createSecretBox(masterKeyBase64: string, previousKeysBase64: str
       return ['v1', keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
     },
     deriveKey(purpose) {
-      return Buffer.from(hkdfSync('sha256', current, Buffer.alloc(0), purpose, 32));
+      return derive(current, purpose);
+    },
+    derivePreviousKeys(purpose) {
+      return [...keys].filter(([id]) => id !== keyId).map(([, key]) => derive(key, purpose));
     },
     open(sealed, context) {
       const [version, id, iv, tag, ciphertext] = sealed.split('.');

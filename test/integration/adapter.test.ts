@@ -1,16 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { createArtefactKeys, type ArtefactKeys } from '../../src/oidc/createArtefactKeys.ts';
 import { createMongooseAdapter } from '../../src/oidc/createMongooseAdapter.ts';
 import { sweepExpiredArtefacts } from '../../src/oidc/sweepExpiredArtefacts.ts';
+import { createSecretBox } from '../../src/security/secretBox.ts';
 import { oidcArtefactModel } from '../../src/store/models/oidcArtefactModel.ts';
 import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
 
 let services: Awaited<ReturnType<typeof openTestServices>>;
 let MongooseAdapter: ReturnType<typeof createMongooseAdapter>;
+let keys: ArtefactKeys;
 
 beforeAll(async () => {
   services = await openTestServices(testConfig({ mongodbUri: testDatabaseUri(), masterKey: newMasterKey() }));
-  MongooseAdapter = createMongooseAdapter(services.store.connection, services.clients);
+  keys = createArtefactKeys(services.secretBox);
+  MongooseAdapter = createMongooseAdapter(services.store.connection, services.clients, keys);
 });
 
 afterAll(async () => {
@@ -21,6 +25,8 @@ let counter = 0;
 const newId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter += 1)}`;
 const adapter = (name: string): Adapter => new MongooseAdapter(name);
 const collection = (name: string) => oidcArtefactModel(services.store.connection, name);
+/** The stored `_id` of an artefact id. */
+const key = (id: string) => keys.hash(id);
 
 /** Stores one artefact of each token kind under `grantId`; returns their ids by model name. */
 async function storeGrantArtefacts(grantId: string) {
@@ -42,9 +48,9 @@ describe('upsert and find', () => {
 
     await adapter('AccessToken').upsert(id, { ...payload, scope: 'openid email' }, 60);
     expect(await adapter('AccessToken').find(id)).toMatchObject({ scope: 'openid email' });
-    expect(await collection('AccessToken').countDocuments({ _id: id })).toBe(1);
+    expect(await collection('AccessToken').countDocuments({ _id: key(id) })).toBe(1);
 
-    const stored = await collection('AccessToken').findById(id).lean();
+    const stored = await collection('AccessToken').findById(key(id)).lean();
     expect(stored!.grantId).toBe('g-upsert');
     expect(stored!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 55_000);
     expect(stored!.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
@@ -57,11 +63,13 @@ describe('upsert and find', () => {
     expect(await adapter('RefreshToken').find(id)).toBeUndefined();
   });
 
-  test('a session is found by its uid', async () => {
+  test('a session is found by its uid, without its id (which a uid cannot give back)', async () => {
     const id = newId('sess');
     const uid = newId('uid');
     await adapter('Session').upsert(id, { jti: id, uid, accountId: 'sub-1' }, 60);
-    expect(await adapter('Session').findByUid(uid)).toMatchObject({ jti: id, accountId: 'sub-1' });
+    const found = await adapter('Session').findByUid(uid);
+    expect(found).toMatchObject({ uid, accountId: 'sub-1' });
+    expect(found).not.toHaveProperty('jti');
     expect(await adapter('Session').findByUid(newId('uid'))).toBeUndefined();
   });
 
@@ -69,7 +77,7 @@ describe('upsert and find', () => {
     const id = newId('at');
     await adapter('AccessToken').upsert(id, { jti: id, grantId: 'g-old' }, 60);
     await adapter('AccessToken').upsert(id, { jti: id }, 60);
-    expect((await collection('AccessToken').findById(id).lean())!.grantId).toBeUndefined();
+    expect((await collection('AccessToken').findById(key(id)).lean())!.grantId).toBeUndefined();
   });
 
   test('clients are read from the client directory, and the provider cannot write them', async () => {
@@ -77,6 +85,98 @@ describe('upsert and find', () => {
     expect(await adapter('Client').find('adapter-client')).toMatchObject({ client_id: 'adapter-client', client_secret: clientSecret, first_party: false });
     expect(await adapter('Client').find('no-such-client')).toBeUndefined();
     await expect(adapter('Client').upsert('adapter-client', { client_id: 'adapter-client' }, 0)).rejects.toThrow(/CLI/);
+  });
+});
+
+describe('at rest', () => {
+  test('a record is keyed by the keyed hash of its id and stores neither the id nor its uid', async () => {
+    const id = newId('sess');
+    const uid = newId('uid');
+    await adapter('Session').upsert(id, { jti: id, uid, kind: 'Session', accountId: 'sub-1' }, 60);
+    const stored = await collection('Session').findById(key(id)).lean();
+    expect(stored).toMatchObject({ _id: key(id), uid: key(uid), payload: { uid, kind: 'Session', accountId: 'sub-1' } });
+    expect(JSON.stringify(stored)).not.toContain(id);
+    expect(await collection('Session').countDocuments({ _id: id })).toBe(0);
+    expect(key(id)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  test('an interaction\'s session cookie and return URL are sealed under its id and come back on find', async () => {
+    const id = newId('int');
+    const cookie = newId('sess');
+    const payload: AdapterPayload = {
+      jti: id, kind: 'Interaction', returnTo: `http://127.0.0.1/auth/${id}`,
+      session: { accountId: 'sub-1', uid: 'u-1', cookie }, params: { client_id: 'web-app', scope: 'openid' },
+    };
+    await adapter('Interaction').upsert(id, payload, 60);
+    const stored = await collection('Interaction').findById(key(id)).lean();
+    expect(stored!.payload).toEqual({ kind: 'Interaction', session: { accountId: 'sub-1', uid: 'u-1' }, params: { client_id: 'web-app', scope: 'openid' } });
+    expect(stored!.sealed).toEqual(expect.any(String));
+    expect(JSON.stringify(stored)).not.toContain(cookie);
+    expect(JSON.stringify(stored)).not.toContain(id);
+    expect(await adapter('Interaction').find(id)).toEqual(payload);
+    // A record without bearer fields keeps no sealed part from an earlier version.
+    await adapter('Interaction').upsert(id, { jti: id, kind: 'Interaction' }, 60);
+    expect(await collection('Interaction').findById(key(id)).lean()).not.toHaveProperty('sealed');
+  });
+
+  test('a device code is found by its user code, which is stored only hashed and sealed', async () => {
+    const id = newId('dc');
+    const userCode = 'BCDF-GHJK';
+    const payload: AdapterPayload = { jti: id, kind: 'DeviceCode', userCode, clientId: 'tv', grantId: newId('grant') };
+    await adapter('DeviceCode').upsert(id, payload, 60);
+    const stored = await collection('DeviceCode').findById(key(id)).lean();
+    expect(stored!.userCode).toBe(key(userCode));
+    expect(JSON.stringify(stored)).not.toContain(userCode);
+    expect(await adapter('DeviceCode').findByUserCode(userCode)).toEqual(payload);
+    expect(await adapter('DeviceCode').find(id)).toEqual(payload);
+    expect(await adapter('DeviceCode').findByUserCode('BCDF-GHJL')).toBeUndefined();
+  });
+
+  test('a consumption claim is named by the model and the keyed hash of the id', async () => {
+    const id = newId('code');
+    await adapter('AuthorizationCode').upsert(id, { jti: id, grantId: newId('grant') }, 60);
+    await adapter('AuthorizationCode').consume(id);
+    expect(await collection('Consumption').countDocuments({ _id: `AuthorizationCode:${key(id)}` })).toBe(1);
+    expect(await collection('Consumption').countDocuments({ _id: `AuthorizationCode:${id}` })).toBe(0);
+  });
+});
+
+const keysOf = (master: string, previous: string[] = []) => createArtefactKeys(createSecretBox(master, previous));
+const adapterUnder = (artefactKeys: ArtefactKeys, name: string): Adapter => new (createMongooseAdapter(services.store.connection, services.clients, artefactKeys))(name);
+
+describe('a new master key', () => {
+  const oldKey = newMasterKey();
+  const newKey = newMasterKey();
+
+  test('with the former key in MASTER_KEYS_PREVIOUS, records keyed under it are found and moved to the new key, claims with them', async () => {
+    const before = keysOf(oldKey);
+    const after = keysOf(newKey, [oldKey]);
+    const [interaction, session, uid, refreshToken, grantId] = [newId('int'), newId('sess'), newId('uid'), newId('rt'), newId('grant')];
+    const interactionPayload: AdapterPayload = { jti: interaction, kind: 'Interaction', returnTo: `http://127.0.0.1/auth/${interaction}`, session: { accountId: 'sub-1', uid, cookie: session } };
+    await adapterUnder(before, 'Interaction').upsert(interaction, interactionPayload, 60);
+    await adapterUnder(before, 'Session').upsert(session, { jti: session, uid, accountId: 'sub-1' }, 60);
+    await adapterUnder(before, 'RefreshToken').upsert(refreshToken, { jti: refreshToken, grantId }, 60);
+    await adapterUnder(before, 'RefreshToken').consume(refreshToken);
+
+    expect(await adapterUnder(keysOf(newKey), 'Session').find(session)).toBeUndefined();
+    expect(await adapterUnder(after, 'Session').findByUid(uid)).toMatchObject({ uid, accountId: 'sub-1' });
+    expect(await adapterUnder(after, 'Interaction').find(interaction)).toEqual(interactionPayload);
+    expect(await adapterUnder(after, 'Session').find(session)).toMatchObject({ jti: session, accountId: 'sub-1' });
+    expect(await adapterUnder(after, 'RefreshToken').find(refreshToken)).toMatchObject({ jti: refreshToken, consumed: expect.any(Number) });
+    // Moved: found under the new key alone, with the old records and claim gone.
+    for (const [name, id] of [['Interaction', interaction], ['Session', session], ['RefreshToken', refreshToken]] as const) {
+      expect({ name, found: Boolean(await adapterUnder(keysOf(newKey), name).find(id)) }).toEqual({ name, found: true });
+      expect(await collection(name).countDocuments({ _id: before.hash(id) })).toBe(0);
+    }
+    expect(await collection('Consumption').countDocuments({ _id: `RefreshToken:${before.hash(refreshToken)}` })).toBe(0);
+    await expect(adapterUnder(keysOf(newKey), 'RefreshToken').consume(refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  test('destroy removes the record under either key', async () => {
+    const id = newId('at');
+    await adapterUnder(keysOf(oldKey), 'AccessToken').upsert(id, { jti: id }, 60);
+    await adapterUnder(keysOf(newKey, [oldKey]), 'AccessToken').destroy(id);
+    expect(await adapterUnder(keysOf(oldKey), 'AccessToken').find(id)).toBeUndefined();
   });
 });
 
@@ -90,20 +190,20 @@ describe('expiry', () => {
     expect(await adapter('Session').find(id)).toBeUndefined();
     expect(await adapter('Session').findByUid(uid)).toBeUndefined();
     // Still in the collection (no TTL index on the embedded database): reads enforce expiry.
-    expect(await collection('Session').countDocuments({ _id: id })).toBe(1);
+    expect(await collection('Session').countDocuments({ _id: key(id) })).toBe(1);
   });
 
   test('an expiry set in the past directly in the collection hides the artefact at once', async () => {
     const id = newId('rt');
     await adapter('RefreshToken').upsert(id, { jti: id }, 3600);
-    await collection('RefreshToken').updateOne({ _id: id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await collection('RefreshToken').updateOne({ _id: key(id) }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await adapter('RefreshToken').find(id)).toBeUndefined();
   });
 
   test('an artefact upserted without expiry never expires', async () => {
     const id = newId('grant');
     await adapter('Grant').upsert(id, { jti: id }, 0);
-    expect((await collection('Grant').findById(id).lean())!.expiresAt).toBeUndefined();
+    expect((await collection('Grant').findById(key(id)).lean())!.expiresAt).toBeUndefined();
     expect(await adapter('Grant').find(id)).toEqual({ jti: id });
   });
 });
@@ -118,7 +218,7 @@ describe('consume', () => {
     const found = await adapter('AuthorizationCode').find(id);
     expect(found!.consumed).toBeGreaterThanOrEqual(before);
     expect(found!.consumed).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
-    expect((await collection('AuthorizationCode').findById(id).lean())!.consumedAt).toBeInstanceOf(Date);
+    expect((await collection('AuthorizationCode').findById(key(id)).lean())!.consumedAt).toBeInstanceOf(Date);
   });
 
   test('a second consume throws invalid_grant and removes everything of that grant, in every collection', async () => {
@@ -182,7 +282,7 @@ describe('revocation and removal', () => {
     await adapter('Interaction').upsert(id, { jti: id }, 60);
     await adapter('Interaction').destroy(id);
     expect(await adapter('Interaction').find(id)).toBeUndefined();
-    expect(await collection('Interaction').countDocuments({ _id: id })).toBe(0);
+    expect(await collection('Interaction').countDocuments({ _id: key(id) })).toBe(0);
   });
 });
 
@@ -193,7 +293,7 @@ describe('sweepExpiredArtefacts', () => {
     const expired = { Session: newId('sess'), AccessToken: newId('at'), Interaction: newId('int') };
     for (const [name, id] of Object.entries(expired)) {
       await adapter(name).upsert(id, { jti: id }, 600);
-      await collection(name).updateOne({ _id: id }, { $set: { expiresAt: past } });
+      await collection(name).updateOne({ _id: key(id) }, { $set: { expiresAt: past } });
     }
     const live = newId('at');
     await adapter('AccessToken').upsert(live, { jti: live }, 600);
@@ -202,17 +302,17 @@ describe('sweepExpiredArtefacts', () => {
 
     expect(await sweepExpiredArtefacts(services.store.connection)).toBe(3);
 
-    for (const [name, id] of Object.entries(expired)) expect(await collection(name).countDocuments({ _id: id })).toBe(0);
-    expect(await collection('AccessToken').countDocuments({ _id: live })).toBe(1);
-    expect(await collection('Grant').countDocuments({ _id: everlasting })).toBe(1);
+    for (const [name, id] of Object.entries(expired)) expect(await collection(name).countDocuments({ _id: key(id) })).toBe(0);
+    expect(await collection('AccessToken').countDocuments({ _id: key(live) })).toBe(1);
+    expect(await collection('Grant').countDocuments({ _id: key(everlasting) })).toBe(1);
   });
 
   test('uses the given time: what expires after it stays', async () => {
     const id = newId('at');
     await adapter('AccessToken').upsert(id, { jti: id }, 600);
     expect(await sweepExpiredArtefacts(services.store.connection, new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(0);
-    expect(await collection('AccessToken').countDocuments({ _id: id })).toBe(1);
+    expect(await collection('AccessToken').countDocuments({ _id: key(id) })).toBe(1);
     await sweepExpiredArtefacts(services.store.connection, new Date(Date.now() + 601_000));
-    expect(await collection('AccessToken').countDocuments({ _id: id })).toBe(0);
+    expect(await collection('AccessToken').countDocuments({ _id: key(id) })).toBe(0);
   });
 });

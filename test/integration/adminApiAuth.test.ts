@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { createArtefactKeys } from '../../src/oidc/createArtefactKeys.ts';
 import { oidcArtefactModel } from '../../src/store/models/oidcArtefactModel.ts';
 import { callAdminApi, clientCredentialsToken } from '../support/adminApi.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
@@ -114,7 +115,7 @@ describe('without a usable token: 401', () => {
     expect((await get(token)).status).toBe(200);
     // The stored token says it expired a minute ago (the row itself is still there).
     const past = Math.floor(Date.now() / 1000) - 60;
-    const { modifiedCount } = await oidcArtefactModel(services.store.connection, 'ClientCredentials').updateOne({ _id: token }, { $set: { 'payload.exp': past } });
+    const { modifiedCount } = await oidcArtefactModel(services.store.connection, 'ClientCredentials').updateOne({ _id: createArtefactKeys(services.secretBox).hash(token) }, { $set: { 'payload.exp': past } });
     expect(modifiedCount).toBe(1);
     await expectRefusal(get(token), 401, 'invalid_token', invalidToken);
   });

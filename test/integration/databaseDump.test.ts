@@ -30,6 +30,8 @@ let emailedCode: string;
 let linkToken: string;
 /** Keys a person is setting up: offered during a sign-in, and on the account page; both wait sealed. */
 let setupSecrets: string[];
+/** Bearer values of the provider: tokens, the code, session cookies, interaction ids (one sign-in still in progress). */
+let bearerValues: Record<string, string[]>;
 
 type Dump = {
   /** Every collection: its name and documents as extended JSON (canonical), binaries with base64. */
@@ -79,6 +81,9 @@ function formsOf(secret: string): string[] {
   forms.add(Buffer.from(secret).toString('hex'));
   return [...forms].filter((form) => form.length >= 6);
 }
+
+/** The interaction uids in the URLs a browser visited. */
+const interactionIds = (visited: string[]) => visited.map((url) => /\/interaction\/([^/?#]+)/.exec(url)?.[1]).filter((uid): uid is string => Boolean(uid));
 
 function findings(dump: Dump, secrets: Record<string, string[]>): string[] {
   const haystacks = [dump.json, ...dump.strings, ...dump.encodedBinaries];
@@ -130,6 +135,13 @@ beforeAll(async () => {
   expect(at.startsWith(redirectUri)).toBe(true);
   const tokens = await oidc.authorizationCodeGrant(rp, new URL(at), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state, expectedNonce: request.nonce });
   expect(tokens.claims()!.amr).toContain('otp');
+  bearerValues = {
+    'access token': [tokens.access_token],
+    'refresh token': [tokens.refresh_token!],
+    'authorization code': [new URL(at).searchParams.get('code')!],
+    'session id': [browser.cookie(gatehouse.issuer, '_session')!],
+    'interaction id': interactionIds(browser.visited),
+  };
 
   // A second person stops at the setup step offered after an email code (rule 6): its key waits in sign_in_progress.
   await services.classes.add({
@@ -149,6 +161,7 @@ beforeAll(async () => {
   const candidate = services.totp.newCandidate(vanSub);
   await sessions.setTotpCandidate(await sessions.open({ sub: vanSub, authTime: new Date(), amr: ['pwd', 'otp'] }), candidate);
   setupSecrets = [offered!, services.totp.openCandidate(vanSub, candidate).secret];
+  bearerValues['interaction id']!.push(...interactionIds(enrolling.visited));
 });
 
 afterAll(async () => {
@@ -209,4 +222,13 @@ test('the search is fail-able: secrets planted as a string, inside a binary and 
   } finally {
     await canary.drop();
   }
+});
+
+test('no token, authorization code, session id or interaction id of the provider, even of a sign-in in progress', async () => {
+  const dump = await dumpDatabase();
+  for (const [what, values] of Object.entries(bearerValues)) expect([what, values.length > 0 && values.every((value) => value.length >= 20)]).toEqual([what, true]);
+  for (const name of ['oidc_session', 'oidc_access_token', 'oidc_refresh_token', 'oidc_interaction', 'oidc_consumption', 'sign_in_progress', 'one_time_codes']) {
+    expect([name, (dump.collections.get(name) ?? []).length > 0]).toEqual([name, true]);
+  }
+  expect(findings(dump, bearerValues)).toEqual([]);
 });

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { createArtefactKeys } from '../../src/oidc/createArtefactKeys.ts';
 import { oidcArtefactModel } from '../../src/store/models/oidcArtefactModel.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { discoverRelyingParty, oauthErrorOf, postLogoutRedirectUri, redirectUri, signIn, startAuthorization } from '../support/relyingParty.ts';
@@ -112,7 +113,7 @@ describe('introspection and revocation', () => {
 
     expect(await oidc.tokenIntrospection(rp, tokens.access_token)).toEqual({ active: false });
     await expect(oidc.fetchUserInfo(rp, tokens.access_token, sub)).rejects.toThrow();
-    expect(await oidcArtefactModel(services.store.connection, 'AccessToken').findById(tokens.access_token).lean()).toBeNull();
+    expect(await oidcArtefactModel(services.store.connection, 'AccessToken').findById(createArtefactKeys(services.secretBox).hash(tokens.access_token)).lean()).toBeNull();
     // oidc-provider revokes the other tokens of the grant with it (RFC 7009 section 2.1 allows it).
     expect(await oauthErrorOf(oidc.refreshTokenGrant(rp, tokens.refresh_token!))).toBe('invalid_grant');
   });

@@ -262,7 +262,7 @@ describe('what is stored and logged', () => {
   test('the database never holds a code in plain text, nor do the logs', async () => {
     // A few more codes by both channels, some used, some not.
     const interactionUid = newInteraction();
-    const { code } = await sendEmail(interactionUid);
+    const { code, expiresAt } = await sendEmail(interactionUid);
     await codes.verify({ personId: person, interactionUid, code: otherThan(code) });
     await codes.send({ personId: person, interactionUid: newInteraction(), channel: 'sms', destination: phone, message });
     expect(issued.length).toBeGreaterThan(15);
@@ -282,8 +282,11 @@ describe('what is stored and logged', () => {
     for (const c of issued) expect(containsCode(logs, c) ? `the log holds ${c}` : undefined).toBeUndefined();
     expect(logs).not.toContain('600111222');
 
-    const records = await db.collection('one_time_codes').find({ interactionUid }).toArray();
+    // The record names its interaction by a keyed hash of the uid, never the uid.
+    const records = await db.collection('one_time_codes').find({ personId: person, channel: 'email', expiresAt }).toArray();
     expect(records).toHaveLength(1);
+    expect(JSON.stringify(records)).not.toContain(interactionUid);
+    expect(records[0]!.interactionUid).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Object.keys(records[0]!).toSorted()).toEqual(['_id', 'channel', 'expiresAt', 'hash', 'interactionUid', 'keepUntil', 'n', 'personId', 'salt', 'sentAt', 'sentTo'].toSorted());
     expect(Buffer.from(records[0]!.hash as string, 'base64url')).toHaveLength(32);
   });

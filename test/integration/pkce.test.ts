@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { createArtefactKeys } from '../../src/oidc/createArtefactKeys.ts';
 import { oidcArtefactModel } from '../../src/store/models/oidcArtefactModel.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { discoverRelyingParty, oauthErrorOf, redirectUri, startAuthorization } from '../support/relyingParty.ts';
@@ -111,7 +112,7 @@ describe.each([
     expect(await oauthErrorOf(oidc.authorizationCodeGrant(config(), callback, checks))).toBe('invalid_grant');
 
     await expect(oidc.fetchUserInfo(config(), tokens.access_token, sub)).rejects.toThrow();
-    expect(await oidcArtefactModel(services.store.connection, 'AccessToken').findById(tokens.access_token).lean()).toBeNull();
+    expect(await oidcArtefactModel(services.store.connection, 'AccessToken').findById(createArtefactKeys(services.secretBox).hash(tokens.access_token)).lean()).toBeNull();
     if (tokens.refresh_token) expect(await oauthErrorOf(oidc.refreshTokenGrant(config(), tokens.refresh_token))).toBe('invalid_grant');
   });
 });

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { createArtefactKeys } from '../../src/oidc/createArtefactKeys.ts';
 import { oidcArtefactModel } from '../../src/store/models/oidcArtefactModel.ts';
 import { discoverRelyingParty, oauthErrorOf, redirectUri, signIn } from '../support/relyingParty.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
@@ -20,6 +21,8 @@ afterAll(async () => {
   await gatehouse?.stop();
 });
 
+/** The stored `_id` of an artefact id. */
+const key = (id: string) => createArtefactKeys(services.secretBox).hash(id);
 const artefacts = (model: string, grantId: string) => oidcArtefactModel(services.store.connection, model).find({ grantId }).lean();
 
 test('each refresh returns a new refresh token and a working access token; the used one is marked consumed', async () => {
@@ -41,9 +44,9 @@ test('each refresh returns a new refresh token and a working access token; the u
   expect(introspected).toMatchObject({ active: true, sub, client_id: 'web-app' });
 
   // In the database: the two used tokens are consumed, the newest is not.
-  const stored = await oidcArtefactModel(services.store.connection, 'RefreshToken').find({ _id: { $in: refreshTokens } }).lean();
+  const stored = await oidcArtefactModel(services.store.connection, 'RefreshToken').find({ _id: { $in: refreshTokens.map(key) } }).lean();
   const consumed = Object.fromEntries(stored.map((doc) => [doc._id, Boolean(doc.consumedAt)]));
-  expect(consumed).toEqual({ [first]: true, [second.refresh_token!]: true, [third.refresh_token!]: false });
+  expect(consumed).toEqual({ [key(first)]: true, [key(second.refresh_token!)]: true, [key(third.refresh_token!)]: false });
 });
 
 test('reusing a used refresh token is refused and revokes the whole grant', async () => {
@@ -53,7 +56,7 @@ test('reusing a used refresh token is refused and revokes the whole grant', asyn
   const newest = rotated.refresh_token!;
   expect(await oidc.tokenIntrospection(rp, rotated.access_token)).toMatchObject({ active: true });
   expect(await oidc.tokenIntrospection(rp, newest)).toMatchObject({ active: true });
-  const storedNewest = await oidcArtefactModel(services.store.connection, 'RefreshToken').findById(newest).lean();
+  const storedNewest = await oidcArtefactModel(services.store.connection, 'RefreshToken').findById(key(newest)).lean();
   const grant = storedNewest!.grantId!;
   expect(await artefacts('AccessToken', grant)).toHaveLength(2);
 
@@ -70,7 +73,7 @@ test('reusing a used refresh token is refused and revokes the whole grant', asyn
   // …and nothing of the grant is left in the database.
   expect(await artefacts('AccessToken', grant)).toHaveLength(0);
   expect(await artefacts('RefreshToken', grant)).toHaveLength(0);
-  expect(await oidcArtefactModel(services.store.connection, 'Grant').findById(grant).lean()).toBeNull();
+  expect(await oidcArtefactModel(services.store.connection, 'Grant').findById(key(grant)).lean()).toBeNull();
 });
 
 test('a refresh token of one sign-in does not revoke another sign-in of the same person', async () => {

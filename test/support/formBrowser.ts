@@ -100,6 +100,11 @@ export class FormBrowser {
     throw new Error(`Too many redirects from ${url}`);
   }
 
+  /** The value of cookie `name` the browser holds for `url`'s host, if any. */
+  cookie(url: string, name: string): string | undefined {
+    return this.cookies.get(new URL(url).host)?.get(name);
+  }
+
   private cookieHeader(url: URL): string {
     return [...(this.cookies.get(url.host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
   }

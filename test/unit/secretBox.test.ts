@@ -86,3 +86,12 @@ test('a master key that is not 32 bytes is refused', () => {
   expect(() => createSecretBox(randomBytes(16).toString('base64'))).toThrow(/32 bytes/);
   expect(() => createSecretBox('')).toThrow(/32 bytes/);
 });
+
+test('derivePreviousKeys gives, per former master key, the key that key derived; never the current one', () => {
+  const [old, current] = [newKey(), newKey()];
+  const before = createSecretBox(old);
+  const after = createSecretBox(current, [old, current]);
+  expect(after.derivePreviousKeys('purpose')).toEqual([before.deriveKey('purpose')]);
+  expect(after.deriveKey('purpose')).not.toEqual(before.deriveKey('purpose'));
+  expect(createSecretBox(current).derivePreviousKeys('purpose')).toEqual([]);
+});

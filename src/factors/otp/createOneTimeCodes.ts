@@ -55,7 +55,11 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
   const unused = unusedOneTimeCodeModel(connection);
   // A pepper from the master key: six digits under a salt alone are guessed in a second by
   // whoever reads the database; under a key the database does not hold, they are not.
-  const hashKey = Buffer.from(hkdfSync('sha256', Buffer.from(resolveMasterKey(config, logger), 'base64'), Buffer.alloc(0), 'gatehouse one-time code', 32));
+  const masterKey = Buffer.from(resolveMasterKey(config, logger), 'base64');
+  const hashKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'gatehouse one-time code', 32));
+  // Records name their interaction by a keyed hash of its uid, as the interaction itself is stored.
+  const interactionKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'gatehouse one-time code interaction', 32));
+  const storedUidOf = (interactionUid: string) => createHmac('sha256', interactionKey).update(interactionUid).digest('base64url');
   const ttlMs = config.ttl.otp * 1000;
   const resendAfterMs = config.otpResendAfterSeconds * 1000;
   let lastSweep = 0;
@@ -65,7 +69,7 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
   }
 
   function codeInForce(interactionUid: string) {
-    return records.findOne({ interactionUid }).sort({ n: -1 }).lean<StoredOneTimeCode>();
+    return records.findOne({ interactionUid: storedUidOf(interactionUid) }).sort({ n: -1 }).lean<StoredOneTimeCode>();
   }
 
   /** Expiry is enforced on every read; this only keeps the collections small (no TTL index on the embedded database). */
@@ -102,13 +106,14 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
         if (allowedAt > now) throw new ResendTooSoonError(allowedAt, now);
       }
       const n = (previous?.n ?? 0) + 1;
-      const _id = `${interactionUid}:${n}`;
+      const storedUid = storedUidOf(interactionUid);
+      const _id = `${storedUid}:${n}`;
       const salt = randomBytes(16).toString('base64url');
       const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
       const content = message(code);
       const record: StoredOneTimeCode = {
         _id,
-        interactionUid,
+        interactionUid: storedUid,
         n,
         personId,
         channel,
@@ -127,9 +132,9 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
         const winner = await records.findById(record._id).lean<StoredOneTimeCode>();
         throw new ResendTooSoonError(new Date((winner?.sentAt ?? now).getTime() + resendAfterMs), now);
       }
-      await unused.create({ _id: record._id, interactionUid, n, salt, expiresAt: record.expiresAt });
+      await unused.create({ _id: record._id, interactionUid: storedUid, n, salt, expiresAt: record.expiresAt });
       // The codes before are out of force already (verify reads the highest n); drop their marks.
-      await unused.deleteMany({ interactionUid, n: { $lt: n } }).catch((error: unknown) => logger.warn({ err: error }, 'dropping replaced one-time codes failed'));
+      await unused.deleteMany({ interactionUid: storedUid, n: { $lt: n } }).catch((error: unknown) => logger.warn({ err: error }, 'dropping replaced one-time codes failed'));
 
       try {
         if (channel === 'email') await delivery.sendEmail({ to: destination, subject: content.subject ?? 'Your Gatehouse sign-in code', text: content.text });

@@ -1,9 +1,17 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
-/** One stored oidc-provider artefact (session, grant, code, token, interaction…). */
+/**
+ * One stored oidc-provider artefact (session, grant, code, token, interaction…). `_id`,
+ * `uid` and `userCode` are keyed hashes of the values the provider uses; the payload has
+ * no id and holds no bearer value, which `sealed` keeps apart (oidc/createMongooseAdapter.ts).
+ */
 export type OidcArtefact = {
   _id: string;
   payload: Record<string, unknown>;
+  /** Bearer values of the payload, sealed under a key derived from the artefact's id. */
+  sealed?: string;
+  /** A device code's id, sealed under a key derived from its user code. */
+  sealedId?: string;
   expiresAt?: Date;
   grantId?: string;
   userCode?: string;
@@ -15,6 +23,8 @@ const oidcArtefactSchema = new Schema<OidcArtefact>(
   {
     _id: { type: String, required: true },
     payload: { type: Schema.Types.Mixed, required: true },
+    sealed: String,
+    sealedId: String,
     expiresAt: Date,
     grantId: String,
     userCode: String,
@@ -41,7 +51,8 @@ export function oidcArtefactModel(connection: Connection, modelName: string): Mo
 
 /**
  * Every oidc-provider model that Gatehouse stores (Client lives in the clients collection),
- * and `Consumption`: the adapter's once-only claims on codes and refresh tokens.
+ * and `Consumption`: the adapter's once-only claims on codes and refresh tokens, each
+ * `<model>:<keyed hash of the id>`.
  */
 export const oidcArtefactModelNames = [
   'Session',

@@ -2,7 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
  * One one-time code sent for a sign-in interaction (factors/otp/). `_id` is
- * `<interaction uid>:<n>`, n = 1, 2, … per interaction: inserting the next n is the atomic
+ * `<interactionUid>:<n>`, n = 1, 2, … per interaction, where `interactionUid` is a keyed
+ * hash of the interaction's uid (never the uid itself): inserting the next n is the atomic
  * claim on "send a code now" (a concurrent send gets the duplicate-key error), and the
  * highest n is the code in force — a newer one replaces the older ones. The code itself is
  * never stored: `hash` is HMAC-SHA256 under a key derived from the master key, over the

@@ -3,8 +3,9 @@ import type { TotpCandidate } from '../../factors/totp/createTotpFactor.ts';
 
 /**
  * Where one sign-in stands between its pages, kept in the database (never in process
- * memory) so a sign-in started on one instance finishes on another. `_id` is the
- * oidc-provider interaction uid; it expires with the interaction.
+ * memory) so a sign-in started on one instance finishes on another. `_id` is the keyed
+ * hash of the oidc-provider interaction uid (interaction/signInProgress.ts); it expires
+ * with the interaction.
  */
 export type SignInProgress = {
   _id: string;
