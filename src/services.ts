@@ -24,8 +24,13 @@ import { createSecretBox } from './security/secretBox.ts';
 import { ensureIndexes } from './store/ensureIndexes.ts';
 import { openStore, type Store } from './store/openStore.ts';
 
-/** What the server and the CLI both stand on: the store and the directory services over it. */
-export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean } = {}) {
+/**
+ * What the server and the CLI both stand on: the store and the directory services over it.
+ * `deploymentIssuer` (the CLI, when ISSUER is not given to it) builds registration links
+ * and otpauth URIs with the issuer the deployment's server keeps in the database, rather
+ * than with config.issuer; `issuer` is the one in use.
+ */
+export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean; deploymentIssuer?: boolean } = {}) {
   const secretBox = createSecretBox(resolveMasterKey(config, logger), resolvePreviousMasterKeys(config));
   const store: Store = await openStore(config, logger, options);
   try {
@@ -37,6 +42,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const audit = createAuditLog(store.connection);
   const classes = createClassDirectory(store.connection, audit);
   const settings = createSettingsDirectory(store.connection, audit);
+  const issuer = (options.deploymentIssuer ? await settings.runningIssuer() : undefined) ?? config.issuer;
   const addressThrottle = createAddressThrottle({ connection: store.connection, limit: config.addressFailureLimit });
   const attempts = createAttemptLimiter({ connection: store.connection, audit, addressThrottle });
   const delivery = createDelivery(config, logger, store.connection);
@@ -48,6 +54,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const totpSelfService = createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices: factorNotices, links: registrationLinks });
   return {
     store,
+    issuer,
     secretBox,
     audit,
     persons,
@@ -58,7 +65,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     totp,
     emergencyTokens,
     /** The admin's TOTP key menu (option 8) over totp and emergencyTokens. */
-    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(config.issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: config.issuer }),
+    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: issuer }),
     /** Emails telling a person that a factor of theirs was added, replaced or removed. */
     factorNotices,
     /** A person setting up, replacing or removing their own authenticator app (account page, sign-in). */

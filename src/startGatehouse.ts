@@ -25,6 +25,8 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
   const services = await openServices(config, logger, { advertise: true });
   const { store, secretBox, persons, clients } = services;
   try {
+    // The CLI, whose environment may not know the public URL, builds links with this one.
+    await services.settings.recordRunningIssuer(config.issuer);
     await prepareAccountPage({ config, services, logger });
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
     provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));

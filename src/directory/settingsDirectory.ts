@@ -10,6 +10,12 @@ export type SettingsInput = { default_class?: string };
 /** The setting's _id in the settings collection. */
 export const defaultClassSetting = 'default_class';
 
+/**
+ * The _id of the issuer the server last started with: a fact about the deployment, not a
+ * directory setting, so import and export leave it alone.
+ */
+export const runningIssuerSetting = 'running_issuer';
+
 const settingNames = [defaultClassSetting];
 
 /**
@@ -63,6 +69,21 @@ export function createSettingsDirectory(connection: Connection, audit: AuditLog)
   }
 
   return {
+    /**
+     * The public URL (ISSUER) of the deployment, as its server last started with it;
+     * undefined before any server ran on this database. The CLI builds links and otpauth
+     * URIs with it, since its own environment may not know the deployment's URL.
+     */
+    async runningIssuer(): Promise<string | undefined> {
+      const value = (await Settings.findById(runningIssuerSetting).lean())?.value;
+      return typeof value === 'string' ? value : undefined;
+    },
+
+    /** Kept by the server at start (every instance of a deployment shares one issuer). */
+    async recordRunningIssuer(issuer: string): Promise<void> {
+      await Settings.replaceOne({ _id: runningIssuerSetting }, { _id: runningIssuerSetting, value: issuer }, { upsert: true });
+    },
+
     /** The class of persons whose class is *DFT; undefined when none is set. */
     defaultClass,
     setDefaultClass,
