@@ -79,9 +79,19 @@ export function createSettingsDirectory(connection: Connection, audit: AuditLog)
       return typeof value === 'string' ? value : undefined;
     },
 
-    /** Kept by the server at start (every instance of a deployment shares one issuer). */
+    /**
+     * Kept by the server at start (every instance of a deployment shares one issuer). Two
+     * instances starting at once may both insert (the embedded database upserts as
+     * find-then-insert): the one that loses replaces the document the other inserted.
+     */
     async recordRunningIssuer(issuer: string): Promise<void> {
-      await Settings.replaceOne({ _id: runningIssuerSetting }, { _id: runningIssuerSetting, value: issuer }, { upsert: true });
+      const document = { _id: runningIssuerSetting, value: issuer };
+      try {
+        await Settings.replaceOne({ _id: runningIssuerSetting }, document, { upsert: true });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        await Settings.replaceOne({ _id: runningIssuerSetting }, document);
+      }
     },
 
     /** The class of persons whose class is *DFT; undefined when none is set. */
