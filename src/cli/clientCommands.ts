@@ -27,7 +27,7 @@ export function registerClientCommands(program: Command): void {
 
   client
     .command('add')
-    .description('register a client; prints its client_id and, for a confidential client, its secret (only once)')
+    .description('register a client; prints its client_id and, for a client_secret_* method (the default), its secret (only once)')
     .option('--redirect-uri <uri>', 'where the client receives the code (repeat for more)', collect)
     .option('--post-logout-redirect-uri <uri>', 'where the client may send the browser after sign-out (repeat for more)', collect)
     .option('--name <name>', 'a name shown to persons')
