@@ -28,7 +28,7 @@ import { openStore, type Store } from './store/openStore.ts';
  * What the server and the CLI both stand on: the store and the directory services over it.
  * `deploymentIssuer` (the CLI, when ISSUER is not given to it) builds registration links
  * and otpauth URIs with the issuer the deployment's server keeps in the database, rather
- * than with config.issuer; `issuer` is the one in use.
+ * than with config.issuer.
  */
 export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean; deploymentIssuer?: boolean } = {}) {
   const secretBox = createSecretBox(resolveMasterKey(config, logger), resolvePreviousMasterKeys(config));
@@ -54,7 +54,6 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const totpSelfService = createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices: factorNotices, links: registrationLinks });
   return {
     store,
-    issuer,
     secretBox,
     audit,
     persons,
