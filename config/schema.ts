@@ -73,7 +73,8 @@ export const configSchema = {
   PORT: { description: 'TCP port the HTTP server listens on (0 picks a free port).', default: '3000', check: isPort },
   HOST: { description: 'Address the HTTP server listens on.', default: '0.0.0.0' },
   ISSUER: {
-    description: 'The public URL of this provider, the `iss` of every token. Defaults to http://localhost:PORT.',
+    description:
+      'The public URL of this provider, the `iss` of every token. Defaults to http://localhost:PORT. The server keeps it in the database at start; the CLI makes its links and otpauth URIs with that stored issuer unless ISSUER is given to the CLI too.',
     check: isHttpUrl,
   },
   MONGODB_URI: {

@@ -25,8 +25,13 @@ import { ensureIndexes } from './store/ensureIndexes.ts';
 import { claimMissingPersonKeys } from './directory/claimMissingPersonKeys.ts';
 import { openStore, type Store } from './store/openStore.ts';
 
-/** What the server and the CLI both stand on: the store and the directory services over it. */
-export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean } = {}) {
+/**
+ * What the server and the CLI both stand on: the store and the directory services over it.
+ * `deploymentIssuer` (the CLI, when ISSUER is not given to it) builds registration links
+ * and otpauth URIs with the issuer the deployment's server keeps in the database, rather
+ * than with config.issuer.
+ */
+export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean; deploymentIssuer?: boolean } = {}) {
   const secretBox = createSecretBox(resolveMasterKey(config, logger), resolvePreviousMasterKeys(config));
   const store: Store = await openStore(config, logger, options);
   try {
@@ -39,6 +44,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const audit = createAuditLog(store.connection);
   const classes = createClassDirectory(store.connection, audit);
   const settings = createSettingsDirectory(store.connection, audit);
+  const issuer = (options.deploymentIssuer ? await settings.runningIssuer() : undefined) ?? config.issuer;
   const addressThrottle = createAddressThrottle({ connection: store.connection, limit: config.addressFailureLimit });
   const attempts = createAttemptLimiter({ connection: store.connection, audit, addressThrottle });
   const delivery = createDelivery(config, logger, store.connection);
@@ -60,7 +66,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     totp,
     emergencyTokens,
     /** The admin's TOTP key menu (option 8) over totp and emergencyTokens. */
-    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(config.issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: config.issuer }),
+    totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: issuer }),
     /** Emails telling a person that a factor of theirs was added, replaced or removed. */
     factorNotices,
     /** A person setting up, replacing or removing their own authenticator app (account page, sign-in). */

@@ -27,6 +27,8 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
   const services = await openServices(config, logger, { advertise: true });
   const { store, secretBox, persons, clients } = services;
   try {
+    // The CLI, whose environment may not know the public URL, builds links with this one.
+    await services.settings.recordRunningIssuer(config.issuer);
     await prepareAccountPage({ config, services, logger });
     const artefactKeys = createArtefactKeys(secretBox);
     // Artefacts an earlier version stored under their raw ids: moved before anyone asks for them.

@@ -1,3 +1,4 @@
+import { authMethods } from '../directory/clientDirectory.ts';
 import { maxPageSize } from '../directory/filterPersons.ts';
 import { unlockableFactors } from '../factors/attempts/unlockPerson.ts';
 import { totpAlgorithms, totpDigits, totpPeriodRange } from '../factors/totp/totpKeyInput.ts';
@@ -135,7 +136,8 @@ const clientFields: Record<string, Schema> = {
   redirect_uris: { type: 'array', items: { type: 'string', format: 'uri' }, description: 'Required with the authorization_code grant.' },
   post_logout_redirect_uris: { type: 'array', items: { type: 'string', format: 'uri' } },
   grant_types: { type: 'array', items: { enum: ['authorization_code', 'refresh_token', 'client_credentials'] }, description: 'Default: authorization_code, refresh_token.' },
-  token_endpoint_auth_method: text('`none` for a public client (PKCE only, no secret).', { enum: ['client_secret_basic', 'client_secret_post', 'none'] }),
+  token_endpoint_auth_method: text('How the client authenticates at the token endpoint (default `client_secret_basic`): `client_secret_*` with its secret; `private_key_jwt` with a JWT signed by a key of `jwks_uri` (no secret); `none` for a public client (PKCE only, no secret).', { enum: authMethods }),
+  jwks_uri: text('The URL of the client\'s public keys (JWKS): required with `private_key_jwt`, and only then. https, or http on localhost.', { format: 'uri' }),
   first_party: { type: 'boolean', description: 'Persons are not asked for consent.' },
   admin_api: { type: 'boolean', description: 'May use this API with client credentials (scope `admin`). Only a confidential client with the client_credentials grant.' },
 };

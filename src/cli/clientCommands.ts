@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import type { ClientView } from '../directory/clientDirectory.ts';
 import { cliActor } from './cliActor.ts';
+import { authMethodFrom, authMethodHelp, collect, grantTypesFrom, jwksUriHelp, kind, secretLines } from './clientOptions.ts';
+import { registerClientShowCommand } from './clientShowCommand.ts';
+import { registerClientUpdateCommand } from './clientUpdateCommand.ts';
 import { formatTable } from './formatTable.ts';
 import { runCommand } from './runCommand.ts';
 import { UsageError } from './UsageError.ts';
 import { withServices } from './withServices.ts';
-
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-const kind = (client: ClientView) => (client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential');
 
 type AddOptions = {
   redirectUri?: string[];
@@ -18,6 +17,8 @@ type AddOptions = {
   firstParty?: boolean;
   adminApi?: boolean;
   grantTypes?: string;
+  authMethod?: string;
+  jwksUri?: string;
   json?: boolean;
 };
 
@@ -26,19 +27,22 @@ export function registerClientCommands(program: Command): void {
 
   client
     .command('add')
-    .description('register a client; prints its client_id and, for a confidential client, its secret (only once)')
+    .description('register a client; prints its client_id and, for a client_secret_* method (the default), its secret (only once)')
     .option('--redirect-uri <uri>', 'where the client receives the code (repeat for more)', collect)
     .option('--post-logout-redirect-uri <uri>', 'where the client may send the browser after sign-out (repeat for more)', collect)
     .option('--name <name>', 'a name shown to persons')
     .option('--id <client_id>', 'the client_id (default: generated)')
-    .option('--public', 'a public client (a browser or mobile app): no secret, PKCE only')
+    .option('--public', 'a public client (a browser or mobile app): no secret, PKCE only; the same as --auth-method none')
+    .option('--auth-method <method>', `${authMethodHelp} (default: client_secret_basic)`)
+    .option('--jwks-uri <url>', jwksUriHelp)
     .option('--first-party', 'a first-party client: persons are not asked for consent')
     .option('--admin-api', 'may call the admin JSON API with client credentials (scope admin); implies --grant-types client_credentials unless given')
     .option('--grant-types <list>', 'comma-separated: authorization_code, refresh_token, client_credentials (default: authorization_code,refresh_token; client_credentials with --admin-api)')
     .option('--json', 'machine-readable output')
     .action(async (options: AddOptions) => {
       process.exitCode = await runCommand(options.json === true, async () => {
-        const grantTypes = options.grantTypes?.split(',').map((grant) => grant.trim()).filter(Boolean) ?? (options.adminApi ? ['client_credentials'] : undefined);
+        const grantTypes = grantTypesFrom(options.grantTypes) ?? (options.adminApi ? ['client_credentials'] : undefined);
+        const authMethod = authMethodFrom('client add', options);
         if ((options.redirectUri ?? []).length === 0 && (grantTypes ?? ['authorization_code']).includes('authorization_code')) {
           throw new UsageError('client add: give at least one --redirect-uri (only a client_credentials client has none).');
         }
@@ -49,7 +53,8 @@ export function registerClientCommands(program: Command): void {
             redirect_uris: options.redirectUri ?? [],
             post_logout_redirect_uris: options.postLogoutRedirectUri ?? [],
             ...(grantTypes ? { grant_types: grantTypes } : {}),
-            ...(options.public ? { token_endpoint_auth_method: 'none' } : {}),
+            ...(authMethod !== undefined ? { token_endpoint_auth_method: authMethod } : {}),
+            ...(options.jwksUri !== undefined ? { jwks_uri: options.jwksUri } : {}),
             first_party: options.firstParty === true,
             ...(options.adminApi ? { admin_api: true } : {}),
           }, { actor: cliActor() }),
@@ -58,11 +63,14 @@ export function registerClientCommands(program: Command): void {
           `Added ${kind(added)}${added.first_party ? ' first-party' : ''} client "${added.client_id}".`,
           `client_id:     ${added.client_id}`,
           ...(added.admin_api ? ['It may call the admin API: get a token with grant_type=client_credentials and scope=admin.'] : []),
-          ...(clientSecret ? [`client_secret: ${clientSecret}`, 'The secret is shown only this once: store it now.'] : ['A public client has no secret; it must use PKCE.']),
+          ...secretLines(added, clientSecret),
         ].join('\n');
         return { data: { client: added, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };
       });
     });
+
+  registerClientShowCommand(client);
+  registerClientUpdateCommand(client);
 
   client
     .command('list')

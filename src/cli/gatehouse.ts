@@ -19,7 +19,7 @@ const program = new Command('gatehouse')
   .version(version)
   .exitOverride()
   .showHelpAfterError('(see --help)')
-  .addHelpText('after', '\nThe database is MONGODB_URI, or the embedded database of DATA_DIR (the running server\'s, or one started for the command).\nExit codes: 0 done, 1 refused or failed, 2 usage error.');
+  .addHelpText('after', '\nThe database is MONGODB_URI, or the embedded database of DATA_DIR (the running server\'s, or one started for the command).\nLinks and otpauth URIs use the issuer the deployment\'s server recorded at start; an ISSUER given to the command wins.\nExit codes: 0 done, 1 refused or failed, 2 usage error.');
 
 registerImportExportCommands(program);
 registerClientCommands(program);

@@ -8,6 +8,8 @@ export type Config = {
   port: number;
   host: string;
   issuer: string;
+  /** ISSUER was set (environment or config/local.json) rather than defaulted: the CLI then prefers it to the running deployment's issuer. */
+  issuerGiven?: boolean;
   mongodbUri: string | undefined;
   dataDir: string;
   /** Base64 master key, or undefined when it is to be generated (development only). */
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     port,
     host: raw.HOST!,
     issuer: (raw.ISSUER ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    issuerGiven: raw.ISSUER !== undefined,
     mongodbUri: raw.MONGODB_URI,
     dataDir: resolve(raw.DATA_DIR!),
     masterKey: raw.MASTER_KEY,

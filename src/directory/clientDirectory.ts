@@ -15,6 +15,8 @@ export type ClientInput = {
   post_logout_redirect_uris?: string[];
   grant_types?: string[];
   token_endpoint_auth_method?: string;
+  /** Where the provider fetches the public keys of a private_key_jwt client. */
+  jwks_uri?: string;
   first_party?: boolean;
   /** May get client-credentials tokens with the admin scope, for the admin JSON API. */
   admin_api?: boolean;
@@ -28,18 +30,33 @@ export type ClientView = {
   post_logout_redirect_uris: string[];
   grant_types: string[];
   token_endpoint_auth_method: string;
+  jwks_uri?: string;
   first_party: boolean;
   admin_api: boolean;
   created_at: string;
 };
 
-const authMethods = ['client_secret_basic', 'client_secret_post', 'none'];
+/** What `client show` tells of a client: its view, whether it has a secret (never the secret) and its last change. */
+export type ClientDetails = ClientView & { has_secret: boolean; updated_at: string };
+
+/** A change to a client: the fields given replace the stored ones; null removes an optional field. */
+export type ClientChanges = { [Field in keyof Omit<ClientInput, 'client_id' | 'client_secret'>]?: ClientInput[Field] | null };
+
+/**
+ * The token endpoint authentication methods oidc-provider supports by default (its
+ * clientAuthMethods; createProvider.ts keeps them): the client_secret_* ones use the
+ * secret the directory keeps; private_key_jwt a key of the client's jwks_uri; none is a
+ * public client (PKCE only).
+ */
+export const authMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+/** Whether a client of this method authenticates with a secret (and so gets one). */
+export const usesSecret = (method: string) => method.startsWith('client_secret_');
 const grantTypes = ['authorization_code', 'refresh_token', 'client_credentials'];
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 const secretContext = (clientId: string) => `client-secret:${clientId}`;
 
-function checkRedirectUri(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidInputError(`${field}: each entry must be a URL string.`);
+/** An absolute URL without a fragment, https or else http on loopback. */
+function checkWebUrl(field: string, value: string): URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -50,6 +67,12 @@ function checkRedirectUri(field: string, value: unknown): string {
   if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname)) {
     throw new InvalidInputError(`${field}: "${value}" must use https (http is accepted only for localhost).`);
   }
+  return url;
+}
+
+function checkRedirectUri(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new InvalidInputError(`${field}: each entry must be a URL string.`);
+  const url = checkWebUrl(field, value);
   if (url.protocol !== 'https:' && url.protocol !== 'http:' && !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) {
     throw new InvalidInputError(`${field}: "${value}" must be https, loopback http, or a reverse-domain app scheme (com.example.app:/cb).`);
   }
@@ -65,10 +88,10 @@ function checkList(field: string, value: unknown, required: boolean): string[] {
 }
 
 /** Checks a client document and returns it normalised; throws InvalidInputError naming the field. */
-export function validateClientInput(input: unknown): Required<Omit<ClientInput, 'client_secret' | 'client_name'>> & Pick<ClientInput, 'client_secret' | 'client_name'> {
+export function validateClientInput(input: unknown): Required<Omit<ClientInput, 'client_secret' | 'client_name' | 'jwks_uri'>> & Pick<ClientInput, 'client_secret' | 'client_name' | 'jwks_uri'> {
   if (typeof input !== 'object' || input === null) throw new InvalidInputError('A client must be an object.');
   const raw = input as Record<string, unknown>;
-  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api'];
+  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'jwks_uri', 'first_party', 'admin_api'];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) throw new InvalidInputError(`${key}: not a client field (known: ${known.join(', ')}).`);
   }
@@ -93,8 +116,15 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
   const usesRedirects = grants.includes('authorization_code');
   const secret = raw.client_secret;
   if (secret !== undefined) {
-    if (method === 'none') throw new InvalidInputError('client_secret: a public client (token_endpoint_auth_method none) has no secret.');
+    if (!usesSecret(method)) throw new InvalidInputError(`client_secret: a client authenticating with ${method} has no secret.`);
     if (typeof secret !== 'string' || secret.length < 32) throw new InvalidInputError('client_secret: at least 32 characters.');
+  }
+  const jwksUri = raw.jwks_uri;
+  if (method === 'private_key_jwt') {
+    if (typeof jwksUri !== 'string' || jwksUri === '') throw new InvalidInputError('jwks_uri: private_key_jwt needs the URL of the client\'s public keys (--jwks-uri).');
+    checkWebUrl('jwks_uri', jwksUri);
+  } else if (jwksUri !== undefined) {
+    throw new InvalidInputError('jwks_uri: only for a client that authenticates with private_key_jwt.');
   }
   if (raw.first_party !== undefined && typeof raw.first_party !== 'boolean') throw new InvalidInputError('first_party: true or false.');
   if (raw.admin_api !== undefined && typeof raw.admin_api !== 'boolean') throw new InvalidInputError('admin_api: true or false.');
@@ -109,6 +139,7 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
     post_logout_redirect_uris: checkList('post_logout_redirect_uris', raw.post_logout_redirect_uris, false),
     grant_types: grants as string[],
     token_endpoint_auth_method: method,
+    ...(jwksUri !== undefined ? { jwks_uri: jwksUri as string } : {}),
     first_party: raw.first_party === true,
     admin_api: raw.admin_api === true,
   };
@@ -133,16 +164,33 @@ function toView(client: StoredClient): ClientView {
     post_logout_redirect_uris: m.post_logout_redirect_uris ?? [],
     grant_types: m.grant_types,
     token_endpoint_auth_method: m.token_endpoint_auth_method,
+    ...(m.jwks_uri ? { jwks_uri: m.jwks_uri } : {}),
     first_party: client.firstParty,
     admin_api: client.adminApi === true,
     created_at: client.createdAt.toISOString(),
   };
 }
 
+/** The stored client in the input form (the export document's entry), without its secret. */
+function inputOf(client: StoredClient): ClientInput {
+  const view = toView(client);
+  return {
+    client_id: view.client_id,
+    ...(view.client_name ? { client_name: view.client_name } : {}),
+    redirect_uris: view.redirect_uris,
+    post_logout_redirect_uris: view.post_logout_redirect_uris,
+    grant_types: view.grant_types,
+    token_endpoint_auth_method: view.token_endpoint_auth_method,
+    ...(view.jwks_uri ? { jwks_uri: view.jwks_uri } : {}),
+    first_party: view.first_party,
+    admin_api: view.admin_api,
+  };
+}
+
 export function createClientDirectory(connection: Connection, secretBox: SecretBox, audit: AuditLog) {
   const Clients = clientModel(connection);
 
-  return {
+  const directory = {
     /**
      * Stores a client. The secret (given, or generated for confidential clients) is
      * returned once and kept only sealed.
@@ -150,7 +198,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
     async add(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; clientSecret?: string }> {
       const valid = validateClientInput(input);
       const { client_secret: given, first_party: firstParty, admin_api: adminApi, ...metadata } = valid;
-      const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : (given ?? randomBytes(32).toString('base64url'));
+      const clientSecret = usesSecret(metadata.token_endpoint_auth_method) ? (given ?? randomBytes(32).toString('base64url')) : undefined;
       if (metadata.grant_types.includes('authorization_code')) {
         Object.assign(metadata, { response_types: ['code'] });
       } else {
@@ -180,6 +228,47 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
     async list(): Promise<ClientView[]> {
       const clients = await Clients.find().sort({ _id: 1 }).lean();
       return clients.map(toView);
+    },
+
+    /**
+     * One client by client_id, or else by client_name ignoring case (refused when two
+     * share it): every field, whether it has a secret, never the secret.
+     */
+    async show(clientIdOrName: string): Promise<ClientDetails> {
+      let client = await Clients.findById(clientIdOrName).lean();
+      if (!client) {
+        const wanted = clientIdOrName.toLowerCase();
+        const named = (await Clients.find().sort({ _id: 1 }).lean()).filter((c) => typeof c.metadata.client_name === 'string' && c.metadata.client_name.toLowerCase() === wanted);
+        if (named.length > 1) throw new ConflictError(`${named.length} clients are named "${clientIdOrName}" (${named.map((c) => c._id).join(', ')}): give the client_id.`);
+        client = named[0] ?? null;
+      }
+      if (!client) throw new NotFoundError(`There is no client "${clientIdOrName}" (by client_id or name).`);
+      return { ...toView(client), has_secret: client.sealedSecret !== undefined, updated_at: client.updatedAt.toISOString() };
+    },
+
+    /**
+     * Changes the fields given (null removes client_name, jwks_uri or the post-logout
+     * URIs) and keeps the others; the result is checked as a whole by validateClientInput,
+     * like add, import and the admin API, and stored as put does: a confidential client
+     * keeps its secret, a public or private_key_jwt one loses it, and one that becomes
+     * confidential gets a new secret, returned once. A jwks_uri left over from a
+     * private_key_jwt client that changes method goes with it. Audited as an update.
+     */
+    async update(clientId: string, changes: ClientChanges, options: { actor?: Actor } = {}) {
+      if (typeof changes !== 'object' || changes === null) throw new InvalidInputError('A change to a client must be an object.');
+      for (const field of ['client_id', 'client_secret']) {
+        if (field in changes) throw new InvalidInputError(`${field}: an update does not change it (remove and add the client instead).`);
+      }
+      const existing = await Clients.findById(clientId).lean();
+      if (!existing) throw new NotFoundError(`There is no client "${clientId}".`);
+      const merged: Record<string, unknown> = { ...inputOf(existing) };
+      if (changes.token_endpoint_auth_method !== undefined && changes.token_endpoint_auth_method !== 'private_key_jwt' && changes.jwks_uri === undefined) delete merged.jwks_uri;
+      for (const [field, value] of Object.entries(changes)) {
+        if (value === undefined) continue;
+        if (value === null) delete merged[field];
+        else merged[field] = value;
+      }
+      return directory.put(merged, options);
     },
 
     async remove(clientId: string, options: { actor?: Actor } = {}): Promise<void> {
@@ -215,17 +304,12 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
     async exportAll(options: { includeSecrets?: boolean } = {}): Promise<ClientInput[]> {
       const clients = await Clients.find().sort({ _id: 1 }).lean();
       return clients.map((client) => {
-        const view = toView(client);
+        const { client_id: clientId, client_name: name, ...rest } = inputOf(client);
         return {
-          client_id: view.client_id,
-          ...(view.client_name ? { client_name: view.client_name } : {}),
+          client_id: clientId,
+          ...(name ? { client_name: name } : {}),
           ...(options.includeSecrets && client.sealedSecret ? { client_secret: secretBox.open(client.sealedSecret, secretContext(client._id)) } : {}),
-          redirect_uris: view.redirect_uris,
-          post_logout_redirect_uris: view.post_logout_redirect_uris,
-          grant_types: view.grant_types,
-          token_endpoint_auth_method: view.token_endpoint_auth_method,
-          first_party: view.first_party,
-          admin_api: view.admin_api,
+          ...rest,
         };
       });
     },
@@ -252,7 +336,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       };
       let sealedSecret: string | undefined;
       let generatedSecret: string | undefined;
-      if (valid.token_endpoint_auth_method === 'none') {
+      if (!usesSecret(valid.token_endpoint_auth_method)) {
         sealedSecret = undefined;
       } else if (given !== undefined) {
         sealedSecret = opens(existing?.sealedSecret, given) ? existing!.sealedSecret : secretBox.seal(given, context);
@@ -287,6 +371,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       return { client, status: existing ? 'updated' : 'created', ...(generatedSecret ? { generatedSecret } : {}) };
     },
   };
+  return directory;
 }
 
 export type ClientDirectory = ReturnType<typeof createClientDirectory>;

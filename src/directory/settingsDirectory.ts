@@ -10,6 +10,12 @@ export type SettingsInput = { default_class?: string };
 /** The setting's _id in the settings collection. */
 export const defaultClassSetting = 'default_class';
 
+/**
+ * The _id of the issuer the server last started with: a fact about the deployment, not a
+ * directory setting, so import and export leave it alone.
+ */
+export const runningIssuerSetting = 'running_issuer';
+
 const settingNames = [defaultClassSetting];
 
 /**
@@ -63,6 +69,31 @@ export function createSettingsDirectory(connection: Connection, audit: AuditLog)
   }
 
   return {
+    /**
+     * The public URL (ISSUER) of the deployment, as its server last started with it;
+     * undefined before any server ran on this database. The CLI builds links and otpauth
+     * URIs with it, since its own environment may not know the deployment's URL.
+     */
+    async runningIssuer(): Promise<string | undefined> {
+      const value = (await Settings.findById(runningIssuerSetting).lean())?.value;
+      return typeof value === 'string' ? value : undefined;
+    },
+
+    /**
+     * Kept by the server at start (every instance of a deployment shares one issuer). Two
+     * instances starting at once may both insert (the embedded database upserts as
+     * find-then-insert): the one that loses replaces the document the other inserted.
+     */
+    async recordRunningIssuer(issuer: string): Promise<void> {
+      const document = { _id: runningIssuerSetting, value: issuer };
+      try {
+        await Settings.replaceOne({ _id: runningIssuerSetting }, document, { upsert: true });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        await Settings.replaceOne({ _id: runningIssuerSetting }, document);
+      }
+    },
+
     /** The class of persons whose class is *DFT; undefined when none is set. */
     defaultClass,
     setDefaultClass,

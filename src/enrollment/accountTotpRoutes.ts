@@ -5,7 +5,7 @@ import type { Config } from '../configuration/loadConfig.ts';
 import type { TotpCandidate } from '../factors/totp/createTotpFactor.ts';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
-import { formatUntil } from '../i18n/formatUntil.ts';
+import { formatWait } from '../i18n/formatWait.ts';
 import type { Translate } from '../i18n/translate.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
@@ -30,8 +30,8 @@ export type AccountKit = {
 
 /** The sentence for a code that did not pass. */
 function failureText(t: Translate, outcome: Exclude<SelfServiceOutcome, { outcome: 'success' | 'stale' }>, now: number): string {
-  if (outcome.outcome === 'locked' && outcome.byAddress && outcome.until) return t('signin.addressThrottled', { minutes: Math.max(1, Math.ceil((outcome.until - now) / 60_000)) });
-  if (outcome.outcome === 'locked') return outcome.until ? t('account.totp.lockedUntil', { time: formatUntil(outcome.until, now) }) : t('account.totp.lockedAdmin');
+  if (outcome.outcome === 'locked' && outcome.byAddress && outcome.until) return t('signin.addressThrottled', { wait: formatWait(t, outcome.until, now, { relative: true }) });
+  if (outcome.outcome === 'locked') return outcome.until ? t('account.totp.lockedUntil', { wait: formatWait(t, outcome.until, now) }) : t('account.totp.lockedAdmin');
   return t(`verdict.${outcome.reason}`);
 }
 

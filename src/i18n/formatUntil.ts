@@ -1,7 +1,7 @@
 /**
  * When a lock ends, for persons and admins: "14:04 UTC", rounded up to the minute so
- * that "try again after" is true, with the date when it is not today (UTC). Pure: the
- * planner's explanations use it too.
+ * that "try again after" is true, with the date when it is not today (UTC). Pure; for a
+ * wait under a minute, formatWait counts seconds instead.
  */
 export function formatUntil(until: number, now: number): string {
   const rounded = new Date(Math.ceil(until / 60_000) * 60_000).toISOString();

@@ -17,7 +17,7 @@ import { accountClientId } from '../enrollment/accountClient.ts';
 import { emergencyTokensDownload } from '../enrollment/emergencyTokensFile.ts';
 import { acceptForm } from '../http/acceptForm.ts';
 import { renderPage } from '../http/renderPage.ts';
-import { formatUntil } from '../i18n/formatUntil.ts';
+import { formatWait } from '../i18n/formatWait.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import { createArtefactKeys } from '../oidc/createArtefactKeys.ts';
 import { adminScope } from '../oidc/scopes.ts';
@@ -65,9 +65,9 @@ const render = async (ctx: Context, view: string, status: number, data: Record<s
 /** A refusal for a lock: the factor's (until when, or until an admin unlocks) or the client address's throttle. */
 const lockMessage = (t: Translate, until: number | undefined, byAddress?: boolean) =>
   byAddress && until
-    ? t('signin.addressThrottled', { minutes: Math.max(1, Math.ceil((until - Date.now()) / 60_000)) })
+    ? t('signin.addressThrottled', { wait: formatWait(t, until, Date.now(), { relative: true }) })
     : until
-      ? t('locked.until', { time: formatUntil(until, Date.now()) })
+      ? t('locked.until', { wait: formatWait(t, until, Date.now()) })
       : t('locked.admin');
 
 /** What every progress of this interaction shares: its uid, context and expiry. */
@@ -84,7 +84,7 @@ const deniedPage = async (ctx: Context, interaction: Interaction, person: Stored
   const message =
     denied.reason === 'locked'
       ? denied.lockedUntil
-        ? t('denied.locked', { time: formatUntil(denied.lockedUntil, Date.now()) })
+        ? t('denied.locked', { wait: formatWait(t, denied.lockedUntil, Date.now()) })
         : t('denied.lockedAdmin')
       : t('denied.noFactor');
   // A timed lock ends: the person may come back to this page and try again.
@@ -317,7 +317,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     const lock = await attempts.status(candidate._id, passwordKey, passwordRule, now, origin);
     if (lock.locked) {
       if (lock.byAddress) ctx.set('Retry-After', String(Math.max(1, Math.ceil((lock.until!.getTime() - now) / 1000))));
-      const error = lock.byAddress ? lockMessage(t, lock.until?.getTime(), true) : lock.until ? t('signin.passwordLocked', { time: formatUntil(lock.until.getTime(), now) }) : t('signin.passwordLockedAdmin');
+      const error = lock.byAddress ? lockMessage(t, lock.until?.getTime(), true) : lock.until ? t('signin.passwordLocked', { wait: formatWait(t, lock.until.getTime(), now) }) : t('signin.passwordLockedAdmin');
       return loginPage(ctx, interaction, { status: 429, username, error });
     }
 

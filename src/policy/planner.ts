@@ -3,7 +3,11 @@ import { describeStep } from './describeStep.ts';
 import { lockInForce, lockedUntilOf } from './lockInForce.ts';
 import { otpChannelFor, type OtpChannel } from './otpChannelFor.ts';
 import { factorIds, type ClassPolicy, type FactorId, type Plan, type PlanInput, type PlanStep, type SkippedFactor } from './types.ts';
-import { formatUntil } from '../i18n/formatUntil.ts';
+import { formatWait } from '../i18n/formatWait.ts';
+import { translator } from '../i18n/translate.ts';
+
+/** The sentence a denied person sees, for admins (the sign-in page says it in the person's language). */
+const english = translator('en');
 
 type Candidate = { factor: FactorId; priority: number };
 
@@ -131,7 +135,7 @@ export function planFactors(input: PlanInput): Plan {
     const message =
       lockedUntil === undefined
         ? 'Too many failed attempts. Your second factor is locked until an administrator unlocks it.'
-        : `Too many failed attempts. Try again after ${formatUntil(lockedUntil, now)}.`;
+        : english('denied.locked', { wait: formatWait(english, lockedUntil, now) });
     return {
       ...withClass,
       secondFactorRequired: true,

@@ -56,3 +56,19 @@ test('person unlock refuses an unknown factor or person', async () => {
   expect(nobody.code).toBe(1);
   expect(nobody.stderr).toContain('There is no person "NOBODY"');
 });
+
+test('a lock of a few seconds is shown to the second in person plan, not rounded up to the minute', async () => {
+  await gatehouseJson(['class', 'add', 'SHORTLOCK', '--device', 'S', '--factor', 'MFA:TOTP=1', '--retries', '3', '--wait', '20']);
+  const anaSub = (await gatehouseJson(['person', 'add', 'ANA', '--class', 'SHORTLOCK'])).sub as string;
+  await withDatabase(db, async (services) => {
+    await personModel(services.store.connection).collection.updateOne({ _id: anaSub as never }, { $set: { totp: { state: 'active' } } });
+    for (let i = 0; i < 3; i++) await services.attempts.recordFailure(anaSub, 'TOTP', { maxRetries: 3, waitSeconds: 20 });
+  });
+  const planned = await gatehouse(['person', 'plan', 'ANA']);
+  expect(planned.code).toBe(0);
+  const denied = planned.stdout.split('\n').find((line) => line.startsWith('Denied:'));
+  expect(denied).toMatch(/^Denied: locked until \S+ — the person sees "Too many failed attempts\. Try again in \d+ seconds?\."$/);
+  const seconds = /in (\d+) second/.exec(denied!)![1];
+  expect(Number(seconds)).toBeGreaterThanOrEqual(1);
+  expect(Number(seconds)).toBeLessThanOrEqual(20);
+});

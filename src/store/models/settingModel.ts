@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
-/** One directory-wide setting, by name: `default_class` (the class of persons whose class is *DFT). */
+/** One directory-wide setting, by name: `default_class` (the class of persons whose class is *DFT), `running_issuer` (the server's ISSUER at its last start). */
 export type StoredSetting = { _id: string; value: unknown };
 
 const settingSchema = new Schema<StoredSetting>(
