@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { discoverRelyingParty, redirectUri, startAuthorization } from '../support/relyingParty.ts';
@@ -8,6 +9,7 @@ let services: Awaited<ReturnType<typeof openTestServices>>;
 let rp: oidc.Configuration;
 const password = 'correct horse battery';
 const relyingPartyOrigin = new URL(redirectUri).origin;
+let adaSecret: string;
 
 beforeAll(async () => {
   gatehouse = await startTestGatehouse();
@@ -15,6 +17,12 @@ beforeAll(async () => {
   const { clientSecret } = await services.clients.add({ client_id: 'app-a', redirect_uris: [redirectUri], first_party: true });
   rp = await discoverRelyingParty(gatehouse.issuer, 'app-a', clientSecret);
   await services.persons.add({ name: 'LUIS', password });
+  // ADA's class asks an authenticator code for elevated access, and nothing at sign-in.
+  const base = { mfa_device: 'S', no_screen_channel: 'E', question_count: 0, max_retries: 3, wait_seconds: 60 };
+  await services.classes.add({ ...base, name: 'STEPUP', factors: { MFA: {}, AOD: { TOTP: 1 } } });
+  const ada = await services.persons.add({ name: 'ADA', class: 'STEPUP', password });
+  adaSecret = services.totp.generateSecret();
+  await services.totp.setKey(ada.sub, { secret: adaSecret, state: 'active' }, {});
 });
 
 afterAll(async () => {
@@ -54,5 +62,69 @@ describe('authorization requests sent by POST (OIDC Core 3.1.2.1)', () => {
     const response = await fetch(`${gatehouse.issuer}/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'app-a' }), redirect: 'manual' });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('application/x-www-form-urlencoded');
+  });
+});
+
+/** A `claims` parameter asking for an essential acr of one of `values`. */
+const essentialAcr = (...values: string[]) => ({ claims: JSON.stringify({ id_token: { acr: values.length === 1 ? { essential: true, value: values[0] } : { essential: true, values } } }) });
+
+/** The error a callback URL carries, with its state. */
+const errorAt = (at: string) => {
+  const url = new URL(at);
+  return { error: url.searchParams.get('error'), state: url.searchParams.get('state'), code: url.searchParams.get('code') };
+};
+
+describe('an essential acr that cannot be met ends in an error redirect, never a sign-in loop', () => {
+  test('an unknown essential value goes back to the relying party at once, before any sign-in page', async () => {
+    const browser = new FormBrowser(redirectUri);
+    const request = await startAuthorization(rp, essentialAcr('urn:example:acr:unknown'));
+    const at = await browser.open(request.url.toString());
+    expect(at.startsWith(redirectUri)).toBe(true);
+    expect(errorAt(at)).toEqual({ error: 'unmet_authentication_requirements', state: request.state, code: null });
+  });
+
+  test('elevated access asked as essential by a person whose class has no AOD factor: an error after the password, no code', async () => {
+    const browser = new FormBrowser(redirectUri);
+    const request = await startAuthorization(rp, essentialAcr('urn:gatehouse:acr:aod'));
+    await browser.open(request.url.toString());
+    const at = await browser.submit(browser.formAction('/login'), { username: 'luis', password });
+    expect(at.startsWith(redirectUri)).toBe(true);
+    expect(errorAt(at)).toEqual({ error: 'unmet_authentication_requirements', state: request.state, code: null });
+  });
+
+  test('a second factor asked as essential by a person whose class has none: an error, not the sign-in page again', async () => {
+    const browser = new FormBrowser(redirectUri);
+    const request = await startAuthorization(rp, essentialAcr('urn:gatehouse:acr:mfa'));
+    await browser.open(request.url.toString());
+    const at = await browser.submit(browser.formAction('/login'), { username: 'luis', password });
+    expect(at.startsWith(redirectUri)).toBe(true);
+    expect(errorAt(at)).toEqual({ error: 'unmet_authentication_requirements', state: request.state, code: null });
+  });
+
+  test('inside a session, an essential acr the session cannot reach ends in the error too', async () => {
+    const browser = new FormBrowser(redirectUri);
+    const first = await startAuthorization(rp);
+    await browser.open(first.url.toString());
+    await browser.submit(browser.formAction('/login'), { username: 'luis', password });
+    const request = await startAuthorization(rp, essentialAcr('urn:gatehouse:acr:aod'));
+    const at = await browser.open(request.url.toString());
+    expect(at.startsWith(redirectUri)).toBe(true);
+    expect(errorAt(at)).toEqual({ error: 'unmet_authentication_requirements', state: request.state, code: null });
+  });
+
+  test('an essential acr that can be met is met: elevated access with the AOD factor, and the first reachable of several values', async () => {
+    const browser = new FormBrowser(redirectUri);
+    const request = await startAuthorization(rp, essentialAcr('urn:gatehouse:acr:aod'));
+    await browser.open(request.url.toString());
+    await browser.submit(browser.formAction('/login'), { username: 'ada', password });
+    const done = await browser.submit(browser.formAction('/verify'), { code: await generate({ secret: adaSecret }) });
+    expect((await exchange(request, done)).claims()).toMatchObject({ acr: 'urn:gatehouse:acr:aod' });
+
+    // LUIS cannot reach mfa nor aod, but pwd is among the values.
+    const other = new FormBrowser(redirectUri);
+    const several = await startAuthorization(rp, essentialAcr('urn:example:acr:unknown', 'urn:gatehouse:acr:mfa', 'urn:gatehouse:acr:pwd'));
+    await other.open(several.url.toString());
+    const at = await other.submit(other.formAction('/login'), { username: 'luis', password });
+    expect((await exchange(several, at)).claims()).toMatchObject({ acr: 'urn:gatehouse:acr:pwd' });
   });
 });
