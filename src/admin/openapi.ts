@@ -138,6 +138,7 @@ const clientFields: Record<string, Schema> = {
   token_endpoint_auth_method: text('`none` for a public client (PKCE only, no secret).', { enum: ['client_secret_basic', 'client_secret_post', 'none'] }),
   first_party: { type: 'boolean', description: 'Persons are not asked for consent.' },
   admin_api: { type: 'boolean', description: 'May use this API with client credentials (scope `admin`). Only a confidential client with the client_credentials grant.' },
+  resource_server: { type: 'boolean', description: 'A resource server: may introspect the tokens of every client (any other client introspects and revokes only its own). Only a confidential client.' },
 };
 
 const named = (tag: string, base: string, what: string, nameParameter: string, input: string, view: string): Record<string, PathItem> => ({
@@ -326,7 +327,7 @@ const schemas: Record<string, Schema> = {
   ClientInput: { type: 'object', additionalProperties: false, properties: { ...clientFields, client_secret: text('At least 32 characters (default: generated and returned once).', { minLength: 32, writeOnly: true }) } },
   ClientView: {
     type: 'object',
-    required: ['client_id', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api', 'created_at'],
+    required: ['client_id', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api', 'resource_server', 'created_at'],
     properties: { ...clientFields, created_at: text('When the client was registered.', { format: 'date-time' }) },
   },
   ClientCreated: {

@@ -17,6 +17,7 @@ type AddOptions = {
   public?: boolean;
   firstParty?: boolean;
   adminApi?: boolean;
+  resourceServer?: boolean;
   grantTypes?: string;
   json?: boolean;
 };
@@ -34,11 +35,12 @@ export function registerClientCommands(program: Command): void {
     .option('--public', 'a public client (a browser or mobile app): no secret, PKCE only')
     .option('--first-party', 'a first-party client: persons are not asked for consent')
     .option('--admin-api', 'may call the admin JSON API with client credentials (scope admin); implies --grant-types client_credentials unless given')
+    .option('--resource-server', 'a resource server (an API): may introspect the tokens of every client; implies --grant-types client_credentials unless given')
     .option('--grant-types <list>', 'comma-separated: authorization_code, refresh_token, client_credentials (default: authorization_code,refresh_token; client_credentials with --admin-api)')
     .option('--json', 'machine-readable output')
     .action(async (options: AddOptions) => {
       process.exitCode = await runCommand(options.json === true, async () => {
-        const grantTypes = options.grantTypes?.split(',').map((grant) => grant.trim()).filter(Boolean) ?? (options.adminApi ? ['client_credentials'] : undefined);
+        const grantTypes = options.grantTypes?.split(',').map((grant) => grant.trim()).filter(Boolean) ?? (options.adminApi || options.resourceServer ? ['client_credentials'] : undefined);
         if ((options.redirectUri ?? []).length === 0 && (grantTypes ?? ['authorization_code']).includes('authorization_code')) {
           throw new UsageError('client add: give at least one --redirect-uri (only a client_credentials client has none).');
         }
@@ -52,12 +54,14 @@ export function registerClientCommands(program: Command): void {
             ...(options.public ? { token_endpoint_auth_method: 'none' } : {}),
             first_party: options.firstParty === true,
             ...(options.adminApi ? { admin_api: true } : {}),
+            ...(options.resourceServer ? { resource_server: true } : {}),
           }, { actor: cliActor() }),
         );
         const text = [
           `Added ${kind(added)}${added.first_party ? ' first-party' : ''} client "${added.client_id}".`,
           `client_id:     ${added.client_id}`,
           ...(added.admin_api ? ['It may call the admin API: get a token with grant_type=client_credentials and scope=admin.'] : []),
+          ...(added.resource_server ? ['It is a resource server: it may introspect the tokens of every client.'] : []),
           ...(clientSecret ? [`client_secret: ${clientSecret}`, 'The secret is shown only this once: store it now.'] : ['A public client has no secret; it must use PKCE.']),
         ].join('\n');
         return { data: { client: added, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };

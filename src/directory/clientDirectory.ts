@@ -18,6 +18,8 @@ export type ClientInput = {
   first_party?: boolean;
   /** May get client-credentials tokens with the admin scope, for the admin JSON API. */
   admin_api?: boolean;
+  /** A resource server: may introspect the tokens of every client (any other client only its own). */
+  resource_server?: boolean;
 };
 
 /** What the directory shows of a client: never its secret. */
@@ -30,6 +32,7 @@ export type ClientView = {
   token_endpoint_auth_method: string;
   first_party: boolean;
   admin_api: boolean;
+  resource_server: boolean;
   created_at: string;
 };
 
@@ -68,7 +71,7 @@ function checkList(field: string, value: unknown, required: boolean): string[] {
 export function validateClientInput(input: unknown): Required<Omit<ClientInput, 'client_secret' | 'client_name'>> & Pick<ClientInput, 'client_secret' | 'client_name'> {
   if (typeof input !== 'object' || input === null) throw new InvalidInputError('A client must be an object.');
   const raw = input as Record<string, unknown>;
-  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api'];
+  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api', 'resource_server'];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) throw new InvalidInputError(`${key}: not a client field (known: ${known.join(', ')}).`);
   }
@@ -101,6 +104,10 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
   if (raw.admin_api === true && (method === 'none' || !grants.includes('client_credentials'))) {
     throw new InvalidInputError('admin_api: only a confidential client with the client_credentials grant may use the admin API.');
   }
+  if (raw.resource_server !== undefined && typeof raw.resource_server !== 'boolean') throw new InvalidInputError('resource_server: true or false.');
+  if (raw.resource_server === true && method === 'none') {
+    throw new InvalidInputError('resource_server: only a confidential client (one that authenticates) may introspect other clients\' tokens.');
+  }
   return {
     client_id: clientId,
     client_secret: secret as string | undefined,
@@ -111,6 +118,7 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
     token_endpoint_auth_method: method,
     first_party: raw.first_party === true,
     admin_api: raw.admin_api === true,
+    resource_server: raw.resource_server === true,
   };
 }
 
@@ -135,6 +143,7 @@ function toView(client: StoredClient): ClientView {
     token_endpoint_auth_method: m.token_endpoint_auth_method,
     first_party: client.firstParty,
     admin_api: client.adminApi === true,
+    resource_server: client.resourceServer === true,
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -149,7 +158,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      */
     async add(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; clientSecret?: string }> {
       const valid = validateClientInput(input);
-      const { client_secret: given, first_party: firstParty, admin_api: adminApi, ...metadata } = valid;
+      const { client_secret: given, first_party: firstParty, admin_api: adminApi, resource_server: resourceServer, ...metadata } = valid;
       const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : (given ?? randomBytes(32).toString('base64url'));
       if (metadata.grant_types.includes('authorization_code')) {
         Object.assign(metadata, { response_types: ['code'] });
@@ -163,6 +172,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         sealedSecret: clientSecret ? secretBox.seal(clientSecret, secretContext(valid.client_id)) : undefined,
         firstParty,
         adminApi,
+        resourceServer,
         createdAt: now,
         updatedAt: now,
       };
@@ -204,6 +214,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         ...(client.sealedSecret ? { client_secret: secretBox.open(client.sealedSecret, secretContext(client._id)) } : {}),
         first_party: client.firstParty,
         admin_api: client.adminApi === true,
+        resource_server: client.resourceServer === true,
         ...clientScope(client),
       };
     },
@@ -226,6 +237,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
           token_endpoint_auth_method: view.token_endpoint_auth_method,
           first_party: view.first_party,
           admin_api: view.admin_api,
+          ...(view.resource_server ? { resource_server: true } : {}),
         };
       });
     },
@@ -238,7 +250,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      */
     async put(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; status: 'created' | 'updated' | 'unchanged'; generatedSecret?: string }> {
       const valid = validateClientInput(input);
-      const { client_secret: given, first_party: firstParty, admin_api: adminApi, ...fields } = valid;
+      const { client_secret: given, first_party: firstParty, admin_api: adminApi, resource_server: resourceServer, ...fields } = valid;
       const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
       metadata.response_types = valid.grant_types.includes('authorization_code') ? ['code'] : [];
       const existing = await Clients.findById(valid.client_id).lean();
@@ -263,13 +275,14 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         sealedSecret = secretBox.seal(generatedSecret, context);
       }
       const now = new Date();
-      const doc: StoredClient = { _id: valid.client_id, metadata, sealedSecret, firstParty, adminApi, createdAt: existing?.createdAt ?? now, updatedAt: now };
+      const doc: StoredClient = { _id: valid.client_id, metadata, sealedSecret, firstParty, adminApi, resourceServer, createdAt: existing?.createdAt ?? now, updatedAt: now };
       if (!sealedSecret) delete doc.sealedSecret;
       if (
         existing &&
         isDeepStrictEqual(existing.metadata, metadata) &&
         existing.firstParty === firstParty &&
         (existing.adminApi === true) === adminApi &&
+        (existing.resourceServer === true) === resourceServer &&
         existing.sealedSecret === sealedSecret
       ) {
         return { client: toView(existing), status: 'unchanged' };

@@ -1,12 +1,15 @@
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import { FormBrowser } from '../support/formBrowser.ts';
-import { discoverRelyingParty, redirectUri, startAuthorization } from '../support/relyingParty.ts';
+import { cliWorkDir, runGatehouse } from '../support/gatehouseCli.ts';
+import { discoverRelyingParty, oauthErrorOf, redirectUri, signIn, startAuthorization } from '../support/relyingParty.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 
 let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
 let services: Awaited<ReturnType<typeof openTestServices>>;
 let rp: oidc.Configuration;
+let otherClient: oidc.Configuration;
+let resourceServer: oidc.Configuration;
 const password = 'correct horse battery';
 const relyingPartyOrigin = new URL(redirectUri).origin;
 let adaSecret: string;
@@ -16,6 +19,10 @@ beforeAll(async () => {
   services = await openTestServices(gatehouse.config);
   const { clientSecret } = await services.clients.add({ client_id: 'app-a', redirect_uris: [redirectUri], first_party: true });
   rp = await discoverRelyingParty(gatehouse.issuer, 'app-a', clientSecret);
+  const other = await services.clients.add({ client_id: 'app-b', redirect_uris: [redirectUri] });
+  otherClient = await discoverRelyingParty(gatehouse.issuer, 'app-b', other.clientSecret);
+  const api = await services.clients.add({ client_id: 'orders-api', grant_types: ['client_credentials'], redirect_uris: [], resource_server: true });
+  resourceServer = await discoverRelyingParty(gatehouse.issuer, 'orders-api', api.clientSecret);
   await services.persons.add({ name: 'LUIS', password });
   // ADA's class asks an authenticator code for elevated access, and nothing at sign-in.
   const base = { mfa_device: 'S', no_screen_channel: 'E', question_count: 0, max_retries: 3, wait_seconds: 60 };
@@ -126,5 +133,55 @@ describe('an essential acr that cannot be met ends in an error redirect, never a
     await other.open(several.url.toString());
     const at = await other.submit(other.formAction('/login'), { username: 'luis', password });
     expect((await exchange(several, at)).claims()).toMatchObject({ acr: 'urn:gatehouse:acr:pwd' });
+  });
+});
+
+describe('introspection and revocation answer only for the calling client\'s tokens, or for a resource server', () => {
+  test('another client sees another client\'s tokens as inactive and cannot revoke them', async () => {
+    const { tokens } = await signIn(rp, 'luis', password);
+    expect(await oidc.tokenIntrospection(otherClient, tokens.access_token)).toEqual({ active: false });
+    expect(await oidc.tokenIntrospection(otherClient, tokens.refresh_token!)).toEqual({ active: false });
+
+    // Answered as for an unknown token (RFC 7009 2.2), and nothing is revoked.
+    await oidc.tokenRevocation(otherClient, tokens.access_token);
+    await oidc.tokenRevocation(otherClient, tokens.refresh_token!);
+    expect(await oidc.tokenIntrospection(rp, tokens.access_token)).toMatchObject({ active: true, client_id: 'app-a' });
+    expect(await oidc.tokenIntrospection(rp, tokens.refresh_token!)).toMatchObject({ active: true, client_id: 'app-a' });
+
+    // The client's own tokens: introspected and revoked as before.
+    await oidc.tokenRevocation(rp, tokens.refresh_token!);
+    expect(await oidc.tokenIntrospection(rp, tokens.refresh_token!)).toEqual({ active: false });
+  });
+
+  test('a client registered as a resource server introspects every client\'s access tokens, but revokes none of them', async () => {
+    const { tokens } = await signIn(rp, 'luis', password);
+    const sub = (await oidc.tokenIntrospection(rp, tokens.access_token)).sub;
+    expect(await oidc.tokenIntrospection(resourceServer, tokens.access_token)).toMatchObject({ active: true, client_id: 'app-a', sub, token_type: 'Bearer' });
+
+    await oidc.tokenRevocation(resourceServer, tokens.access_token);
+    expect(await oidc.tokenIntrospection(rp, tokens.access_token)).toMatchObject({ active: true });
+  });
+
+  test('`gatehouse client add --resource-server` registers a resource server, which the directory and the export show', async () => {
+    const workDir = cliWorkDir();
+    try {
+      const database = { MONGODB_URI: gatehouse.config.mongodbUri!, MASTER_KEY: gatehouse.config.masterKey! };
+      const added = await runGatehouse(workDir.path, database, ['client', 'add', '--resource-server', '--id', 'reports-api', '--json']);
+      expect(added.code).toBe(0);
+      const { client, client_secret: secret } = JSON.parse(added.stdout) as { client: Record<string, unknown>; client_secret: string };
+      expect(client).toMatchObject({ client_id: 'reports-api', resource_server: true, admin_api: false, grant_types: ['client_credentials'] });
+      const reports = await discoverRelyingParty(gatehouse.issuer, 'reports-api', secret);
+      const { tokens } = await signIn(rp, 'luis', password);
+      expect(await oidc.tokenIntrospection(reports, tokens.access_token)).toMatchObject({ active: true, client_id: 'app-a' });
+      expect((await services.clients.list()).find((c) => c.client_id === 'app-b')).toMatchObject({ resource_server: false });
+      expect(await services.clients.exportAll()).toEqual(expect.arrayContaining([expect.objectContaining({ client_id: 'reports-api', resource_server: true })]));
+    } finally {
+      workDir.remove();
+    }
+  });
+
+  test('only a confidential client may be a resource server', async () => {
+    await expect(services.clients.add({ client_id: 'spa', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', resource_server: true })).rejects.toThrow(/resource_server: .*confidential/);
+    await expect(services.clients.add({ client_id: 'spa', redirect_uris: [redirectUri], resource_server: 'yes' })).rejects.toThrow('resource_server: true or false.');
   });
 });
