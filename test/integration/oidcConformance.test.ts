@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { cliWorkDir, runGatehouse } from '../support/gatehouseCli.ts';
-import { discoverRelyingParty, oauthErrorOf, redirectUri, signIn, startAuthorization } from '../support/relyingParty.ts';
+import { discoverRelyingParty, redirectUri, signIn, startAuthorization } from '../support/relyingParty.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 
 let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
