@@ -9,6 +9,7 @@ export const claimsByScope = {
   profile: ['name', 'given_name', 'family_name', 'preferred_username', 'birthdate', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
+  roles: ['roles'],
 } as const;
 
 const locales: Record<string, string> = { ENG: 'en', SPA: 'es', ESP: 'es', FRA: 'fr', DEU: 'de', ITA: 'it', POR: 'pt' };
@@ -30,6 +31,8 @@ export function personClaims(person: StoredPerson): Record<string, unknown> {
     email_verified: person.email ? false : undefined,
     phone_number: person.cellPhone,
     phone_number_verified: person.cellPhone ? false : undefined,
+    // Always a list: an empty one says "no roles", which a relying party must not read as "not released".
+    roles: [...person.roles],
   };
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }

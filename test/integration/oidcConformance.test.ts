@@ -23,7 +23,7 @@ beforeAll(async () => {
   otherClient = await discoverRelyingParty(gatehouse.issuer, 'app-b', other.clientSecret);
   const api = await services.clients.add({ client_id: 'orders-api', grant_types: ['client_credentials'], redirect_uris: [], resource_server: true });
   resourceServer = await discoverRelyingParty(gatehouse.issuer, 'orders-api', api.clientSecret);
-  await services.persons.add({ name: 'LUIS', password });
+  await services.persons.add({ name: 'LUIS', password, roles: ['orders-reader', 'billing'] });
   // ADA's class asks an authenticator code for elevated access, and nothing at sign-in.
   const base = { mfa_device: 'S', no_screen_channel: 'E', question_count: 0, max_retries: 3, wait_seconds: 60 };
   await services.classes.add({ ...base, name: 'STEPUP', factors: { MFA: {}, AOD: { TOTP: 1 } } });
@@ -183,5 +183,28 @@ describe('introspection and revocation answer only for the calling client\'s tok
   test('only a confidential client may be a resource server', async () => {
     await expect(services.clients.add({ client_id: 'spa', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', resource_server: true })).rejects.toThrow(/resource_server: .*confidential/);
     await expect(services.clients.add({ client_id: 'spa', redirect_uris: [redirectUri], resource_server: 'yes' })).rejects.toThrow('resource_server: true or false.');
+  });
+});
+
+describe('the roles scope', () => {
+  test('releases the person\'s roles as a `roles` claim, in userinfo and the ID token; without the scope there is none', async () => {
+    const discovery = await (await fetch(`${gatehouse.issuer}/.well-known/openid-configuration`)).json() as { scopes_supported: string[]; claims_supported: string[] };
+    expect(discovery.scopes_supported).toContain('roles');
+    expect(discovery.claims_supported).toContain('roles');
+
+    const { tokens } = await signIn(rp, 'luis', password, { scope: 'openid roles' });
+    const sub = tokens.claims()!.sub;
+    expect((await oidc.fetchUserInfo(rp, tokens.access_token, sub)).roles).toEqual(['orders-reader', 'billing']);
+    // Asked for in the ID token through the claims parameter.
+    const { tokens: withClaim } = await signIn(rp, 'luis', password, { scope: 'openid roles', claims: JSON.stringify({ id_token: { roles: null } }) });
+    expect(withClaim.claims()!.roles).toEqual(['orders-reader', 'billing']);
+
+    const { tokens: without } = await signIn(rp, 'luis', password, { scope: 'openid profile' });
+    expect((await oidc.fetchUserInfo(rp, without.access_token, sub)).roles).toBeUndefined();
+  });
+
+  test('a person without roles gets an empty list: "no roles", not "not released"', async () => {
+    const { tokens } = await signIn(rp, 'ada', password, { scope: 'openid roles' });
+    expect((await oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub)).roles).toEqual([]);
   });
 });
