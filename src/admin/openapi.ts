@@ -88,6 +88,8 @@ const personFields: Record<string, Schema> = {
   roles: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,31}$' }, description: 'Roles, such as `admin` (may use this API).' },
   class: text('A class name, `*DFT` (the default class) or `*NEVER` (no second factor).'),
   ...profile,
+  email_verified: { type: 'boolean', description: 'The email is verified (`email_verified`): set here, or by Gatehouse once a code or registration link sent to it is used. Shown whenever there is an email; a new email is unverified unless the same change marks it.' },
+  phone_verified: { type: 'boolean', description: 'The cell phone is verified (`phone_number_verified`): set here, or by Gatehouse once an SMS code sent to it is used. Shown whenever there is a cell phone; a new one is unverified unless the same change marks it.' },
 };
 
 const contexts = ['MFA', 'AOD', 'P-R'];
