@@ -13,6 +13,7 @@ import { healthRoutes } from './http/healthRoutes.ts';
 import { logRequests } from './http/logRequests.ts';
 import { setSecurityHeaders } from './http/setSecurityHeaders.ts';
 import { interactionRoutes } from './interaction/interactionRoutes.ts';
+import { authorizationByPost } from './oidc/authorizationByPost.ts';
 import type { Services } from './services.ts';
 
 export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services };
@@ -43,6 +44,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
     account.routes(), //                                      /account — the self-service account page (signs in through the provider as gatehouse-account)
     registrationRoutes({ config, services }).routes(), //    /register/:token — the page an emailed registration link opens (QR code, key, emergency tokens, confirm one code)
     adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)
+    authorizationByPost(), //                                 POST /auth — answered with a 303 to the same request as GET (OIDC Core 3.1.2.1)
     async (ctx: Koa.Context) => {
       // oidc-provider is a Koa app of its own: hand it the raw request.
       ctx.respond = false;

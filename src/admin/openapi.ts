@@ -89,6 +89,8 @@ const personFields: Record<string, Schema> = {
   roles: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,31}$' }, description: 'Roles, such as `admin` (may use this API).' },
   class: text('A class name, `*DFT` (the default class) or `*NEVER` (no second factor).'),
   ...profile,
+  email_verified: { type: 'boolean', description: 'The email is verified (`email_verified`): set here, or by Gatehouse once a code or registration link sent to it is used. Shown whenever there is an email; a new email is unverified unless the same change marks it.' },
+  phone_verified: { type: 'boolean', description: 'The cell phone is verified (`phone_number_verified`): set here, or by Gatehouse once an SMS code sent to it is used. Shown whenever there is a cell phone; a new one is unverified unless the same change marks it.' },
 };
 
 const contexts = ['MFA', 'AOD', 'P-R'];
@@ -140,6 +142,7 @@ const clientFields: Record<string, Schema> = {
   jwks_uri: text('The URL of the client\'s public keys (JWKS): required with `private_key_jwt`, and only then. https, or http on localhost.', { format: 'uri' }),
   first_party: { type: 'boolean', description: 'Persons are not asked for consent.' },
   admin_api: { type: 'boolean', description: 'May use this API with client credentials (scope `admin`). Only a confidential client with the client_credentials grant.' },
+  resource_server: { type: 'boolean', description: 'A resource server: may introspect the tokens of every client (any other client introspects and revokes only its own). Only a confidential client.' },
 };
 
 const named = (tag: string, base: string, what: string, nameParameter: string, input: string, view: string): Record<string, PathItem> => ({
@@ -328,7 +331,7 @@ const schemas: Record<string, Schema> = {
   ClientInput: { type: 'object', additionalProperties: false, properties: { ...clientFields, client_secret: text('At least 32 characters (default: generated and returned once).', { minLength: 32, writeOnly: true }) } },
   ClientView: {
     type: 'object',
-    required: ['client_id', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api', 'created_at'],
+    required: ['client_id', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'first_party', 'admin_api', 'resource_server', 'created_at'],
     properties: { ...clientFields, created_at: text('When the client was registered.', { format: 'date-time' }) },
   },
   ClientCreated: {

@@ -16,6 +16,7 @@ type AddOptions = {
   public?: boolean;
   firstParty?: boolean;
   adminApi?: boolean;
+  resourceServer?: boolean;
   grantTypes?: string;
   authMethod?: string;
   jwksUri?: string;
@@ -37,11 +38,12 @@ export function registerClientCommands(program: Command): void {
     .option('--jwks-uri <url>', jwksUriHelp)
     .option('--first-party', 'a first-party client: persons are not asked for consent')
     .option('--admin-api', 'may call the admin JSON API with client credentials (scope admin); implies --grant-types client_credentials unless given')
+    .option('--resource-server', 'a resource server (an API): may introspect the tokens of every client; implies --grant-types client_credentials unless given')
     .option('--grant-types <list>', 'comma-separated: authorization_code, refresh_token, client_credentials (default: authorization_code,refresh_token; client_credentials with --admin-api)')
     .option('--json', 'machine-readable output')
     .action(async (options: AddOptions) => {
       process.exitCode = await runCommand(options.json === true, async () => {
-        const grantTypes = grantTypesFrom(options.grantTypes) ?? (options.adminApi ? ['client_credentials'] : undefined);
+        const grantTypes = grantTypesFrom(options.grantTypes) ?? (options.adminApi || options.resourceServer ? ['client_credentials'] : undefined);
         const authMethod = authMethodFrom('client add', options);
         if ((options.redirectUri ?? []).length === 0 && (grantTypes ?? ['authorization_code']).includes('authorization_code')) {
           throw new UsageError('client add: give at least one --redirect-uri (only a client_credentials client has none).');
@@ -57,12 +59,14 @@ export function registerClientCommands(program: Command): void {
             ...(options.jwksUri !== undefined ? { jwks_uri: options.jwksUri } : {}),
             first_party: options.firstParty === true,
             ...(options.adminApi ? { admin_api: true } : {}),
+            ...(options.resourceServer ? { resource_server: true } : {}),
           }, { actor: cliActor() }),
         );
         const text = [
           `Added ${kind(added)}${added.first_party ? ' first-party' : ''} client "${added.client_id}".`,
           `client_id:     ${added.client_id}`,
           ...(added.admin_api ? ['It may call the admin API: get a token with grant_type=client_credentials and scope=admin.'] : []),
+          ...(added.resource_server ? ['It is a resource server: it may introspect the tokens of every client.'] : []),
           ...secretLines(added, clientSecret),
         ].join('\n');
         return { data: { client: added, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };

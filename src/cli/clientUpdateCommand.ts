@@ -16,6 +16,7 @@ type UpdateOptions = {
   grantTypes?: string;
   firstParty?: boolean;
   adminApi?: boolean;
+  resourceServer?: boolean;
   json?: boolean;
 };
 
@@ -35,6 +36,7 @@ function changesFrom(options: UpdateOptions): ClientChanges {
     jwks_uri: textOrClear(options.jwksUri),
     first_party: options.firstParty,
     admin_api: options.adminApi,
+    resource_server: options.resourceServer,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
@@ -59,6 +61,8 @@ export function registerClientUpdateCommand(client: Command): void {
     .option('--no-first-party', 'persons are asked for consent')
     .option('--admin-api', 'may call the admin JSON API with client credentials (scope admin)')
     .option('--no-admin-api', 'may no longer call the admin JSON API')
+    .option('--resource-server', 'a resource server: may introspect the tokens of every client')
+    .option('--no-resource-server', 'may introspect only its own tokens again')
     .option('--json', 'machine-readable output')
     .action(async (clientId: string, options: UpdateOptions) => {
       process.exitCode = await runCommand(options.json === true, async () => {

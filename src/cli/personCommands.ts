@@ -35,6 +35,8 @@ function withFieldOptions(command: Command, clearable: boolean): Command {
   return command
     .option('--user-ids <ids>', 'comma-separated further user IDs (replaces the list; "" clears it)')
     .option('--role <role>', 'a role, such as admin (repeat for more; replaces the roles)', collect)
+    .option('--email-verified [Y|N]', 'mark the email address verified (Y, the default) or not (N); a new email is unverified unless marked')
+    .option('--phone-verified [Y|N]', 'mark the cell phone verified (Y, the default) or not (N); a new cell phone is unverified unless marked')
     .option('--json', 'machine-readable output');
 }
 
@@ -47,6 +49,10 @@ function fieldsFrom(options: Record<string, unknown>, clearable: boolean): Recor
   }
   if (typeof options.userIds === 'string') fields.user_ids = options.userIds.split(',').map((id) => id.trim()).filter(Boolean);
   if (Array.isArray(options.role)) fields.roles = options.role;
+  for (const [option, flag, field] of [['--email-verified', 'emailVerified', 'email_verified'], ['--phone-verified', 'phoneVerified', 'phone_verified']] as const) {
+    const value = options[flag];
+    if (value !== undefined) fields[field] = value === true ? true : yesNo(option, value);
+  }
   return fields;
 }
 
@@ -74,8 +80,8 @@ function describePerson(p: PersonView): string {
     ['Other user IDs', p.user_ids.join(', ')],
     ['ID number', p.id_number],
     ['Birth date', p.birth_date],
-    ['Cell phone', p.cell_phone],
-    ['Email address', p.email],
+    ['Cell phone', p.cell_phone && `${p.cell_phone}${p.phone_verified ? ' (verified)' : ''}`],
+    ['Email address', p.email && `${p.email}${p.email_verified ? ' (verified)' : ''}`],
     ['Employee number', p.employee_number],
     ['Family name', p.family_name],
     ['First name', p.first_name],

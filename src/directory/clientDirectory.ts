@@ -20,6 +20,8 @@ export type ClientInput = {
   first_party?: boolean;
   /** May get client-credentials tokens with the admin scope, for the admin JSON API. */
   admin_api?: boolean;
+  /** A resource server: may introspect the tokens of every client (any other client only its own). */
+  resource_server?: boolean;
 };
 
 /** What the directory shows of a client: never its secret. */
@@ -33,6 +35,7 @@ export type ClientView = {
   jwks_uri?: string;
   first_party: boolean;
   admin_api: boolean;
+  resource_server: boolean;
   created_at: string;
 };
 
@@ -91,7 +94,7 @@ function checkList(field: string, value: unknown, required: boolean): string[] {
 export function validateClientInput(input: unknown): Required<Omit<ClientInput, 'client_secret' | 'client_name' | 'jwks_uri'>> & Pick<ClientInput, 'client_secret' | 'client_name' | 'jwks_uri'> {
   if (typeof input !== 'object' || input === null) throw new InvalidInputError('A client must be an object.');
   const raw = input as Record<string, unknown>;
-  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'jwks_uri', 'first_party', 'admin_api'];
+  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'jwks_uri', 'first_party', 'admin_api', 'resource_server'];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) throw new InvalidInputError(`${key}: not a client field (known: ${known.join(', ')}).`);
   }
@@ -131,6 +134,10 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
   if (raw.admin_api === true && (method === 'none' || !grants.includes('client_credentials'))) {
     throw new InvalidInputError('admin_api: only a confidential client with the client_credentials grant may use the admin API.');
   }
+  if (raw.resource_server !== undefined && typeof raw.resource_server !== 'boolean') throw new InvalidInputError('resource_server: true or false.');
+  if (raw.resource_server === true && method === 'none') {
+    throw new InvalidInputError('resource_server: only a confidential client (one that authenticates) may introspect other clients\' tokens.');
+  }
   return {
     client_id: clientId,
     client_secret: secret as string | undefined,
@@ -142,6 +149,7 @@ export function validateClientInput(input: unknown): Required<Omit<ClientInput, 
     ...(jwksUri !== undefined ? { jwks_uri: jwksUri as string } : {}),
     first_party: raw.first_party === true,
     admin_api: raw.admin_api === true,
+    resource_server: raw.resource_server === true,
   };
 }
 
@@ -167,6 +175,7 @@ function toView(client: StoredClient): ClientView {
     ...(m.jwks_uri ? { jwks_uri: m.jwks_uri } : {}),
     first_party: client.firstParty,
     admin_api: client.adminApi === true,
+    resource_server: client.resourceServer === true,
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -184,6 +193,7 @@ function inputOf(client: StoredClient): ClientInput {
     ...(view.jwks_uri ? { jwks_uri: view.jwks_uri } : {}),
     first_party: view.first_party,
     admin_api: view.admin_api,
+    ...(view.resource_server ? { resource_server: true } : {}),
   };
 }
 
@@ -197,7 +207,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      */
     async add(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; clientSecret?: string }> {
       const valid = validateClientInput(input);
-      const { client_secret: given, first_party: firstParty, admin_api: adminApi, ...metadata } = valid;
+      const { client_secret: given, first_party: firstParty, admin_api: adminApi, resource_server: resourceServer, ...metadata } = valid;
       const clientSecret = usesSecret(metadata.token_endpoint_auth_method) ? (given ?? randomBytes(32).toString('base64url')) : undefined;
       if (metadata.grant_types.includes('authorization_code')) {
         Object.assign(metadata, { response_types: ['code'] });
@@ -211,6 +221,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         sealedSecret: clientSecret ? secretBox.seal(clientSecret, secretContext(valid.client_id)) : undefined,
         firstParty,
         adminApi,
+        resourceServer,
         createdAt: now,
         updatedAt: now,
       };
@@ -293,6 +304,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         ...(client.sealedSecret ? { client_secret: secretBox.open(client.sealedSecret, secretContext(client._id)) } : {}),
         first_party: client.firstParty,
         admin_api: client.adminApi === true,
+        resource_server: client.resourceServer === true,
         ...clientScope(client),
       };
     },
@@ -322,7 +334,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      */
     async put(input: unknown, options: { actor?: Actor } = {}): Promise<{ client: ClientView; status: 'created' | 'updated' | 'unchanged'; generatedSecret?: string }> {
       const valid = validateClientInput(input);
-      const { client_secret: given, first_party: firstParty, admin_api: adminApi, ...fields } = valid;
+      const { client_secret: given, first_party: firstParty, admin_api: adminApi, resource_server: resourceServer, ...fields } = valid;
       const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
       metadata.response_types = valid.grant_types.includes('authorization_code') ? ['code'] : [];
       const existing = await Clients.findById(valid.client_id).lean();
@@ -347,13 +359,14 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         sealedSecret = secretBox.seal(generatedSecret, context);
       }
       const now = new Date();
-      const doc: StoredClient = { _id: valid.client_id, metadata, sealedSecret, firstParty, adminApi, createdAt: existing?.createdAt ?? now, updatedAt: now };
+      const doc: StoredClient = { _id: valid.client_id, metadata, sealedSecret, firstParty, adminApi, resourceServer, createdAt: existing?.createdAt ?? now, updatedAt: now };
       if (!sealedSecret) delete doc.sealedSecret;
       if (
         existing &&
         isDeepStrictEqual(existing.metadata, metadata) &&
         existing.firstParty === firstParty &&
         (existing.adminApi === true) === adminApi &&
+        (existing.resourceServer === true) === resourceServer &&
         existing.sealedSecret === sealedSecret
       ) {
         return { client: toView(existing), status: 'unchanged' };

@@ -12,7 +12,8 @@ import { attemptLockModel } from '../store/models/attemptLockModel.ts';
 import { emergencyTokenModel } from '../store/models/emergencyTokenModel.ts';
 import { personModel, type StoredPerson } from '../store/models/personModel.ts';
 import { totpStepModel } from '../store/models/totpStepModel.ts';
-import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
+import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, verifiedFlags, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
+import { addressKey, type AddressChannel } from './verifiedAddresses.ts';
 import { createPersonKeys, userKeyOf } from './personKeys.ts';
 import { filterPersons, type PersonQuery, type PersonPage } from './filterPersons.ts';
 import type { PersonPlanner } from './personPlanner.ts';
@@ -23,10 +24,13 @@ export type { PersonInput, PersonView } from './personInput.ts';
 
 type Options = { actor?: Actor };
 
+/** The stored fields a change removes when its document leaves them out: the profile and the verified marks. */
+const clearableFields = [...Object.values(profileFields), ...verifiedFlags.map(({ stored }) => stored)];
+
 /** True when storing `person` (and a new password hash, if any) would change nothing. */
 const unchanged = (existing: StoredPerson, person: ValidPerson, passwordHash: string | undefined) =>
   !passwordHash &&
-  Object.values(profileFields).every((field) => person[field] !== undefined || existing[field] === undefined) &&
+  clearableFields.every((field) => person[field] !== undefined || existing[field] === undefined) &&
   Object.entries(person).every(([field, value]) => isDeepStrictEqual(existing[field as keyof StoredPerson], value));
 
 const key = (value: string) => value.toLowerCase();
@@ -98,7 +102,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
   /** Replaces the fields of `existing` with `person` (claims first, releases after); audited. */
   async function replace(existing: StoredPerson, person: ValidPerson, passwordHash: string | undefined, actor: Actor, action = 'update'): Promise<StoredPerson> {
     const set: Partial<StoredPerson> = { ...person, ...(passwordHash ? { passwordHash } : {}), lastUpdate: new Date() };
-    const unset = Object.values(profileFields).filter((field) => person[field] === undefined && existing[field] !== undefined);
+    const unset = clearableFields.filter((field) => person[field] === undefined && existing[field] !== undefined);
     const oldKeys = personKeys.keysOf(existing);
     const newKeys = personKeys.keysOf(person);
     await personKeys.claim(existing._id, newKeys.filter((k) => !oldKeys.includes(k)));
@@ -161,6 +165,14 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       if ('password_hash' in changes) throw new InvalidInputError('password_hash: set a password with the password field.');
       const existing = await mustFind(name);
       const merged: Record<string, unknown> = { ...toPersonInput(existing), ...changes };
+      // A verified mark belongs to the address it was made for: a new address starts unverified unless this change marks it.
+      for (const { flag, address } of verifiedFlags) {
+        const given = (changes as Record<string, unknown>)[address];
+        const before = existing[profileFields[address]];
+        const channel = address === 'email' ? 'email' : 'sms';
+        const sameAddress = typeof given === 'string' && before !== undefined && addressKey(channel, given) === addressKey(channel, before);
+        if (address in changes && !(flag in changes) && !sameAddress) delete merged[flag];
+      }
       for (const [field, value] of Object.entries(merged)) if (value === null) delete merged[field];
       const { person, password } = validatePersonInput(merged);
       await checkReferences(person);
@@ -209,6 +221,15 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       const passwordHash = await hashPassword(password);
       await Persons.updateOne({ _id: existing._id }, { $set: { passwordHash, lastUpdate: new Date() } });
       await audit.record({ actor: options.actor ?? systemActor, action: 'set-password', entity: 'person', entityId: existing._id, after: { name: existing.name, password_changed: true } });
+    },
+
+    /**
+     * Gatehouse proved an address of the person: a code or link sent to `address` was used.
+     * Marked only while it is still the person's address (a change in between proves nothing).
+     */
+    async markAddressProven(sub: string, channel: AddressChannel, address: string): Promise<void> {
+      const [field, stored] = channel === 'email' ? (['email', 'emailVerifiedFor'] as const) : (['cellPhone', 'phoneVerifiedFor'] as const);
+      await Persons.updateOne({ _id: sub, [field]: address }, { $set: { [stored]: address } });
     },
 
     async findBySub(sub: string): Promise<StoredPerson | null> {

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { checkShortName } from './classInput.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import { passwordHashProblem } from '../factors/password/parsePasswordHash.ts';
+import { emailVerified, phoneVerified } from './verifiedAddresses.ts';
 
 /** The fields of a person in import/export, the CLI and the API (product.md "Person"). */
 export type PersonInput = {
@@ -24,6 +25,10 @@ export type PersonInput = {
   first_name?: string;
   preferred_language?: string;
   office_phone?: string;
+  /** The email is verified: set by an admin, or by Gatehouse when a code or link sent to it is used. */
+  email_verified?: boolean;
+  /** The cell phone is verified: set by an admin, or by Gatehouse when an SMS code is used. */
+  phone_verified?: boolean;
 };
 
 export type PersonView = Omit<PersonInput, 'password' | 'password_hash'> & {
@@ -55,7 +60,13 @@ export const profileFields = {
   office_phone: 'officePhone',
 } as const satisfies Partial<Record<keyof PersonInput, keyof StoredPerson>>;
 
-const knownFields = ['name', 'default_user_id', 'user_ids', 'password', 'password_hash', 'enabled', 'roles', 'class', ...Object.keys(profileFields)];
+/** The verified marks: input flag, the address field it is about, and where the proven address is stored. */
+export const verifiedFlags = [
+  { flag: 'email_verified', address: 'email', stored: 'emailVerifiedFor' },
+  { flag: 'phone_verified', address: 'cell_phone', stored: 'phoneVerifiedFor' },
+] as const;
+
+const knownFields = ['name', 'default_user_id', 'user_ids', 'password', 'password_hash', 'enabled', 'roles', 'class', ...Object.keys(profileFields), ...verifiedFlags.map(({ flag }) => flag)];
 
 export const minimumPasswordLength = 8;
 
@@ -162,6 +173,15 @@ export function validatePersonInput(input: unknown): { person: ValidPerson; pass
     const value = checkText(field, raw[field]);
     if (value !== undefined) person[stored] = profileChecks[field](field, value);
   }
+  // `true` marks the address of this same document verified; false or left out: not verified.
+  for (const { flag, address, stored } of verifiedFlags) {
+    const value = raw[flag];
+    if (value === undefined || value === null || value === false) continue;
+    if (value !== true) throw new InvalidInputError(`${flag}: true or false.`);
+    const current = person[profileFields[address]];
+    if (!current) throw new InvalidInputError(`${flag}: there is no ${address} to mark as verified.`);
+    person[stored] = current;
+  }
   return { person, password, passwordHash: passwordHash as string | undefined };
 }
 
@@ -182,6 +202,8 @@ export function toPersonView(person: StoredPerson): PersonView {
     const value = person[stored];
     if (value !== undefined) (view as Record<string, unknown>)[field] = value;
   }
+  if (person.email) view.email_verified = emailVerified(person);
+  if (person.cellPhone) view.phone_verified = phoneVerified(person);
   return view;
 }
 

@@ -16,6 +16,7 @@ export function accountClientInput(issuer: string) {
     token_endpoint_auth_method: 'client_secret_basic',
     first_party: true,
     admin_api: false,
+    resource_server: false,
   };
 }
 

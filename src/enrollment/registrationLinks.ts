@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { addressKey } from '../directory/verifiedAddresses.ts';
 import { personModel } from '../store/models/personModel.ts';
 import { registrationLinkModel, type StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
 
@@ -15,6 +16,9 @@ export const hashLinkToken = (token: string) => createHash('sha256').update(toke
 export function registrationCsrfOf(token: string): string {
   return createHmac('sha256', token).update('gatehouse registration form').digest('base64url');
 }
+
+/** Keyed by the token, so only whoever holds the link can tie it to an address. */
+const mailedToHashOf = (token: string, address: string) => createHmac('sha256', token).update(`mailed to\n${addressKey('email', address)}`).digest('base64url');
 
 export function registrationCsrfMatches(token: string, submitted: unknown): boolean {
   if (typeof submitted !== 'string') return false;
@@ -35,14 +39,24 @@ export function createRegistrationLinks({ connection, lifetimeSeconds }: Depende
   return {
     lifetimeSeconds,
 
-    /** A new link for the person's current key; older links of the person stop working. Returns the token (only here, never stored). */
-    async issue(personId: string, keyId: string, now = Date.now()): Promise<{ token: string; expiresAt: Date }> {
+    /**
+     * A new link for the person's current key; older links of the person stop working.
+     * Returns the token (only here, never stored). `mailedTo`: the address it is mailed to,
+     * which using the link then proves.
+     */
+    async issue(personId: string, keyId: string, now = Date.now(), mailedTo?: string): Promise<{ token: string; expiresAt: Date }> {
       await Links.deleteMany({ personId });
       await Links.deleteMany({ expiresAt: { $lt: new Date(now) } });
       const token = randomBytes(tokenBytes).toString('base64url');
       const expiresAt = new Date(now + lifetimeSeconds * 1000);
-      await Links.create({ _id: hashLinkToken(token), personId, keyId, createdAt: new Date(now), expiresAt });
+      await Links.create({ _id: hashLinkToken(token), personId, keyId, ...(mailedTo ? { mailedToHash: mailedToHashOf(token, mailedTo) } : {}), createdAt: new Date(now), expiresAt });
       return { token, expiresAt };
+    },
+
+    /** Whether the link (of this token) was mailed to `address`. */
+    wasMailedTo(link: StoredRegistrationLink, token: string, address: string): boolean {
+      if (!link.mailedToHash) return false;
+      return timingSafeEqual(Buffer.from(mailedToHashOf(token, address)), Buffer.from(link.mailedToHash));
     },
 
     /** The link, when it is still good: known, not expired, and its key is still the person's pending key. */

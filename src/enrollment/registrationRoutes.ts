@@ -127,7 +127,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
   router.post('/', acceptForm({ issuerOrigin: new URL(config.issuer).origin, limit: '8kb' }), async (ctx) => {
     const found = await openFromCookie(ctx);
     if (!found) return gone(ctx);
-    const { token, person } = found;
+    const { token, person, link } = found;
     const { t } = languageOf(ctx, person);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     if (!registrationCsrfMatches(token, body.csrf)) return showPage(ctx, token, person, { status: 403, error: t('register.forbidden') });
@@ -147,7 +147,8 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
       return showPage(ctx, token, person, { status: 422, error: t('register.wrongCode') });
     }
     await attempts.recordSuccess(person._id, 'TOTP');
-    await links.consume(token);
+    // The link was mailed to the person: using it proves that address, if it is still theirs.
+    if ((await links.consume(token)) && person.email && links.wasMailedTo(link, token, person.email)) await persons.markAddressProven(person._id, 'email', person.email);
     setPageCookie(ctx, registrationCookie, undefined, { path: '/register', maxAgeSeconds: 0, secure });
     await services.factorNotices.send(person, 'totp-activated', { by: 'person', now });
     await render(ctx, 'enrollment/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });

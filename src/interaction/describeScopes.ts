@@ -3,6 +3,7 @@ const scopeDescriptions: Record<string, string> = {
   profile: 'Your name, user ID, birth date and language',
   email: 'Your email address',
   phone: 'Your cell phone number',
+  roles: 'Your roles in the organisation',
   offline_access: 'Stay connected when you are not using it',
   admin: 'Manage Gatehouse as an administrator: persons, classes, clients and settings',
 };

@@ -28,7 +28,7 @@ import { isAdministrator } from '../security/isAdministrator.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { SignInProgress } from '../store/models/signInProgressModel.ts';
-import { acrValues, signInAmr } from './acr.ts';
+import { acrRequestOf, acrValues, aimOf, asksOnlyUnknownAcr, meetsAcrRequest, signInAmr } from './acr.ts';
 import { describeScopes } from './describeScopes.ts';
 import { createSecondFactor, isPermitted, permittedSteps, retryRule, type SignInStep } from './secondFactor.ts';
 import { createSignInProgress } from './signInProgress.ts';
@@ -92,20 +92,6 @@ const deniedPage = async (ctx: Context, interaction: Interaction, person: Stored
   await render(ctx, 'interaction/denied', 403, { title: t('denied.title'), lang: locale, t, uid: interaction.uid, message, retry });
 };
 
-/** Whether the relying party asked for elevated access (acr_values or the acr claim). */
-function wantsElevatedAccess(interaction: Interaction): boolean {
-  const values = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
-  if (typeof interaction.params.claims === 'string') {
-    try {
-      const acr = (JSON.parse(interaction.params.claims) as { id_token?: { acr?: { value?: string; values?: string[] } } }).id_token?.acr;
-      values.push(...(acr?.value ? [acr.value] : []), ...(acr?.values ?? []));
-    } catch {
-      // oidc-provider has refused an unreadable claims parameter before we get here.
-    }
-  }
-  return values.includes(acrValues.elevated);
-}
-
 const stepKey = (step: SignInStep) => (step.channel ? `${step.factor}.${step.channel}` : step.factor);
 
 /**
@@ -157,14 +143,27 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
   };
 
   /**
+   * An essential acr that this sign-in cannot meet goes back to the relying party as an
+   * error (OIDC Core 3.1.2.6): finishing with another acr would make the provider ask for
+   * the sign-in again, forever.
+   */
+  const unmetAcr = async (ctx: Context, interaction: Interaction, description: string) => {
+    await progressStore.end(interaction.uid);
+    logger.info({ uid: interaction.uid, clientId: interaction.params.client_id }, 'sign-in ended: essential acr cannot be met');
+    await finish(ctx, { error: 'unmet_authentication_requirements', error_description: description });
+  };
+
+  /**
    * The only way a sign-in reaches the provider: the password (or, for a step-up, the
    * session's own sign-in) and the planned factor were passed. With elevated access asked
    * for, the acr is the elevated one; otherwise it says whether a second factor was passed.
    */
   const finishSignIn = async (ctx: Context, interaction: Interaction, person: StoredPerson, factorAmr: readonly string[] | undefined, options: { elevated?: boolean; sessionAmr?: readonly string[] } = {}) => {
-    await progressStore.end(interaction.uid);
     const amr = [...new Set([...(options.sessionAmr ?? []), ...signInAmr(factorAmr)])];
     const acr = options.elevated ? acrValues.elevated : amr.includes('mfa') ? acrValues.mfa : acrValues.password;
+    // The plan was aimed at the essential acr (aimOf); should the class have changed under way, the result still never loops.
+    if (!meetsAcrRequest(acrRequestOf(interaction.params), acr)) return unmetAcr(ctx, interaction, 'The sign-in could not reach any of the requested acr values.');
+    await progressStore.end(interaction.uid);
     await finish(ctx, { login: { accountId: person._id, amr, acr } });
   };
 
@@ -175,8 +174,15 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     const now = Date.now();
     const sessionAmr = (interaction.session as { amr?: string[] } | undefined)?.amr ?? ['pwd'];
     const { plan, policy } = await secondFactor.planFor(person, 'AOD', now);
+    const request = acrRequestOf(interaction.params);
+    if (request.essential) {
+      const aim = aimOf(request, { mfa: (await secondFactor.planFor(person, 'MFA', now)).plan.secondFactorRequired, aod: plan.secondFactorRequired });
+      if ('unmet' in aim) return unmetAcr(ctx, interaction, aim.unmet);
+      // An essential value below elevated access that the session lacks: the whole sign-in again.
+      if (!aim.elevated) return loginPage(ctx, interaction);
+    }
     if (plan.denied) return deniedPage(ctx, interaction, person, plan);
-    // A class with no AOD factor asks nothing more for elevated access.
+    // A class with no AOD factor asks nothing more for elevated access (unless it is essential, above).
     if (!plan.secondFactorRequired) return finishSignIn(ctx, interaction, person, undefined, { elevated: true, sessionAmr });
     const progress = await secondFactor.begin(person, base(interaction, 'AOD'), plan.challenge!, policy, messageFor(ctx, interaction, person), now);
     await progressStore.save(progress);
@@ -275,6 +281,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
       const resumed = await resume(interaction);
       const reasons = new Set(interaction.prompt.reasons);
       const signedIn = Boolean(interaction.session?.accountId) && !['no_session', 'login_prompt', 'max_age', 'id_token_hint'].some((reason) => reasons.has(reason));
+      if (!resumed && asksOnlyUnknownAcr(acrRequestOf(interaction.params))) return unmetAcr(ctx, interaction, 'None of the requested acr values is supported.');
       if (!resumed && signedIn && reasons.has('elevated_access_requested')) return stepUp(ctx, interaction);
       if (!resumed && signedIn && reasons.has('elevated_access_expired')) return fallBack(ctx, interaction);
       if (!resumed) return loginPage(ctx, interaction);
@@ -336,14 +343,16 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     await attempts.recordSuccess(person._id, passwordKey);
 
     // Elevated access asked for at sign-in: the AOD factor is the second factor (the MFA one
-    // when the class has no AOD factor).
-    const elevated = wantsElevatedAccess(interaction);
+    // when the class has no AOD factor, unless elevated access is essential). An essential
+    // acr the class cannot reach ends here, before any code is sent.
+    const request = acrRequestOf(interaction.params);
     let context: SignInProgress['context'] = 'MFA';
     let { plan, policy } = candidate._id === person._id ? candidatePlan : await secondFactor.planFor(person, 'MFA', now);
-    if (elevated) {
-      const aod = await secondFactor.planFor(person, 'AOD', now);
-      if (aod.plan.secondFactorRequired) ({ plan, policy, context } = { ...aod, context: 'AOD' });
-    }
+    const aod = request.elevated ? await secondFactor.planFor(person, 'AOD', now) : undefined;
+    const aim = aimOf(request, { mfa: plan.secondFactorRequired, aod: aod?.plan.secondFactorRequired ?? false });
+    if ('unmet' in aim) return unmetAcr(ctx, interaction, aim.unmet);
+    const { elevated } = aim;
+    if (elevated && aod?.plan.secondFactorRequired) ({ plan, policy, context } = { ...aod, context: 'AOD' });
     if (plan.denied) return deniedPage(ctx, interaction, person, plan);
     if (!plan.secondFactorRequired) return finishSignIn(ctx, interaction, person, undefined, { elevated });
 
@@ -393,7 +402,10 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     if (outcome.outcome === 'success') {
       const stepUpOfSession = interaction.session?.accountId === person._id;
       const sessionAmr = stepUpOfSession ? (interaction.session as { amr?: string[] } | undefined)?.amr : undefined;
-      return finishSignIn(ctx, interaction, person, outcome.amr, { elevated: progress.context === 'AOD' || wantsElevatedAccess(interaction), ...(sessionAmr ? { sessionAmr } : {}) });
+      // An essential acr was aimed at when the sign-in began: elevated then means the AOD context.
+      const request = acrRequestOf(interaction.params);
+      const elevated = progress.context === 'AOD' || (!request.essential && request.elevated);
+      return finishSignIn(ctx, interaction, person, outcome.amr, { elevated, ...(sessionAmr ? { sessionAmr } : {}) });
     }
     const { t } = translate(ctx, interaction, person);
     const error = outcome.outcome === 'locked' ? lockMessage(t, outcome.until, outcome.byAddress) : t(outcome.message);

@@ -70,6 +70,15 @@ export function createSecondFactor({ config, services }: Dependencies) {
     }
   }
 
+  /** A used one-time code proves the address it was sent to, when that is still the person's. */
+  async function proveAddress(person: StoredPerson, progress: SignInProgress): Promise<void> {
+    const channel = progress.step.channel === 'sms' ? 'sms' : 'email';
+    const address = channel === 'sms' ? person.cellPhone : person.email;
+    if (address && (await oneTimeCodes.wasSentTo({ personId: person._id, interactionUid: progress._id, destination: address }))) {
+      await persons.markAddressProven(person._id, channel, address);
+    }
+  }
+
   return {
     /** The person's plan for a context now, with the class it came from. */
     async planFor(person: StoredPerson, context: PolicyContext, now: number): Promise<{ plan: Plan; policy?: ClassPolicy }> {
@@ -114,6 +123,7 @@ export function createSecondFactor({ config, services }: Dependencies) {
       const verdict = await verifyFactor(person, progress, input, now);
       if (verdict.outcome === 'success') {
         await attempts.recordSuccess(person._id, key);
+        if (progress.step.factor === 'OTP') await proveAddress(person, progress);
         return { outcome: 'success', amr: verdict.amr };
       }
       if (verdict.outcome === 'not-applicable') return { outcome: 'retry', message: 'denied.noFactor' };

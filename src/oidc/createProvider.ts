@@ -109,18 +109,23 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
-      properties: ['first_party', 'admin_api'],
+      properties: ['first_party', 'admin_api', 'resource_server'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
         if (key === 'admin_api' && value !== undefined && typeof value !== 'boolean') throw new Error('admin_api must be a boolean');
+        if (key === 'resource_server' && value !== undefined && typeof value !== 'boolean') throw new Error('resource_server must be a boolean');
       },
     },
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client introspects and revokes only its own tokens; another's introspects as
+      // inactive and its revocation is answered as for an unknown token (RFC 7009 2.2), so
+      // neither tells a client anything about tokens it does not hold. A resource server
+      // (clientDirectory.ts) introspects every client's tokens, and revokes none but its own.
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId || client.metadata().resource_server === true },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,

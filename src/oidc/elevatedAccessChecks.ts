@@ -3,13 +3,20 @@ import { acrValues } from '../interaction/acr.ts';
 
 const { Check } = interactionPolicy;
 
-/** Whether the relying party asks for elevated access: acr_values, or the acr claim (essential or not). */
+/**
+ * Whether the relying party asks for elevated access: acr_values, or the acr claim
+ * (essential or not). An essential acr claim that the session's acr already meets with a
+ * value below elevated access (values `mfa` or `aod`, a session at `mfa`) asks nothing more.
+ */
 export function elevatedAccessRequested(ctx: KoaContextWithOIDC): boolean {
   const { oidc } = ctx;
   const acrParam = oidc.params?.acr_values;
   const fromParams = typeof acrParam === 'string' ? acrParam.split(' ') : [];
-  const claim = (oidc.claims as { id_token?: { acr?: { value?: string; values?: string[] } } } | undefined)?.id_token?.acr;
-  return [...fromParams, ...(claim?.value ? [claim.value] : []), ...(claim?.values ?? [])].includes(acrValues.elevated);
+  const claim = (oidc.claims as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } } | undefined)?.id_token?.acr;
+  const claimed = [...(claim?.value ? [claim.value] : []), ...(claim?.values ?? [])];
+  const sessionAcr = oidc.session?.acr;
+  if (claim?.essential && sessionAcr && sessionAcr !== acrValues.elevated && claimed.includes(sessionAcr)) return false;
+  return [...fromParams, ...claimed].includes(acrValues.elevated);
 }
 
 /** The session holds elevated access that has not yet run out. */

@@ -1,3 +1,4 @@
+import { emailVerified, phoneVerified } from '../directory/verifiedAddresses.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 
 /**
@@ -9,6 +10,7 @@ export const claimsByScope = {
   profile: ['name', 'given_name', 'family_name', 'preferred_username', 'birthdate', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
+  roles: ['roles'],
 } as const;
 
 const locales: Record<string, string> = { ENG: 'en', SPA: 'es', ESP: 'es', FRA: 'fr', DEU: 'de', ITA: 'it', POR: 'pt' };
@@ -27,9 +29,12 @@ export function personClaims(person: StoredPerson): Record<string, unknown> {
     birthdate: person.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(person.birthDate) ? person.birthDate : undefined,
     locale: language ? (locales[language.toUpperCase()] ?? language.toLowerCase()) : undefined,
     email: person.email,
-    email_verified: person.email ? false : undefined,
+    // True only for the address Gatehouse proved or an admin marked (verifiedAddresses.ts).
+    email_verified: person.email ? emailVerified(person) : undefined,
     phone_number: person.cellPhone,
-    phone_number_verified: person.cellPhone ? false : undefined,
+    phone_number_verified: person.cellPhone ? phoneVerified(person) : undefined,
+    // Always a list: an empty one says "no roles", which a relying party must not read as "not released".
+    roles: [...person.roles],
   };
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }

@@ -6,4 +6,4 @@ export const adminScope = 'admin';
  * (createProvider.ts, interactionRoutes.ts) and, with client credentials, only to clients
  * whose `admin_api` is set (clientDirectory.ts `providerMetadata`).
  */
-export const providerScopes = ['openid', 'offline_access', 'profile', 'email', 'phone', adminScope];
+export const providerScopes = ['openid', 'offline_access', 'profile', 'email', 'phone', 'roles', adminScope];

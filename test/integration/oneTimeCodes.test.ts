@@ -287,7 +287,9 @@ describe('what is stored and logged', () => {
     expect(records).toHaveLength(1);
     expect(JSON.stringify(records)).not.toContain(interactionUid);
     expect(records[0]!.interactionUid).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(Object.keys(records[0]!).toSorted()).toEqual(['_id', 'channel', 'expiresAt', 'hash', 'interactionUid', 'keepUntil', 'n', 'personId', 'salt', 'sentAt', 'sentTo'].toSorted());
+    expect(Object.keys(records[0]!).toSorted()).toEqual(['_id', 'channel', 'destinationHash', 'expiresAt', 'hash', 'interactionUid', 'keepUntil', 'n', 'personId', 'salt', 'sentAt', 'sentTo'].toSorted());
+    // The destination is kept only masked and as an HMAC (what proves the address once the code is used).
+    expect(Buffer.from(records[0]!.destinationHash as string, 'base64url')).toHaveLength(32);
     expect(Buffer.from(records[0]!.hash as string, 'base64url')).toHaveLength(32);
   });
 

@@ -5,6 +5,7 @@ import type { Config } from '../../configuration/loadConfig.ts';
 import type { Delivery, DeliveryChannel } from '../../delivery/Delivery.ts';
 import { channelNotConfigured } from '../../delivery/DeliveryError.ts';
 import { maskDestination } from '../../delivery/maskDestination.ts';
+import { addressKey } from '../../directory/verifiedAddresses.ts';
 import { InvalidInputError } from '../../errors/GatehouseError.ts';
 import { resolveMasterKey } from '../../security/resolveMasterKey.ts';
 import { oneTimeCodeModel, type StoredOneTimeCode } from '../../store/models/oneTimeCodeModel.ts';
@@ -68,6 +69,10 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
     return createHmac('sha256', hashKey).update(`${record.salt}\n${record._id}\n${record.personId}\n${code}`).digest();
   }
 
+  function destinationHashOf(record: Pick<StoredOneTimeCode, '_id' | 'channel'>, destination: string): string {
+    return createHmac('sha256', hashKey).update(`destination\n${record._id}\n${addressKey(record.channel, destination)}`).digest('base64url');
+  }
+
   function codeInForce(interactionUid: string) {
     return records.findOne({ interactionUid: storedUidOf(interactionUid) }).sort({ n: -1 }).lean<StoredOneTimeCode>();
   }
@@ -118,6 +123,7 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
         personId,
         channel,
         sentTo: maskDestination(channel, destination),
+        destinationHash: destinationHashOf({ _id, channel }, destination),
         salt,
         hash: hashOf({ _id, personId, salt }, code).toString('base64url'),
         sentAt: now,
@@ -164,6 +170,16 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
       if (deletedCount !== 1) return retry('reused');
       logger.info({ interactionUid, channel: record.channel, n: record.n }, 'one-time code accepted');
       return { outcome: 'success', amr: record.channel === 'sms' ? ['sms', 'otp'] : ['otp'] };
+    },
+
+    /**
+     * Whether the interaction's code in force — the one just accepted — was sent to
+     * `destination`: a used code proves that address (email_verified, phone_number_verified).
+     */
+    async wasSentTo({ personId, interactionUid, destination }: { personId: string; interactionUid: string; destination: string }): Promise<boolean> {
+      const record = await codeInForce(interactionUid);
+      if (!record || record.personId !== personId || !record.destinationHash) return false;
+      return timingSafeEqual(Buffer.from(destinationHashOf(record, destination)), Buffer.from(record.destinationHash));
     },
 
     /**

@@ -161,7 +161,7 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
     if (!person.email) throw new InvalidInputError(`The person "${person.name}" has no email address: set one before sending a registration link.`);
     if (!person.totp) throw new NotFoundError(`The person "${person.name}" has no TOTP key: create one first.`);
     if (person.totp.state !== 'pending') throw new InvalidInputError(`The TOTP key of "${person.name}" is already active: a registration link is for a new (pending) key; create a new key with the email option.`);
-    const { token, expiresAt } = await links.issue(person._id, person.totp.keyId);
+    const { token, expiresAt } = await links.issue(person._id, person.totp.keyId, Date.now(), person.email);
     const url = `${issuerUrl.replace(/\/+$/, '')}/register/${token}`;
     const t = translator(chooseLocale(person.preferredLanguage ? { preferred: person.preferredLanguage } : {}));
     const hours = Math.max(1, Math.round(links.lifetimeSeconds / 3600));

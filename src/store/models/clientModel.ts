@@ -12,6 +12,8 @@ export type StoredClient = {
   firstParty: boolean;
   /** May use the admin JSON API with client credentials (absent on clients stored before it existed). */
   adminApi?: boolean;
+  /** A resource server: may introspect every client's tokens (absent on clients stored before it existed). */
+  resourceServer?: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -23,6 +25,7 @@ const clientSchema = new Schema<StoredClient>(
     sealedSecret: String,
     firstParty: { type: Boolean, default: false },
     adminApi: { type: Boolean, default: false },
+    resourceServer: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

@@ -19,6 +19,12 @@ export type StoredOneTimeCode = {
   channel: 'email' | 'sms';
   /** The destination as it may be shown: p***@example.com, +34*******22. */
   sentTo: string;
+  /**
+   * HMAC of the full destination (under the same key as `hash`), so that a used code can
+   * prove that address (email_verified) without the record holding it; absent on records
+   * from before it existed.
+   */
+  destinationHash?: string;
   salt: string;
   hash: string;
   sentAt: Date;
@@ -34,6 +40,7 @@ const oneTimeCodeSchema = new Schema<StoredOneTimeCode>(
     personId: { type: String, required: true },
     channel: { type: String, required: true },
     sentTo: { type: String, required: true },
+    destinationHash: String,
     salt: { type: String, required: true },
     hash: { type: String, required: true },
     sentAt: { type: Date, required: true },

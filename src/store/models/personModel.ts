@@ -59,6 +59,10 @@ export type StoredPerson = {
   firstName?: string;
   preferredLanguage?: string;
   officePhone?: string;
+  /** The email address Gatehouse proved (a code or link sent to it was used) or an admin marked verified (directory/verifiedAddresses.ts). */
+  emailVerifiedFor?: string;
+  /** The cell phone number proved by an SMS code or marked verified by an admin. */
+  phoneVerifiedFor?: string;
   lastUpdate: Date;
   lastUsed?: Date;
   /** Kept by the TOTP factor (src/factors/totp/): the key, sealed, and its parameters. */
@@ -92,6 +96,8 @@ const personSchema = new Schema<StoredPerson>(
     firstName: String,
     preferredLanguage: String,
     officePhone: String,
+    emailVerifiedFor: String,
+    phoneVerifiedFor: String,
     lastUpdate: { type: Date, required: true },
     lastUsed: Date,
     totp: Schema.Types.Mixed,

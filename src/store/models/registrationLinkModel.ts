@@ -11,6 +11,8 @@ export type StoredRegistrationLink = {
   _id: string;
   personId: string;
   keyId: string;
+  /** HMAC, under the link's token, of the email address the link was mailed to: using the link proves it (email_verified). */
+  mailedToHash?: string;
   createdAt: Date;
   expiresAt: Date;
 };
@@ -20,6 +22,7 @@ const registrationLinkSchema = new Schema<StoredRegistrationLink>(
     _id: { type: String, required: true },
     personId: { type: String, required: true },
     keyId: { type: String, required: true },
+    mailedToHash: String,
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
   },
