@@ -21,19 +21,12 @@ import { createOneTimeCodes } from './factors/otp/createOneTimeCodes.ts';
 import { createAuditLog } from './security/createAuditLog.ts';
 import { resolveMasterKey, resolvePreviousMasterKeys } from './security/resolveMasterKey.ts';
 import { createSecretBox } from './security/secretBox.ts';
-import { ensureIndexes } from './store/ensureIndexes.ts';
 import { openStore, type Store } from './store/openStore.ts';
 
 /** What the server and the CLI both stand on: the store and the directory services over it. */
 export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean } = {}) {
   const secretBox = createSecretBox(resolveMasterKey(config, logger), resolvePreviousMasterKeys(config));
   const store: Store = await openStore(config, logger, options);
-  try {
-    await ensureIndexes(store.connection, logger);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
   const audit = createAuditLog(store.connection);
   const classes = createClassDirectory(store.connection, audit);
   const settings = createSettingsDirectory(store.connection, audit);

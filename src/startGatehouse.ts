@@ -27,7 +27,6 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
   try {
     await prepareAccountPage({ config, services, logger });
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
-    provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
     const app = createApp({ config, logger, provider, services });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> & { mongodbUri: string; ma
     host: '127.0.0.1',
     issuer: `http://127.0.0.1:${port}`,
     dataDir: '/nonexistent-data-dir',
+    embeddedDatabaseWaitSeconds: 30,
     trustProxy: false,
     trustProxyHops: 1,
     trustProxyRanges: [],
