@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cliWorkDir, runGatehouse, type Database } from '../support/gatehouseCli.ts';
 import { newMasterKey, startTestGatehouse } from '../support/testGatehouse.ts';
@@ -84,7 +84,6 @@ afterEach(async () => {
 });
 
 test('a command on a data directory held by a live process that serves no database yet waits, then refuses naming that process', async () => {
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(dataDir, { recursive: true });
   // This test process stands for a server that has taken the directory and is still starting.
   writeFileSync(join(dataDir, 'lock'), JSON.stringify({ pid: process.pid }));
@@ -127,13 +126,12 @@ test('commands started at once on an empty data directory take turns: never two 
   const results = await Promise.all(names.map((name) => runGatehouse(workDir.path, database, ['ipgroup', 'add', name, '--range', '10.0.0.0/8'])));
   for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/error|exists|no such table/i) });
   const listed = await runGatehouse(workDir.path, database, ['ipgroup', 'list', '--json']);
-  expect(JSON.parse(listed.stdout).map((group: { name: string }) => group.name).sort()).toEqual(names);
+  expect(JSON.parse(listed.stdout).map((group: { name: string }) => group.name).toSorted()).toEqual(names);
   expect(mostDatabasesAtOnce).toBe(1);
   expect(existsSync(join(dataDir, 'lock'))).toBe(false);
 }, 90_000);
 
 test('a lock left by a process that is gone is taken over, and released on stop', async () => {
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(dataDir, { recursive: true });
   const gone = spawn(node, ['-e', '']);
   await new Promise((done) => gone.once('exit', done));

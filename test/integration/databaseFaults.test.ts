@@ -37,6 +37,12 @@ beforeEach(async () => {
   expect(interactionUrl).toMatch(/\/interaction\/[^/]+$/);
 });
 
+/** The sign-in page reloaded in the browser that opened it (its interaction cookie). */
+async function signInPage() {
+  await browser.open(interactionUrl);
+  return { status: browser.lastStatus, headers: browser.lastHeaders, text: async () => browser.lastPage };
+}
+
 type Answer = { route: string; status: number; retryAfter: string | null; body: string; ms: number };
 
 /** One request to each kind of route: our page, the provider's /auth and /token, /readyz, the admin API. */
@@ -44,10 +50,6 @@ async function askEveryRoute(): Promise<Answer[]> {
   const basic = Buffer.from(`web-app:${clientSecret}wrong`).toString('base64');
   const auth = new URL('/auth', gatehouse.url);
   auth.search = new URLSearchParams({ client_id: 'web-app', response_type: 'code', scope: 'openid', redirect_uri: redirectUri, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }).toString();
-  const signInPage = async () => {
-    await browser.open(interactionUrl);
-    return { status: browser.lastStatus, headers: browser.lastHeaders, text: async () => browser.lastPage };
-  };
   const requests: [string, () => Promise<{ status: number; headers: Headers; text(): Promise<string> }>][] = [
     ['sign-in page', signInPage],
     ['/auth', () => fetch(auth, { redirect: 'manual', headers: { accept: 'text/html' } })],
