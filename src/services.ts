@@ -24,7 +24,7 @@ import { createSecretBox } from './security/secretBox.ts';
 import { openStore, type Store } from './store/openStore.ts';
 
 /** What the server and the CLI both stand on: the store and the directory services over it. */
-export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean } = {}) {
+export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean; purpose?: 'server' | 'command' } = {}) {
   const secretBox = createSecretBox(resolveMasterKey(config, logger), resolvePreviousMasterKeys(config));
   const store: Store = await openStore(config, logger, options);
   const audit = createAuditLog(store.connection);

@@ -22,7 +22,7 @@ const sweepEveryMs = 10 * 60 * 1000;
 
 /** Opens the store, builds the provider and the app, and listens. stop() undoes all of it. */
 export async function startGatehouse(config: Config, logger: Logger): Promise<RunningGatehouse> {
-  const services = await openServices(config, logger, { advertise: true });
+  const services = await openServices(config, logger, { advertise: true, purpose: 'server' });
   const { store, secretBox, persons, clients } = services;
   try {
     await prepareAccountPage({ config, services, logger });
