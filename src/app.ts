@@ -31,7 +31,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
   const assets = assetRoutes();
   const devOutbox = config.production ? undefined : devOutboxRoutes({ connection: services.store.connection });
   // One log of database faults for our routes and the provider's: one warning per outage.
-  const databaseFaults = createDatabaseFaultLog(logger);
+  const databaseFaults = createDatabaseFaultLog(logger, services.store.connection);
   answerProviderDatabaseFaults(provider, { logger, databaseFaults });
   const providerCallback = provider.callback();
 

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { renderPage } from './renderPage.ts';
 
@@ -25,16 +26,31 @@ const warnEveryMs = 30_000;
 
 /**
  * Logs a database fault met by a request: one line at warn (no stack) when an outage is
- * first seen, then at most one per interval with the number of requests refused since.
+ * first met, then at most one per interval with the number of requests refused since; and
+ * one line when the connection is back, which ends the outage.
  */
-export function createDatabaseFaultLog(logger: Logger) {
+export function createDatabaseFaultLog(logger: Logger, connection: Pick<Connection, 'getClient'>) {
   let lastWarnedAt = 0;
   let refusedSince = 0;
+  let inOutage = false;
+  const back = () => {
+    if (!inOutage) return;
+    logger.warn({ refusedRequests: refusedSince }, 'the database answers again');
+    inOutage = false;
+    lastWarnedAt = 0;
+    refusedSince = 0;
+  };
+  // The driver's monitor checks the server every heartbeatFrequencyMS; the first check that
+  // succeeds after refused requests ends the outage.
+  connection.getClient().on('serverHeartbeatSucceeded', back);
   return (error: unknown, path: string) => {
     refusedSince += 1;
+    inOutage = true;
     const now = Date.now();
     if (now - lastWarnedAt < warnEveryMs) return;
-    const reason = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+    const reason = error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
+      ? `${(error as Error).name}: ${String((error as Error).message).split('\n')[0]}`
+      : String(error);
     logger.warn({ path, reason, refusedRequests: refusedSince }, 'the database is unreachable; answering 503');
     lastWarnedAt = now;
     refusedSince = 0;

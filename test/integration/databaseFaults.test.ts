@@ -15,7 +15,7 @@ let browser: FormBrowser;
 let interactionUrl: string;
 
 beforeAll(async () => {
-  gatehouse = await startEmbeddedGatehouse({ logLevel: process.env.TEST_LOG_LEVEL });
+  gatehouse = await startEmbeddedGatehouse();
   const services = await openTestServices(gatehouse.config);
   try {
     clientSecret = (await services.clients.add({ client_id: 'web-app', redirect_uris: [redirectUri], first_party: true })).clientSecret!;
@@ -100,6 +100,19 @@ async function expectServingAgain(): Promise<void> {
   expect(token.status).toBe(401);
 }
 
+/**
+ * Waits (up to 10 s) until every outage logged since line `from` is logged as over too: the
+ * end is seen at the driver's next check of the server, a second or two after the recovery.
+ */
+async function untilOutageLogged(from: number): Promise<void> {
+  const count = (msg: string) => gatehouse.logLines.slice(from).filter((line) => line.msg === msg).length;
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    const started = count('the database is unreachable; answering 503');
+    if (started > 0 ? count('the database answers again') >= started : from === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** What each route answers when the database is there (a request may wait out a short restart). */
 const normalStatus: Record<string, number[]> = { 'sign-in page': [200], '/auth': [302, 303], '/token': [401], '/readyz': [200], 'admin API': [401] };
 
@@ -121,8 +134,10 @@ test('a killed embedded database: each request answers within 5 s (503 with Retr
 }, 120_000);
 
 test('a killed embedded database that cannot come back at once (its port taken): 503 with Retry-After on every route within 5 s, then it is restarted by itself', async () => {
+  await untilOutageLogged(0);
   const pid = gatehouse.databasePid();
   const port = Number(new URL(gatehouse.databaseUri()).port);
+  const logFrom = gatehouse.logLines.length;
   process.kill(pid, 'SIGKILL');
   const killedAt = performance.now();
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -144,6 +159,19 @@ test('a killed embedded database that cannot come back at once (its port taken):
   const recovery = await msUntilReady(freedAt);
   console.log(`MEASURED kill -9, port taken: /readyz 200 again ${recovery} ms after the port was free (restart backoff)`);
   await expectServingAgain();
+
+  // Ten refused requests, one warning without a stack, one line when it is back (at the
+  // driver's next check of the server, within seconds); the exit and the restart are logged.
+  await untilOutageLogged(logFrom);
+  const logged = gatehouse.logLines.slice(logFrom);
+  const warnings = logged.filter((line) => line.msg === 'the database is unreachable; answering 503');
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatchObject({ level: 40, reason: expect.stringMatching(/^Mongo\w*Error: /) });
+  expect(warnings[0]).not.toHaveProperty('err');
+  expect(logged.filter((line) => line.msg === 'request failed' || line.msg === 'provider error')).toEqual([]);
+  expect(logged.map((line) => line.msg)).toEqual(
+    expect.arrayContaining(['the embedded database exited; restarting it', 'embedded database restarted', 'the database answers again']),
+  );
 }, 120_000);
 
 test('a frozen embedded database: 503 with Retry-After within 5 s while frozen, and serving again soon after it resumes', async () => {
