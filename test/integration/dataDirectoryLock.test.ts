@@ -131,6 +131,35 @@ test('commands started at once on an empty data directory take turns: never two 
   expect(existsSync(join(dataDir, 'lock'))).toBe(false);
 }, 90_000);
 
+test('after the server is killed outright, a command waits for its orphaned database to exit before starting one: never two', async () => {
+  const server = startServer();
+  await untilListening(server);
+  // Its database, frozen for a while, outlives it for longer than the command takes to start.
+  const orphan = (JSON.parse(readFileSync(join(dataDir, 'embedded-database.json'), 'utf8')) as { pid: number }).pid;
+  process.kill(orphan, 'SIGSTOP');
+  server.kill('SIGKILL');
+  await new Promise((done) => server.once('exit', done));
+  countDatabases();
+  const resumeOrphan = () => {
+    try {
+      process.kill(orphan, 'SIGCONT');
+    } catch {
+      // Already gone.
+    }
+  };
+  const resume = setTimeout(resumeOrphan, 3_000);
+  let added;
+  try {
+    added = await runGatehouse(workDir.path, database, ['ipgroup', 'add', 'AFTER', '--range', '10.0.0.0/8'], { env: { LOG_LEVEL: 'warn' } });
+  } finally {
+    clearTimeout(resume);
+    resumeOrphan();
+  }
+  expect(mostDatabasesAtOnce).toBe(1);
+  expect({ code: added.code, stderr: added.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('waiting for the embedded database of a stopped server to exit') });
+  expect(databasesOn(dataDir)).toEqual([]);
+}, 90_000);
+
 test('a lock left by a process that is gone is taken over, and released on stop', async () => {
   mkdirSync(dataDir, { recursive: true });
   const gone = spawn(node, ['-e', '']);

@@ -15,7 +15,7 @@ import { freePort, newMasterKey, testConfig } from './testGatehouse.ts';
 export async function startEmbeddedGatehouse() {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-embedded-'));
   const port = await freePort();
-  const config = testConfig({ mongodbUri: undefined as unknown as string, masterKey: newMasterKey(), port, dataDir, logLevel: 'warn' });
+  const config = testConfig({ mongodbUri: undefined, masterKey: newMasterKey(), port, dataDir, logLevel: 'warn' });
   const logLines: { level: number; msg: string; [key: string]: unknown }[] = [];
   const log = new Writable({
     write(chunk: Buffer, _encoding, done) {

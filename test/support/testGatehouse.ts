@@ -24,7 +24,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A configuration for tests: 127.0.0.1, silent logs, the given database and master key. */
-export function testConfig(overrides: Partial<Config> & { mongodbUri: string; masterKey: string }): Config {
+export function testConfig(overrides: Partial<Config> & { mongodbUri: string | undefined; masterKey: string }): Config {
   const port = overrides.port ?? 0;
   return {
     production: false,
