@@ -86,6 +86,12 @@ export const configSchema = {
     description: 'Directory of the embedded database and, in development, the generated master key.',
     default: './data',
   },
+  EMBEDDED_DATABASE_WAIT_SECONDS: {
+    description:
+      'With the embedded database: how long a server or command waits while another process holds DATA_DIR (its `lock` file) without offering its database yet — a server still starting, or a command running — before refusing with a message naming that process.',
+    default: '30',
+    check: isSeconds(0, 3_600),
+  },
   MASTER_KEY: {
     description:
       'Key (32 bytes, base64) that encrypts signing keys, cookie keys, client secrets, TOTP keys and emergency tokens at rest (including keys a person is still setting up), and keys the hashes under which sessions, codes and tokens are stored. Required in production; in development it is generated into DATA_DIR/master.key.',

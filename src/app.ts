@@ -8,12 +8,14 @@ import { accountRoutes } from './enrollment/accountRoutes.ts';
 import { registrationRoutes } from './enrollment/registrationRoutes.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
 import { resolveClientAddress } from './http/clientAddress.ts';
+import { createDatabaseFaultLog } from './http/databaseUnavailable.ts';
 import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logRequests } from './http/logRequests.ts';
 import { setSecurityHeaders } from './http/setSecurityHeaders.ts';
 import { interactionRoutes } from './interaction/interactionRoutes.ts';
 import { authorizationByPost } from './oidc/authorizationByPost.ts';
+import { answerProviderDatabaseFaults } from './oidc/answerProviderDatabaseFaults.ts';
 import type { Services } from './services.ts';
 
 export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services };
@@ -29,13 +31,16 @@ export function createApp({ config, logger, provider, services }: AppDependencie
   const health = healthRoutes(services.store);
   const assets = assetRoutes();
   const devOutbox = config.production ? undefined : devOutboxRoutes({ connection: services.store.connection });
+  // One log of database faults for our routes and the provider's: one warning per outage.
+  const databaseFaults = createDatabaseFaultLog(logger, services.store.connection);
+  answerProviderDatabaseFaults(provider, { logger, databaseFaults });
   const providerCallback = provider.callback();
 
   const pipeline = [
     resolveClientAddress(config), //                          ctx.ip: the address the nearest untrusted hop presented (TRUST_PROXY_HOPS, TRUST_PROXY_RANGES)
     logRequests(logger), //                                  one line per request, no query strings
     setSecurityHeaders({ hsts: config.production }), //       CSP, frame and sniffing protection
-    handleErrors(logger), //                                  our errors become pages or JSON
+    handleErrors(logger, databaseFaults), //                  our errors become pages or JSON; an unreachable database, 503 + Retry-After
     health.routes(), //                                       /healthz, /readyz
     assets.routes(), //                                       /assets/gatehouse.css
     ...(devOutbox ? [devOutbox.routes()] : []), //            /dev/outbox — messages kept instead of sent; never mounted in production (404)

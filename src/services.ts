@@ -21,7 +21,6 @@ import { createOneTimeCodes } from './factors/otp/createOneTimeCodes.ts';
 import { createAuditLog } from './security/createAuditLog.ts';
 import { resolveMasterKey, resolvePreviousMasterKeys } from './security/resolveMasterKey.ts';
 import { createSecretBox } from './security/secretBox.ts';
-import { ensureIndexes } from './store/ensureIndexes.ts';
 import { claimMissingPersonKeys } from './directory/claimMissingPersonKeys.ts';
 import { openStore, type Store } from './store/openStore.ts';
 
@@ -31,11 +30,10 @@ import { openStore, type Store } from './store/openStore.ts';
  * and otpauth URIs with the issuer the deployment's server keeps in the database, rather
  * than with config.issuer.
  */
-export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean; deploymentIssuer?: boolean } = {}) {
+export async function openServices(config: Config, logger: Logger, options: { advertise?: boolean; purpose?: 'server' | 'command'; deploymentIssuer?: boolean } = {}) {
   const secretBox = createSecretBox(resolveMasterKey(config, logger), resolvePreviousMasterKeys(config));
   const store: Store = await openStore(config, logger, options);
   try {
-    await ensureIndexes(store.connection, logger);
     await claimMissingPersonKeys(store.connection, logger);
   } catch (error) {
     await store.close();

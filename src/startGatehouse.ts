@@ -24,7 +24,7 @@ const sweepEveryMs = 10 * 60 * 1000;
 
 /** Opens the store, builds the provider and the app, and listens. stop() undoes all of it. */
 export async function startGatehouse(config: Config, logger: Logger): Promise<RunningGatehouse> {
-  const services = await openServices(config, logger, { advertise: true });
+  const services = await openServices(config, logger, { advertise: true, purpose: 'server' });
   const { store, secretBox, persons, clients } = services;
   try {
     // The CLI, whose environment may not know the public URL, builds links with this one.
@@ -35,7 +35,6 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     const rekeyed = await rekeyLegacyArtefacts(store.connection, artefactKeys);
     if (rekeyed) logger.info({ rekeyed }, 'oidc artefacts stored under raw ids moved to their keyed hashes');
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
-    provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
     const app = createApp({ config, logger, provider, services });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

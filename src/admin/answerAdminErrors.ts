@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../store/isDatabaseUnavailable.ts';
 import { AdminApiError } from './AdminApiError.ts';
 import { maximumBodySize } from './readJsonBody.ts';
 
@@ -27,13 +28,16 @@ function describe(error: CaughtError, status: number): string {
 
 /**
  * Every answer of the admin API that is not a success is `{error, error_description}` JSON,
- * with the challenge header for 401/403. Details of unexpected errors go to the log only.
+ * with the challenge header for 401/403. Details of unexpected errors go to the log only;
+ * an unreachable database is left to the app's handleErrors (503).
  */
 export function answerAdminErrors(logger: Logger) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
     } catch (caught) {
+      // The app's handleErrors answers those for every route alike: 503 with Retry-After.
+      if (isDatabaseUnavailable(caught)) throw caught;
       const error = caught as CaughtError;
       const given = error.status ?? error.statusCode ?? 500;
       const status = given >= 400 && given <= 599 ? given : 500;

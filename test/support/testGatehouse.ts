@@ -24,7 +24,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A configuration for tests: 127.0.0.1, silent logs, the given database and master key. */
-export function testConfig(overrides: Partial<Config> & { mongodbUri: string; masterKey: string }): Config {
+export function testConfig(overrides: Partial<Config> & { mongodbUri: string | undefined; masterKey: string }): Config {
   const port = overrides.port ?? 0;
   return {
     production: false,
@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> & { mongodbUri: string; ma
     host: '127.0.0.1',
     issuer: `http://127.0.0.1:${port}`,
     dataDir: '/nonexistent-data-dir',
+    embeddedDatabaseWaitSeconds: 30,
     trustProxy: false,
     trustProxyHops: 1,
     trustProxyRanges: [],

@@ -6,12 +6,17 @@ import { buildEmbeddedDatabase } from './buildEmbeddedDatabase.ts';
 import { embeddedDatabaseBinary, embeddedDatabaseFiles, embeddedDatabaseMarker } from './embeddedDatabasePaths.ts';
 
 export type EmbeddedDatabase = {
-  /** mongodb://127.0.0.1:PORT/ — without a database name. */
+  /** mongodb://127.0.0.1:PORT/ — without a database name. The same across restarts. */
   uri: string;
+  /** Writes the marker that lets the CLI and other instances find this database (again after each restart). */
+  advertise(): void;
   stop(): Promise<void>;
 };
 
 type Marker = { pid: number; uri: string };
+
+/** Restart delays: doubling from the first to the last; back to the first once it stayed up a while. */
+export const restartBackoff = { firstMs: 500, lastMs: 30_000, resetAfterMs: 60_000 };
 
 /**
  * The embedded database already serving `dataDir` (started by a running server), if any.
@@ -32,38 +37,73 @@ export function findRunningEmbeddedDatabase(dataDir: string): string | undefined
 /**
  * Starts FerretDB on 127.0.0.1 (a free port unless `port` is given) with its files under
  * `dataDir`. The child exits when this process does: it watches its standard input.
- * With `advertise`, a marker file lets the CLI find it while it runs.
+ * When it exits otherwise (killed, crashed), it is started again on the same port, so the
+ * URI stays valid and the driver reconnects by itself; each restart is logged. The caller
+ * must hold the data directory's lock (lockDataDirectory.ts).
  */
-export async function startEmbeddedDatabase(options: {
-  dataDir: string;
-  logger: Logger;
-  port?: number;
-  advertise?: boolean;
-}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(options: { dataDir: string; logger: Logger; port?: number }): Promise<EmbeddedDatabase> {
   const { dataDir, logger } = options;
   buildEmbeddedDatabase((line) => logger.info(line));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  const child = spawn(
-    embeddedDatabaseBinary,
-    ['-listen', `127.0.0.1:${options.port ?? 0}`, '-data', embeddedDatabaseFiles(dataDir), '-log-level', 'error'],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  forwardLogs(child, logger);
-
+  let child = spawnDatabase(dataDir, options.port ?? 0, logger);
   const uri = await waitForReady(child);
+  // Later starts must listen where the driver already points.
+  const port = Number(new URL(uri).port);
   const marker = embeddedDatabaseMarker(dataDir);
-  if (options.advertise) {
-    writeFileSync(marker, JSON.stringify({ pid: child.pid!, uri } satisfies Marker), { mode: 0o600 });
-  }
+  let advertised = false;
+  let stopping = false;
+  let upSince = Date.now();
+  let delayMs = restartBackoff.firstMs;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const writeMarker = () => writeFileSync(marker, JSON.stringify({ pid: child.pid!, uri } satisfies Marker), { mode: 0o600 });
+
+  const scheduleRestart = () => {
+    restartTimer = setTimeout(() => void restart(), delayMs);
+    restartTimer.unref();
+    delayMs = Math.min(delayMs * 2, restartBackoff.lastMs);
+  };
+  const supervise = (running: ChildProcess) => {
+    running.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - upSince >= restartBackoff.resetAfterMs) delayMs = restartBackoff.firstMs;
+      logger.error({ pid: running.pid, exitCode: code, signal, restartInMs: delayMs }, 'the embedded database exited; restarting it');
+      scheduleRestart();
+    });
+  };
+  const restart = async () => {
+    if (stopping) return;
+    const next = spawnDatabase(dataDir, port, logger);
+    child = next;
+    try {
+      await waitForReady(next);
+    } catch (error) {
+      if (stopping) return;
+      logger.error({ reason: (error as Error).message, restartInMs: delayMs }, 'restarting the embedded database failed; trying again');
+      scheduleRestart();
+      return;
+    }
+    if (stopping) return void next.kill('SIGTERM');
+    upSince = Date.now();
+    supervise(next);
+    if (advertised) writeMarker();
+    logger.warn({ uri, pid: next.pid }, 'embedded database restarted');
+  };
+  supervise(child);
   logger.info({ uri }, 'embedded database started');
 
   let stopped: Promise<void> | undefined;
   return {
     uri,
+    advertise() {
+      advertised = true;
+      writeMarker();
+    },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
-        if (options.advertise) rmSync(marker, { force: true });
+        stopping = true;
+        clearTimeout(restartTimer);
+        if (advertised) rmSync(marker, { force: true });
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
@@ -73,6 +113,15 @@ export async function startEmbeddedDatabase(options: {
   };
 }
 
+function spawnDatabase(dataDir: string, port: number, logger: Logger): ChildProcess {
+  const child = spawn(embeddedDatabaseBinary, ['-listen', `127.0.0.1:${port}`, '-data', embeddedDatabaseFiles(dataDir), '-log-level', 'error'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  forwardLogs(child, logger);
+  child.on('error', (error) => logger.error({ reason: error.message }, 'the embedded database process failed'));
+  return child;
+}
+
 function waitForReady(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -80,10 +129,15 @@ function waitForReady(child: ChildProcess): Promise<string> {
       child.kill('SIGKILL');
       reject(new Error('The embedded database did not start within 60 seconds.'));
     }, 60_000);
+    const exited = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`The embedded database exited during start (exit code ${code}); see the log above.`));
+    };
     lines.on('line', (line) => {
       const match = /^READY (mongodb:\/\/\S+)$/.exec(line);
       if (match) {
         clearTimeout(timer);
+        child.off('exit', exited);
         resolve(match[1]!);
       }
     });
@@ -91,10 +145,7 @@ function waitForReady(child: ChildProcess): Promise<string> {
       clearTimeout(timer);
       reject(new Error(`The embedded database could not be started: ${error.message}`));
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The embedded database exited during start (exit code ${code}); see the log above.`));
-    });
+    child.once('exit', exited);
   });
 }
 
