@@ -61,7 +61,8 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     if (typeof userId !== 'string' || userId.length > 64) return null;
     const userKey = key(userId.trim());
     const claimant = await personKeys.claimantOf(userKeyOf(userKey));
-    const person = await Persons.findById(claimant ?? unclaimed).lean();
+    // Without a limit of one, as claimantOf: a found person costs what nobody costs.
+    const [person] = await Persons.find({ _id: claimant ?? unclaimed }).lean();
     return person && person.userIdKeys.includes(userKey) ? person : null;
   }
 

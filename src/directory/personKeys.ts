@@ -94,9 +94,13 @@ export function createPersonKeys(connection: Connection) {
       }
     },
 
-    /** Who holds the claim of `key` (a name or user ID key), by its _id: one lookup, whether or not anyone does. */
+    /**
+     * Who holds the claim of `key` (a name or user ID key), by its _id: one lookup, whether
+     * or not anyone does. Asked without a limit of one, so that a database that scans for
+     * it (the embedded one) reads to the end either way, and a hit costs what a miss costs.
+     */
     async claimantOf(key: string): Promise<string | undefined> {
-      return (await Keys.findById(key, { personId: 1 }).lean())?.personId;
+      return (await Keys.find({ _id: key }, { personId: 1 }).lean())[0]?.personId;
     },
 
     async release(personId: string, keys: string[]): Promise<void> {
