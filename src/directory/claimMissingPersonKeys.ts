@@ -32,5 +32,9 @@ export async function claimMissingPersonKeys(connection: Connection, logger: Log
     }
   }
   if (added) logger.info({ added }, 'claimed the names and user IDs of persons stored before claims existed');
-  await Settings.updateOne({ _id: doneMarker }, { $set: { value: new Date().toISOString() } }, { upsert: true });
+  // Two instances starting at once both get here; on the embedded database an upsert is a
+  // read then an insert, so the second may find the marker inserted meanwhile: done either way.
+  await Settings.updateOne({ _id: doneMarker }, { $set: { value: new Date().toISOString() } }, { upsert: true }).catch((error: { code?: number }) => {
+    if (error.code !== 11000) throw error;
+  });
 }
