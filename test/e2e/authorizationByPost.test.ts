@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
 import * as oidc from 'openid-client';
-import type { Browser } from 'playwright-core';
-import { landAtCallback, launchBrowser, startCallbackListener } from '../support/browser.ts';
-import { discoverRelyingParty, startAuthorization } from '../support/relyingParty.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { startAutoSubmittingPage } from '../support/autoSubmittingPage.ts';
+import { landAtCallback } from '../support/browser.ts';
+import { startBrowserGatehouse, type BrowserGatehouse } from '../support/browserGatehouse.ts';
+import { startAuthorization } from '../support/relyingParty.ts';
 
 /**
  * In a real browser: a relying party on another site (localhost, while Gatehouse is on
@@ -12,44 +11,31 @@ import { openTestServices, startTestGatehouse } from '../support/testGatehouse.t
  * request as GET is a top-level GET navigation, which carries them, so the person already
  * signed in goes straight back with a code, as with a GET.
  */
-let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
-let services: Awaited<ReturnType<typeof openTestServices>>;
-let callback: Awaited<ReturnType<typeof startCallbackListener>>;
-let browser: Browser;
-let rp: oidc.Configuration;
-let relyingParty: Server;
+let setup: BrowserGatehouse;
+let relyingParty: Awaited<ReturnType<typeof startAutoSubmittingPage>>;
 let relyingPartyUrl: string;
 let formFields: Record<string, string> = {};
 const password = 'correct horse battery';
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  callback = await startCallbackListener();
-  gatehouse = await startTestGatehouse();
-  services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'app', redirect_uris: [callback.redirectUri], first_party: true });
-  rp = await discoverRelyingParty(gatehouse.issuer, 'app', clientSecret);
-  await services.persons.add({ name: 'PAULA', class: '*NEVER', password });
+  setup = await startBrowserGatehouse();
+  await setup.services.persons.add({ name: 'PAULA', class: '*NEVER', password });
   // The relying party's page: its authorization request as a form, sent as soon as it loads.
-  relyingParty = createServer((_request, response) => {
-    const inputs = Object.entries(formFields).map(([name, value]) => `<input type="hidden" name="${name}" value="${value.replace(/"/g, '&quot;')}">`).join('');
-    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>App</title>
-<form id="f" method="post" action="${gatehouse.issuer}/auth">${inputs}</form><script>document.getElementById('f').submit()</script>`);
-  });
-  await new Promise<void>((resolve) => relyingParty.listen(0, '127.0.0.1', resolve));
-  relyingPartyUrl = `http://localhost:${(relyingParty.address() as { port: number }).port}/`;
+  relyingParty = await startAutoSubmittingPage(() => ({
+    title: 'App',
+    action: `${setup.gatehouse.issuer}/auth`,
+    inputs: Object.entries(formFields).map(([name, value]) => `<input type="hidden" name="${name}" value="${value.replace(/"/g, '&quot;')}">`).join(''),
+  }));
+  relyingPartyUrl = `http://localhost:${relyingParty.port}/`;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  relyingParty?.closeAllConnections();
-  await new Promise((resolve) => relyingParty?.close(resolve));
-  await services?.store.close();
-  await gatehouse?.stop();
-  await callback?.close();
+  await relyingParty?.close();
+  await setup?.stop();
 });
 
 test('an authorization request posted from another site reaches the sign-in page, and then the session as a GET would', async () => {
+  const { browser, rp, callback, gatehouse } = setup;
   const context = await browser.newContext();
   const page = await context.newPage();
 

@@ -1,10 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import * as oidc from 'openid-client';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, startCallbackListener } from '../support/browser.ts';
-import { listenOnLoopback } from '../support/listenOnLoopback.ts';
-import { discoverRelyingParty, startAuthorization } from '../support/relyingParty.ts';
-import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
+import { startAutoSubmittingPage } from '../support/autoSubmittingPage.ts';
+import { screenshot } from '../support/browser.ts';
+import { startBrowserGatehouse, type BrowserGatehouse } from '../support/browserGatehouse.ts';
+import { startAuthorization } from '../support/relyingParty.ts';
 
 /**
  * In a real browser: a page of another origin on the same site (another port of
@@ -12,43 +9,31 @@ import { openTestServices, startTestGatehouse } from '../support/testGatehouse.t
  * sign-in form of the person's open interaction. Gatehouse refuses it; the same person's
  * own page, sent with the Origin Chromium really sends, goes through.
  */
-let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
-let services: Awaited<ReturnType<typeof openTestServices>>;
-let callback: Awaited<ReturnType<typeof startCallbackListener>>;
-let browser: Browser;
-let rp: oidc.Configuration;
-let evil: Server;
+let setup: BrowserGatehouse;
+let evil: Awaited<ReturnType<typeof startAutoSubmittingPage>>;
 let evilOrigin: string;
 let forgedAction = '';
 const password = 'correct horse battery';
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  callback = await startCallbackListener();
-  gatehouse = await startTestGatehouse();
-  services = await openTestServices(gatehouse.config);
-  const { clientSecret } = await services.clients.add({ client_id: 'app', redirect_uris: [callback.redirectUri], first_party: true });
-  rp = await discoverRelyingParty(gatehouse.issuer, 'app', clientSecret);
-  await services.persons.add({ name: 'MALLORY', class: '*NEVER', password });
+  setup = await startBrowserGatehouse();
+  await setup.services.persons.add({ name: 'MALLORY', class: '*NEVER', password });
   // The attacker's page: a form to the victim's interaction, sent as soon as it loads.
-  evil = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Win a prize</title>
-<form id="f" method="post" action="${forgedAction}"><input name="username" value="mallory"><input name="password" value="${password}"></form>
-<script>document.getElementById('f').submit()</script>`);
-  });
-  evilOrigin = `http://127.0.0.1:${await listenOnLoopback(evil)}`;
+  evil = await startAutoSubmittingPage(() => ({
+    title: 'Win a prize',
+    action: forgedAction,
+    inputs: `<input name="username" value="mallory"><input name="password" value="${password}">`,
+  }));
+  evilOrigin = `http://127.0.0.1:${evil.port}`;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  evil?.closeAllConnections();
-  await new Promise((resolve) => evil?.close(resolve));
-  await services?.store.close();
-  await gatehouse?.stop();
-  await callback?.close();
+  await evil?.close();
+  await setup?.stop();
 });
 
 test('a same-site page of another origin cannot sign the person in as someone else; their own page can', async () => {
+  const { browser, rp, callback, gatehouse, services } = setup;
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
   const request = await startAuthorization(rp, { redirect_uri: callback.redirectUri });
