@@ -13,7 +13,8 @@ import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logRequests } from './http/logRequests.ts';
 import { setSecurityHeaders } from './http/setSecurityHeaders.ts';
-import { interactionRoutes } from './interaction/interactionRoutes.ts';
+import { accountClientId } from './enrollment/accountClient.ts';
+import { interactionRouter } from './interaction/interactionRouter.ts';
 import { authorizationByPost } from './oidc/authorizationByPost.ts';
 import { answerProviderDatabaseFaults } from './oidc/answerProviderDatabaseFaults.ts';
 import type { Services } from './services.ts';
@@ -26,7 +27,20 @@ export type AppDependencies = { config: Config; logger: Logger; provider: Provid
  */
 export function createApp({ config, logger, provider, services }: AppDependencies): Koa {
   const app = new Koa({ proxy: config.trustProxy });
-  const interactions = interactionRoutes({ provider, services, config, logger });
+  const interactions = interactionRouter({
+    provider,
+    logger,
+    issuer: config.issuer,
+    persons: services.persons,
+    ipGroups: services.ipGroups,
+    attempts: services.attempts,
+    progress: services.signInProgress,
+    factorServices: services.factorServices,
+    totpSelfService: services.totpSelfService,
+    formTokens: services.interactionForms,
+    unknownUser: services.unknownUser,
+    accountClientId,
+  });
   const account = accountRoutes({ config, services, logger });
   const health = healthRoutes(services.store);
   const assets = assetRoutes();

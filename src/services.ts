@@ -23,6 +23,11 @@ import { resolveMasterKey, resolvePreviousMasterKeys } from './security/resolveM
 import { createSecretBox } from './security/secretBox.ts';
 import { claimMissingPersonKeys } from './directory/claimMissingPersonKeys.ts';
 import { openStore, type Store } from './store/openStore.ts';
+import type { FactorServices } from './factors/FactorServices.ts';
+import { createSignInProgress } from './interaction/signInProgress.ts';
+import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
+import { createFormTokens } from './security/formTokens.ts';
+import { createUnknownUserStandIn } from './directory/unknownUserStandIn.ts';
 
 /**
  * What the server and the CLI both stand on: the store and the directory services over it.
@@ -52,6 +57,9 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const factorNotices = createFactorNotices({ delivery, logger });
   const registrationLinks = createRegistrationLinks({ connection: store.connection, lifetimeSeconds: config.ttl.registrationLink });
   const totpSelfService = createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices: factorNotices, links: registrationLinks });
+  const questions = createPrivateQuestions({ connection: store.connection, audit });
+  const oneTimeCodes = createOneTimeCodes({ connection: store.connection, delivery, config, logger });
+  const factorServices: FactorServices = { totp, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons };
   return {
     store,
     secretBox,
@@ -71,11 +79,19 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     totpSelfService,
     /** Emailed links to the registration page (/register/:token). */
     registrationLinks,
-    questions: createPrivateQuestions({ connection: store.connection, audit }),
+    questions,
     delivery,
-    oneTimeCodes: createOneTimeCodes({ connection: store.connection, delivery, config, logger }),
+    oneTimeCodes,
+    /** What the factors' sign-in steps stand on (factors/FactorServices.ts). */
+    factorServices,
     attempts,
     addressThrottle,
+    /** Where each sign-in stands between its pages. */
+    signInProgress: createSignInProgress(store.connection, createArtefactKeys(secretBox)),
+    /** The person a user ID nobody has is planned and counted as. */
+    unknownUser: createUnknownUserStandIn(secretBox.deriveKey('gatehouse unknown user ID')),
+    /** The CSRF tokens of the sign-in pages' forms, bound to their interaction. */
+    interactionForms: createFormTokens(secretBox.deriveKey('gatehouse interaction form')),
   };
 }
 

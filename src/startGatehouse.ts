@@ -8,7 +8,6 @@ import { prepareAccountPage } from './enrollment/prepareAccountPage.ts';
 import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
 import { createProvider } from './oidc/createProvider.ts';
-import { createSignInProgress } from './interaction/signInProgress.ts';
 import { rekeyLegacyArtefacts } from './oidc/rekeyLegacyArtefacts.ts';
 import { sweepExpiredArtefacts } from './oidc/sweepExpiredArtefacts.ts';
 import { openServices } from './services.ts';
@@ -44,7 +43,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     const sweeper = setInterval(() => {
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
       sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
-      createSignInProgress(store.connection, artefactKeys).sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
+      services.signInProgress.sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
       createAccountSessions(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping expired account sessions failed'));
     }, sweepEveryMs);
     sweeper.unref();

@@ -1,5 +1,6 @@
 import { classCodes, type ClassInput } from '../directory/classInput.ts';
-import { availableFactorIds, contexts, type FactorId, type PolicyContext } from '../policy/types.ts';
+import { factorOf } from '../factors/index.ts';
+import { contexts, type FactorId, type PolicyContext } from '../policy/types.ts';
 
 const width = 33;
 
@@ -16,7 +17,7 @@ const contextNames: Record<PolicyContext, string> = { MFA: 'sign-in', AOD: 'elev
 export function describeFactors(priorities: Partial<Record<FactorId, number>>): string {
   const used = (Object.entries(priorities) as [FactorId, number][]).toSorted(([, a], [, b]) => a - b);
   if (used.length === 0) return '(none)';
-  return used.map(([factor, priority]) => `${priority} ${factor}${(availableFactorIds as readonly string[]).includes(factor) ? '' : ' (not available yet)'}`).join(', ');
+  return used.map(([factor, priority]) => `${priority} ${factor}${factorOf(factor)?.autoSelectable ? '' : ' (not available yet)'}`).join(', ');
 }
 
 const coded = (code: string, meanings: Record<string, string>) => `${code} = ${meanings[code] ?? '?'}`;

@@ -1,5 +1,6 @@
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
-import { availableFactorIds, type ClassPolicy, type PersonFacts } from '../policy/types.ts';
+import { countedFactorIds } from '../factors/index.ts';
+import type { ClassPolicy, PersonFacts } from '../policy/types.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import { personFacts } from './personFacts.ts';
 
@@ -21,6 +22,6 @@ export async function loadPersonFacts(person: StoredPerson, { attempts, policy, 
   // costs the same whatever their class, so the sign-in's time does not tell a user ID with
   // a class from one without (or from one nobody has, unknownUserStandIn.ts).
   const rule = policy ? { maxRetries: policy.maxRetries, waitSeconds: policy.waitSeconds } : { maxRetries: 0, waitSeconds: 60 };
-  const locks = await attempts.locksOf(person._id, Object.fromEntries(availableFactorIds.map((factor) => [factor, rule])), now);
+  const locks = await attempts.locksOf(person._id, Object.fromEntries(countedFactorIds.map((factor) => [factor, rule])), now);
   return { ...facts, locks: policy ? locks : {} };
 }

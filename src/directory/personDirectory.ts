@@ -244,8 +244,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
 
     /** The plan of a person at sign-in, with the class policy whose retry limits apply. */
     async planFor(person: StoredPerson, context: PolicyContext, now: number): Promise<{ plan: Plan; policy?: ClassPolicy }> {
-      const [{ plan }, { policy }] = await Promise.all([planner.planFor(person, context, now), planner.resolveClass(person)]);
-      return { plan, ...(policy ? { policy } : {}) };
+      return planner.planWithClass(person, context, now);
     },
 
     /** The person a user ID belongs to (ignoring case), if any. */

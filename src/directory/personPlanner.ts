@@ -4,6 +4,7 @@ import { contexts, type ClassPolicy, type ClassSource, type Plan, type PolicyCon
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import { factors } from '../factors/index.ts';
 import { loadPersonFacts } from './loadPersonFacts.ts';
 
 type ClassLookup = { findPolicy(name: string): Promise<ClassPolicy | undefined> };
@@ -45,14 +46,23 @@ export function createPersonPlanner(classes: ClassLookup, settings: DefaultClass
     return resolved;
   }
 
+  async function planWithClass(person: StoredPerson, context: unknown, now: number, cache?: Map<string, ResolvedClass>): Promise<{ plan: Plan; policy?: ClassPolicy }> {
+    const resolved = await resolveClass(person, cache);
+    const checkedContext = checkContext(context);
+    const facts = await loadPersonFacts(person, { attempts, policy: resolved.policy, now });
+    const plan = planFactors({ context: checkedContext, ...resolved, person: facts, now, factors });
+    return { plan, ...(resolved.policy ? { policy: resolved.policy } : {}) };
+  }
+
   return {
     resolveClass,
 
+    /** The plan and the class it came from, the class resolved once (the sign-in's call: no text for admins). */
+    planWithClass,
+
+    /** The plan with its text for admins (option 9, the CLI, the API). */
     async planFor(person: StoredPerson, context: unknown, now: number, cache?: Map<string, ResolvedClass>): Promise<{ plan: Plan; text: string }> {
-      const resolved = await resolveClass(person, cache);
-      const checkedContext = checkContext(context);
-      const facts = await loadPersonFacts(person, { attempts, policy: resolved.policy, now });
-      const plan = planFactors({ context: checkedContext, ...resolved, person: facts, now });
+      const { plan } = await planWithClass(person, context, now, cache);
       return { plan, text: formatPlan(plan) };
     },
   };

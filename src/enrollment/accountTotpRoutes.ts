@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../configuration/loadConfig.ts';
+import { retryMessageKey } from '../factors/Verdict.ts';
 import type { TotpCandidate } from '../factors/totp/createTotpFactor.ts';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
@@ -32,7 +33,7 @@ export type AccountKit = {
 function failureText(t: Translate, outcome: Exclude<SelfServiceOutcome, { outcome: 'success' | 'stale' }>, now: number): string {
   if (outcome.outcome === 'locked' && outcome.byAddress && outcome.until) return t('signin.addressThrottled', { wait: formatWait(t, outcome.until, now, { relative: true }) });
   if (outcome.outcome === 'locked') return outcome.until ? t('account.totp.lockedUntil', { wait: formatWait(t, outcome.until, now) }) : t('account.totp.lockedAdmin');
-  return t(`verdict.${outcome.reason}`);
+  return t(retryMessageKey(outcome));
 }
 
 const redirect = (ctx: Context, to: string) => {
@@ -158,7 +159,7 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
       if (outcome.outcome !== 'success') {
         const { t } = languageOf(ctx, person);
         // Here a slip may be a mistyped code or token: say what either looks like.
-        const error = outcome.outcome === 'retry' && outcome.reason === 'malformed' ? t('account.totp.proveMalformed') : failureText(t, outcome, now);
+        const error = outcome.outcome === 'malformed' ? t('account.totp.proveMalformed') : failureText(t, outcome, now);
         return provePage(ctx, visit, action, { status: outcome.outcome === 'locked' ? 429 : 422, error });
       }
       if (action === 'replace') {

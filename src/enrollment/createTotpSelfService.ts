@@ -1,8 +1,9 @@
 import type { PersonDirectory } from '../directory/personDirectory.ts';
-import type { AttemptLimiter, AttemptOrigin, AttemptStatus } from '../factors/attempts/createAttemptLimiter.ts';
+import type { AttemptLimiter, AttemptOrigin } from '../factors/attempts/createAttemptLimiter.ts';
+import { limitAttempts, retryRule } from '../factors/attempts/limitAttempts.ts';
 import type { EmergencyTokens } from '../factors/emergency/createEmergencyTokens.ts';
 import { normaliseEmergencyToken } from '../factors/emergency/emergencyToken.ts';
-import type { RetryReason } from '../factors/Factor.ts';
+import type { RetryReason, Verdict } from '../factors/Verdict.ts';
 import type { TotpCandidate, TotpFactor } from '../factors/totp/createTotpFactor.ts';
 import { keyState, type TotpKeyState } from '../factors/totp/keyState.ts';
 import type { ClassPolicy } from '../policy/types.ts';
@@ -19,14 +20,8 @@ type Dependencies = {
   links: Pick<RegistrationLinks, 'revokeAll'>;
 };
 
-/** A code typed for a self-service change: passed, wrong (say why), or too many wrong ones. */
-export type SelfServiceOutcome = { outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'locked'; until?: number; byAddress?: true } | { outcome: 'stale' };
-
-const lockedOutcome = (status: AttemptStatus & { locked: true }): SelfServiceOutcome => ({
-  outcome: 'locked',
-  ...(status.until ? { until: status.until.getTime() } : {}),
-  ...(status.byAddress ? { byAddress: true } : {}),
-});
+/** A code typed for a self-service change: passed, wrong (say why), not a code at all, or too many wrong ones. */
+export type SelfServiceOutcome = { outcome: 'success' } | Extract<Verdict, { outcome: 'retry' | 'malformed' | 'locked' }> | { outcome: 'stale' };
 
 /** What a confirmed key changed, and the emergency tokens made for it (shown once), if any. */
 export type KeyActivated = { outcome: 'success'; replaced: TotpKeyState; newTokens: string[] };
@@ -36,8 +31,6 @@ export type TotpSelfStatus = { state: TotpKeyState; tokensLeft: number; activate
 
 const actorOf = (person: Pick<StoredPerson, '_id' | 'name'>) => ({ kind: 'person' as const, id: person._id, name: person.name });
 
-/** The class's retry limits (none without a class), as at sign-in. */
-const ruleOf = (policy: ClassPolicy | undefined) => ({ maxRetries: policy?.maxRetries ?? 0, waitSeconds: policy?.waitSeconds ?? 60 });
 
 /**
  * A person managing their own authenticator app (the second source document: "TOTP
@@ -51,25 +44,12 @@ const ruleOf = (policy: ClassPolicy | undefined) => ({ maxRetries: policy?.maxRe
  * - every change is audited by the factors and told to the person by email.
  */
 export function createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices, links }: Dependencies) {
-  /** Runs `verify` under the TOTP retry limits (emergency tokens share them, as at sign-in); failures for an `uncounted` reason are no guess. */
-  async function limited(person: StoredPerson, policy: ClassPolicy | undefined, now: number, origin: AttemptOrigin | undefined, verify: () => Promise<{ outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'not-applicable' }>, uncounted: readonly RetryReason[] = ['malformed']): Promise<SelfServiceOutcome> {
-    const rule = ruleOf(policy);
-    const before = await attempts.status(person._id, 'TOTP', rule, now, origin);
-    if (before.locked) return lockedOutcome(before);
-    const verdict = await verify();
-    if (verdict.outcome === 'success') {
-      await attempts.recordSuccess(person._id, 'TOTP');
-      return { outcome: 'success' };
-    }
+  /** Runs `verify` under the TOTP retry limits (emergency tokens share them, as at sign-in); a retry for an `uncounted` reason is no guess. */
+  async function limited(person: StoredPerson, policy: ClassPolicy | undefined, now: number, origin: AttemptOrigin | undefined, verify: () => Promise<Verdict>, uncounted: readonly RetryReason[] = []): Promise<SelfServiceOutcome> {
+    const verdict = await limitAttempts(attempts, { personId: person._id, factor: 'TOTP', rule: retryRule(policy), now, ...(origin ? { origin } : {}), uncounted }, verify);
     // The key changed since the page was shown (an admin, another session): nothing to guess at; the person starts again.
     if (verdict.outcome === 'not-applicable') return { outcome: 'stale' };
-    const { reason } = verdict;
-    // A typing slip (wrong length, letters) is not a guess: it does not count.
-    if (!uncounted.includes(reason)) {
-      const after = await attempts.recordFailure(person._id, 'TOTP', rule, now, origin);
-      if (after.locked) return lockedOutcome(after);
-    }
-    return { outcome: 'retry', reason };
+    return verdict.outcome === 'success' ? { outcome: 'success' } : verdict;
   }
 
   return {
@@ -104,7 +84,7 @@ export function createTotpSelfService({ persons, totp, emergencyTokens, attempts
         const result = await totp.activateCandidate(person._id, candidate, code, now, { actor: actorOf(person) });
         replaced = result.replaced;
         return result.verdict;
-      }, ['malformed', 'reused']);
+      }, ['reused']);
       if (outcome.outcome !== 'success') return outcome;
       await links.revokeAll(person._id);
       const newTokens = (await emergencyTokens.countLeft(person._id)) === 0 ? await emergencyTokens.recreate(person._id, { actor: actorOf(person) }) : [];
@@ -117,7 +97,7 @@ export function createTotpSelfService({ persons, totp, emergencyTokens, attempts
       const typed = typeof input === 'string' ? input.trim() : '';
       const looksLikeCode = /^[\d\s]+$/.test(typed);
       // Neither digits nor something an emergency token could be: a typing slip, not a guess.
-      if (!looksLikeCode && !normaliseEmergencyToken(typed)) return { outcome: 'retry', reason: 'malformed' };
+      if (!looksLikeCode && !normaliseEmergencyToken(typed)) return { outcome: 'malformed' };
       return limited(person, policy, now, origin, () => (looksLikeCode ? totp.verify(person, typed, now) : emergencyTokens.consume(person._id, typed)));
     },
 

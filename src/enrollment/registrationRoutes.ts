@@ -7,7 +7,7 @@ import { readPageCookie, setPageCookie } from '../http/pageCookie.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import type { Config } from '../configuration/loadConfig.ts';
-import { retryRule } from '../interaction/secondFactor.ts';
+import { limitAttempts, retryRule } from '../factors/attempts/limitAttempts.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
@@ -133,20 +133,12 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     if (!registrationCsrfMatches(token, body.csrf)) return showPage(ctx, token, person, { status: 403, error: t('register.forbidden') });
     const now = Date.now();
     const { policy } = await persons.planFor(person, 'MFA', now);
-    const rule = retryRule(policy);
-    const origin = { address: ctx.ip };
-    const before = await attempts.status(person._id, 'TOTP', rule, now, origin);
-    if (before.locked) return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
-    const verdict = await totp.confirmPending(person, typeof body.code === 'string' ? body.code : '', now);
+    const verdict = await limitAttempts(attempts, { personId: person._id, factor: 'TOTP', rule: retryRule(policy), now, origin: { address: ctx.ip } }, () =>
+      totp.confirmPending(person, typeof body.code === 'string' ? body.code : '', now),
+    );
     if (verdict.outcome === 'not-applicable') return gone(ctx);
-    if (verdict.outcome !== 'success') {
-      if (verdict.reason !== 'malformed') {
-        const after = await attempts.recordFailure(person._id, 'TOTP', rule, now, origin);
-        if (after.locked) return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
-      }
-      return showPage(ctx, token, person, { status: 422, error: t('register.wrongCode') });
-    }
-    await attempts.recordSuccess(person._id, 'TOTP');
+    if (verdict.outcome === 'locked') return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
+    if (verdict.outcome !== 'success') return showPage(ctx, token, person, { status: 422, error: t('register.wrongCode') });
     // The link was mailed to the person: using it proves that address, if it is still theirs.
     if ((await links.consume(token)) && person.email && links.wasMailedTo(link, token, person.email)) await persons.markAddressProven(person._id, 'email', person.email);
     setPageCookie(ctx, registrationCookie, undefined, { path: '/register', maxAgeSeconds: 0, secure });

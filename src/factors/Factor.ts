@@ -1,30 +1,77 @@
-import type { PlanStep } from '../policy/types.ts';
+import type { ClassPolicy, PlannableFactor } from '../policy/types.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import type { FactorServices } from './FactorServices.ts';
+import type { Verdict } from './Verdict.ts';
+
+export type { RetryReason, Verdict } from './Verdict.ts';
 
 /**
- * The vocabulary every factor folder shares (design.md "Factor"): static metadata apart
- * from behaviour, and a closed set of verdicts that are returned, never signalled by side
- * effects. Retry limits and locks are kept by src/factors/attempts/, around verify.
+ * The contract every factor folder fulfils (design.md "Factor"): static metadata and the
+ * planner's pure part (PlannableFactor: id, amr, configuredFor, how it stands in for or
+ * alongside another factor) apart from behaviour — `challenge` starts a step, `present`
+ * gives its partial what to show, `verify` returns one closed Verdict. Retry limits are
+ * kept around verify by limitAttempts, never inside it. Optional capabilities are small
+ * interfaces of their own (ResendsCode). `factors/index.ts` is the list; nothing else names
+ * a factor.
  */
 
-/** The factors a person can pass at sign-in: the planner's steps, and emergency tokens. */
-export type SignInFactorId = PlanStep['factor'] | 'Emergency';
+/** Where a step's code goes, for the factors that deliver one. */
+export type StepChannel = 'sms' | 'email';
 
-export type FactorMetadata = {
-  id: SignInFactorId;
-  /** RFC 8176 values this factor proves (the sign-in adds `pwd` and `mfa`). */
-  amr: readonly string[];
-  /** Message key of the factor's name, e.g. "factor.totp". */
-  displayName: string;
-  /** May the person set it up during sign-in (product.md rule 6: TOTP). */
-  enrollableDuringSignIn: boolean;
-  /** May the planner pick it as the challenge (emergency tokens may not). */
-  autoSelectable: boolean;
+/** The step of a sign-in in progress: which factor, and (for a delivered code) which channel. */
+export type SignInStep = { factor: string; channel?: StepChannel };
+
+/**
+ * What a factor remembers between showing its step and verifying it (which questions were
+ * asked, where a code was sent). Opaque to the sign-in: stored with the progress and handed
+ * back to the same factor.
+ */
+export type StepState = Record<string, unknown>;
+
+/** What a factor's step knows of the sign-in it is part of. */
+export type FactorContext = {
+  person: StoredPerson;
+  policy: ClassPolicy | undefined;
+  step: SignInStep;
+  /** The interaction the step belongs to (codes are bound to it). */
+  interactionUid: string;
+  now: number;
+  services: FactorServices;
+  /** The message around a delivered code, in the person's language. */
+  codeMessage(code: string): { subject?: string; text: string };
 };
 
-/** Why a verify did not succeed; each has a message key `verdict.<reason>` in every language. */
-export type RetryReason = 'wrong-code' | 'expired' | 'reused' | 'wrong-answers' | 'no-code-sent' | 'malformed';
+export type FactorMetadata = {
+  /** Message key of the factor's name in lists ("try another way"), e.g. "factor.TOTP"; a channel's own under `${key}.${channel}`. */
+  displayName: string;
+  /** The views/factors/ partial that shows the step's inputs. */
+  partial: string;
+  /** May the person set it up during sign-in (product.md rule 6). */
+  enrollableDuringSignIn: boolean;
+  /** The channels it delivers through (a person needs one of them). */
+  channels: readonly StepChannel[];
+  /** Its code may be typed on the sign-in page with the password (one screen, the second source document). */
+  typedWithPassword?: boolean;
+  /** With acceptedWith: message key of the link offered on that factor's step ("Use an emergency token"). */
+  useInsteadLabel?: string;
+};
 
-export type Verdict =
-  | { outcome: 'success'; amr: readonly string[] }
-  | { outcome: 'retry'; reason: RetryReason }
-  | { outcome: 'not-applicable'; reason: 'not-configured' | 'not-enough-answers' };
+export type Factor = PlannableFactor &
+  FactorMetadata & {
+    /** Starts a step: sends a code, chooses questions. The state returned comes back to present and verify. */
+    challenge(ctx: FactorContext): Promise<StepState>;
+    /** What the step's partial shows (never a secret the person has not typed). */
+    present(ctx: FactorContext, state: StepState): Promise<Record<string, unknown>>;
+    /** The person's input (the form's fields) against the step; limits are kept around it. */
+    verify(ctx: FactorContext, state: StepState, input: Record<string, unknown>): Promise<Verdict>;
+    /** After a success: what it proves beyond the sign-in (a delivered code proves the address it went to). */
+    afterSuccess?(ctx: FactorContext, state: StepState): Promise<void>;
+  };
+
+/** Optional: a factor whose step can be sent again (a new code replaces the old one). */
+export type ResendsCode = { resend(ctx: FactorContext, state: StepState): Promise<StepState> };
+
+export const resendsCode = (factor: Factor): factor is Factor & ResendsCode => typeof (factor as Partial<ResendsCode>).resend === 'function';
+
+/** A form field as typed text, trimmed ('' when absent). */
+export const typedText = (input: Record<string, unknown>, name: string): string => (typeof input[name] === 'string' ? (input[name] as string).trim() : '');

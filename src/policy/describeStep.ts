@@ -11,5 +11,7 @@ export function describeStep(step: PlanStep): string {
       if (step.channel === 'sms') return 'one-time code (OTP) by SMS to the cell phone';
       if (step.channel === 'email') return 'one-time code (OTP) by email';
       return 'one-time code (OTP)';
+    default:
+      return step.factor;
   }
 }

@@ -1,8 +1,7 @@
 import { describeContext } from './describeContext.ts';
 import { describeStep } from './describeStep.ts';
 import { lockInForce, lockedUntilOf } from './lockInForce.ts';
-import { otpChannelFor, type OtpChannel } from './otpChannelFor.ts';
-import { factorIds, type ClassPolicy, type FactorId, type Plan, type PlanInput, type PlanStep, type SkippedFactor } from './types.ts';
+import { factorIds, type ClassPolicy, type FactorId, type PlannableFactor, type Plan, type PlanInput, type PlanStep, type SkippedFactor } from './types.ts';
 import { formatWait } from '../i18n/formatWait.ts';
 import { translator } from '../i18n/translate.ts';
 
@@ -11,12 +10,6 @@ const english = translator('en');
 
 type Candidate = { factor: FactorId; priority: number };
 
-/** RFC 8176 values each step proves; the sign-in adds "pwd" and "mfa" itself. RFC 8176 has no email value, so an emailed code is just "otp". */
-export function amrFor(factor: PlanStep['factor'], channel?: PlanStep['channel']): string[] {
-  if (factor === 'Qstn') return ['kba'];
-  if (factor === 'OTP' && channel === 'sms') return ['sms', 'otp'];
-  return ['otp'];
-}
 
 /**
  * The factor plan (product.md "The factor plan"): for one person, context and resolved
@@ -72,58 +65,61 @@ export function planFactors(input: PlanInput): Plan {
     explanation.push(`Note: "Verify user by" is ${policy.passwordReset.verifyBy}, so password reset does not use these factors unless it is M.`);
   }
 
-  const otp = otpChannelFor(policy, person);
   const steps: PlanStep[] = [];
   const skipped: SkippedFactor[] = [];
   for (const candidate of candidates) {
-    const outcome = assess(candidate, policy, input, otp);
+    const outcome = assess(candidate, policy, input);
     if ('step' in outcome) steps.push(outcome.step);
     else skipped.push(outcome.skipped);
   }
 
-  const otpLock = person.locks.OTP;
-  const otpStandIn: PlanStep | undefined =
-    policy.allowOtpInsteadOfTotp && otp.deliverable && !lockInForce(otpLock, now) ? { factor: 'OTP', channel: otp.channel, amr: amrFor('OTP', otp.channel) } : undefined;
+  // Rule 5: a factor that may stand in for another (a one-time code for TOTP), where the class allows it.
+  const standIns = input.factors.flatMap((factor) => (factor.standsInFor ? [standInOf(factor, factor.standsInFor, policy, input)] : []));
+  const usableStandIn = standIns.find((standIn) => standIn.step !== undefined)?.step;
 
   const [challenge, ...others] = steps;
   if (challenge !== undefined) {
     const alternatives = [...others];
-    const totpAsked = steps.some((s) => s.factor === 'TOTP');
-    if (totpAsked && !steps.some((s) => s.factor === 'OTP')) {
-      if (!policy.allowOtpInsteadOfTotp) {
-        explanation.push('A one-time code is not offered instead of TOTP: "Allow OTP instead of TOTP" is N.');
-      } else if (otpStandIn !== undefined) {
-        alternatives.push(otpStandIn);
-        explanation.push(`A ${describeStep(otpStandIn)} is offered instead of TOTP under "try another way" ("Allow OTP instead of TOTP" is Y).`);
+    for (const standIn of standIns) {
+      const { factor, target, classField } = standIn;
+      if (!steps.some((s) => s.factor === target) || steps.some((s) => s.factor === factor.id)) continue;
+      const noun = describeStep({ factor: factor.id, amr: [] });
+      if (!standIn.allowed) {
+        explanation.push(`A ${noun} is not offered instead of ${target}: "${classField}" is N.`);
+      } else if (standIn.step !== undefined) {
+        alternatives.push(standIn.step);
+        explanation.push(`A ${describeStep(standIn.step)} is offered instead of ${target} under "try another way" ("${classField}" is Y).`);
       } else {
-        explanation.push(`A one-time code cannot stand in for TOTP: ${otp.deliverable ? 'OTP is locked' : otp.why}.`);
+        explanation.push(`A ${noun} cannot stand in for ${target}: ${standIn.why}.`);
       }
     }
-    const emergencyTokensAccepted = totpAsked && person.emergencyTokensLeft > 0;
-    return { ...withClass, secondFactorRequired: true, challenge, alternatives, emergencyTokensAccepted, skipped, explanation };
+    // Rule 5: what is accepted wherever its factor is asked (emergency tokens where TOTP is), while the person has some.
+    const acceptedAlongside = input.factors.flatMap((factor) =>
+      factor.acceptedWith && steps.some((s) => s.factor === factor.acceptedWith!.factor) && factor.acceptedWith.available(person) ? [{ factor: factor.id, amr: factor.amr() }] : [],
+    );
+    return { ...withClass, secondFactorRequired: true, challenge, alternatives, emergencyTokensAccepted: acceptedAlongside.length > 0, acceptedAlongside, skipped, explanation };
   }
 
   // Rule 6: nothing is usable.
-  if (otpStandIn !== undefined) {
-    const offerEnrolment = candidates.some((c) => c.factor === 'TOTP') && person.totp !== 'active';
-    explanation.push(
-      `No candidate is usable now; because "Allow OTP instead of TOTP" is Y, a ${describeStep(otpStandIn)} is the challenge.`,
-    );
-    if (offerEnrolment) explanation.push('After the code, the person is offered TOTP enrolment (self-service).');
+  if (usableStandIn !== undefined) {
+    const target = input.factors.find((factor) => factor.id === usableStandIn.factor)?.standsInFor?.factor;
+    const enrollable = input.factors.find((factor) => factor.id === target && factor.enrollableDuringSignIn);
+    const offerEnrolment = enrollable !== undefined && candidates.some((c) => c.factor === enrollable.id) && !enrollable.configuredFor(person, policy).usable;
+    const classField = standIns.find((standIn) => standIn.step === usableStandIn)?.classField ?? '';
+    explanation.push(`No candidate is usable now; because "${classField}" is Y, a ${describeStep(usableStandIn)} is the challenge.`);
+    if (offerEnrolment) explanation.push(`After the code, the person is offered ${enrollable.id} enrolment (self-service).`);
     return {
       ...withClass,
       secondFactorRequired: true,
-      challenge: otpStandIn,
-      ...(offerEnrolment ? { enrolment: { factor: 'TOTP' as const } } : {}),
+      challenge: usableStandIn,
+      ...(offerEnrolment ? { enrolment: { factor: enrollable.id } } : {}),
       skipped,
       explanation,
     };
   }
 
   const locked = skipped.filter((s) => s.reason === 'locked');
-  const why = policy.allowOtpInsteadOfTotp
-    ? `a one-time code cannot stand in (${otp.deliverable ? 'OTP is locked' : otp.why})`
-    : 'a one-time code cannot stand in ("Allow OTP instead of TOTP" is N)';
+  const why = standIns.length === 0 ? 'nothing may stand in' : standIns.map((standIn) => `a ${describeStep({ factor: standIn.factor.id, amr: [] })} cannot stand in (${standIn.allowed ? standIn.why : `"${standIn.classField}" is N`})`).join(', ');
   if (locked.length > 0) {
     const times = locked.map((s) => s.lockedUntil).filter((t): t is number => t !== undefined);
     const lockedUntil = times.length > 0 ? Math.min(...times) : undefined;
@@ -168,36 +164,25 @@ function candidatesFor(policy: ClassPolicy, context: PlanInput['context']): Cand
     .toSorted((a, b) => a.priority - b.priority);
 }
 
-function assess(candidate: Candidate, policy: ClassPolicy, input: PlanInput, otp: OtpChannel): { step: PlanStep } | { skipped: SkippedFactor } {
+/** A stand-in factor for this person and class: its step when usable, or why not. */
+function standInOf(factor: PlannableFactor, standsIn: NonNullable<PlannableFactor['standsInFor']>, policy: ClassPolicy, input: PlanInput) {
+  const allowed = standsIn.allowedBy(policy);
+  const configured = factor.configuredFor(input.person, policy);
+  const base = { factor, target: standsIn.factor, classField: standsIn.classField, allowed };
+  if (!configured.usable) return { ...base, why: configured.why, step: undefined };
+  if (lockInForce(input.person.locks[factor.id as FactorId], input.now)) return { ...base, why: `${factor.id} is locked`, step: undefined };
+  const step: PlanStep = { factor: factor.id, ...(configured.channel ? { channel: configured.channel } : {}), amr: factor.amr(configured.channel) };
+  return { ...base, why: '', step: allowed ? step : undefined };
+}
+
+function assess(candidate: Candidate, policy: ClassPolicy, input: PlanInput): { step: PlanStep } | { skipped: SkippedFactor } {
   const { factor, priority } = candidate;
   const { person, now } = input;
-  const skip = (reason: SkippedFactor['reason'], why: string): { skipped: SkippedFactor } => ({
-    skipped: { factor, priority, reason, message: `${factor}: ${why}` },
-  });
-
-  let step: PlanStep;
-  switch (factor) {
-    case 'TOTP':
-      if (person.totp === 'none') return skip('no-active-key', 'the person has no TOTP key');
-      if (person.totp === 'pending') return skip('no-active-key', 'the key is not registered yet (no code confirmed)');
-      step = { factor, amr: amrFor(factor) };
-      break;
-    case 'Qstn':
-      if (policy.questionCount < 1) {
-        return skip('not-enough-answers', `class ${policy.name} asks 0 private questions, so questions cannot be used`);
-      }
-      if (person.questionsAnswered < policy.questionCount) {
-        return skip('not-enough-answers', `${person.questionsAnswered} of the ${policy.questionCount} private questions needed are answered`);
-      }
-      step = { factor, amr: amrFor(factor) };
-      break;
-    case 'OTP':
-      if (!otp.deliverable) return skip(otp.reason, otp.why);
-      step = { factor, channel: otp.channel, amr: amrFor(factor, otp.channel) };
-      break;
-    default:
-      return skip('not-available-yet', 'this factor is not available yet');
-  }
+  const known = input.factors.find((f) => f.id === factor && f.autoSelectable);
+  if (!known) return { skipped: { factor, priority, reason: 'not-available-yet', message: `${factor}: this factor is not available yet` } };
+  const configured = known.configuredFor(person, policy);
+  if (!configured.usable) return { skipped: { factor, priority, reason: configured.reason, message: `${factor}: ${configured.why}` } };
+  const step: PlanStep = { factor, ...(configured.channel ? { channel: configured.channel } : {}), amr: known.amr(configured.channel) };
 
   const lock = person.locks[factor];
   if (lockInForce(lock, now)) {
@@ -216,4 +201,3 @@ function assess(candidate: Candidate, policy: ClassPolicy, input: PlanInput, otp
   }
   return { step };
 }
-

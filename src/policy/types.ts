@@ -12,7 +12,6 @@ export type PolicyContext = (typeof contexts)[number];
 /** The factors of the "Add't Authentication Factor" row. App, API, DeviceAuth and Radius are stored but not available yet. */
 export const factorIds = ['OTP', 'TOTP', 'Qstn', 'App', 'API', 'DeviceAuth', 'Radius'] as const;
 export type FactorId = (typeof factorIds)[number];
-export const availableFactorIds = ['OTP', 'TOTP', 'Qstn'] as const satisfies readonly FactorId[];
 
 /** MFA preferred device: N no second factor at sign-in, S on-screen, C SMS code, E email code. */
 export type MfaDevice = 'N' | 'S' | 'C' | 'E';
@@ -74,7 +73,7 @@ export type PersonFacts = {
 
 /** One way to pass a second factor, with the RFC 8176 `amr` values it proves. */
 export type PlanStep = {
-  factor: 'TOTP' | 'OTP' | 'Qstn';
+  factor: string;
   /** For OTP: where the code goes. */
   channel?: 'sms' | 'email';
   amr: string[];
@@ -82,7 +81,7 @@ export type PlanStep = {
 
 /** Why a candidate factor was not usable now (shown by option 9 and the CLI). */
 export type SkippedFactor = {
-  factor: FactorId;
+  factor: string;
   priority: number;
   reason: 'not-available-yet' | 'no-active-key' | 'not-enough-answers' | 'no-cell-phone' | 'no-email' | 'email-outside-domain' | 'locked';
   /** A sentence for admins, e.g. "TOTP: the key is not registered yet". */
@@ -101,6 +100,8 @@ export type PlanInput = {
   person: PersonFacts;
   /** The current time (epoch ms): the planner has no clock. */
   now: number;
+  /** The factors there are (factors/index.ts), in the class screen's column order. */
+  factors: readonly PlannableFactor[];
 };
 
 export type Plan = {
@@ -119,12 +120,42 @@ export type Plan = {
   alternatives: PlanStep[];
   /** Emergency tokens are accepted wherever TOTP is asked and the person has some left. */
   emergencyTokensAccepted: boolean;
+  /** The steps accepted alongside the ones asked (a factor's acceptedWith), never chosen as the challenge. */
+  acceptedAlongside?: PlanStep[];
   /** Rule 6: after the one-time code, the person is offered TOTP enrolment. */
-  enrolment?: { factor: 'TOTP' };
+  enrolment?: { factor: string };
   /** Sign-in stops here, with a reason and a sentence for the person. */
   denied?: { reason: 'no-usable-factor' | 'locked'; message: string; lockedUntil?: number };
   /** Candidate factors that could not be used, with why. */
   skipped: SkippedFactor[];
   /** One sentence per line explaining the plan, for option 9 and `gatehouse person plan`. */
   explanation: string[];
+};
+
+/** Whether a factor can be used for a person under a class now (before locks), and if not, why. */
+export type FactorConfigured =
+  | { usable: true; /** For a delivered code: where it goes. */ channel?: 'sms' | 'email' }
+  | { usable: false; reason: Exclude<SkippedFactor['reason'], 'locked' | 'not-available-yet'>; /** For admins, e.g. "the person has no TOTP key". */ why: string };
+
+/**
+ * What the planner needs of a factor (factors/Factor.ts extends it): pure, no I/O. The
+ * planner is given the list (factors/index.ts) and names no factor itself.
+ */
+export type PlannableFactor = {
+  /** The class screen's factor id (OTP, TOTP, Qstn…), or a factor of its own (Emergency). */
+  id: string;
+  /** RFC 8176 values a pass proves (the sign-in adds `pwd` and `mfa`), per channel where it has some. */
+  amr(channel?: 'sms' | 'email'): string[];
+  /** May the planner ask it by the class's priorities; false: only alongside another (acceptedWith). */
+  autoSelectable: boolean;
+  /** Usable for this person under this class (locks are the planner's business). */
+  configuredFor(person: PersonFacts, policy: ClassPolicy): FactorConfigured;
+  /** Rule 5: offered in place of this factor (under "try another way"), or as the challenge when nothing else is usable, where the class allows it. */
+  standsInFor?: { factor: FactorId; allowedBy(policy: ClassPolicy): boolean; /** The class field that allows it, for admins. */ classField: string };
+  /** Rule 5: accepted wherever this factor is asked, while the person has some left. */
+  acceptedWith?: { factor: FactorId; available(person: PersonFacts): boolean };
+  /** Its failures and locks are this factor's (emergency tokens count as TOTP). */
+  countsAs?: FactorId;
+  /** Rule 6: may be set up during sign-in after a stand-in was passed in its place. */
+  enrollableDuringSignIn: boolean;
 };

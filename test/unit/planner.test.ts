@@ -1,3 +1,4 @@
+import { factors } from '../../src/factors/index.ts';
 import { formatPlan } from '../../src/policy/formatPlan.ts';
 import { isEmailInDomain } from '../../src/policy/isEmailInDomain.ts';
 import { planFactors } from '../../src/policy/planner.ts';
@@ -54,7 +55,7 @@ function plan(
   classSource: ClassSource = 'class',
   now = NOW,
 ): Plan {
-  return planFactors({ context, classSource, policy, person, now });
+  return planFactors({ context, classSource, policy, person, now, factors });
 }
 
 const stepName = (step: PlanStep) => (step.channel === undefined ? step.factor : `${step.factor}/${step.channel}`);
@@ -642,7 +643,7 @@ describe('planFactors: locks, messages and details', () => {
   });
 
   test('a class source that needs a class but has none is a programming error', () => {
-    expect(() => planFactors({ context: 'MFA', classSource: 'class', person: personWith(), now: NOW })).toThrow(/needs the resolved class/);
+    expect(() => planFactors({ context: 'MFA', classSource: 'class', person: personWith(), now: NOW, factors })).toThrow(/needs the resolved class/);
   });
 
   test('the planner does not change its input', () => {
@@ -782,7 +783,7 @@ describe('formatPlan', () => {
 });
 
 test('a class that does not exist refuses sign-in (fail closed) and says why', () => {
-  const missing = planFactors({ context: 'MFA', classSource: 'missing', missingClassName: 'GONE', person: personWith({}), now: 0 });
+  const missing = planFactors({ context: 'MFA', classSource: 'missing', missingClassName: 'GONE', person: personWith({}), now: 0, factors });
   expect(missing.secondFactorRequired).toBe(true);
   expect(missing.challenge).toBeUndefined();
   expect(missing.denied?.reason).toBe('no-usable-factor');

@@ -1,4 +1,4 @@
-import type { SignInFactorId } from '../Factor.ts';
+import { attemptsCountAs, countedFactorIds } from '../index.ts';
 import { clientAddressKey } from './clientAddressKey.ts';
 
 /**
@@ -7,13 +7,13 @@ import { clientAddressKey } from './clientAddressKey.ts';
  * cannot lock the person out everywhere — the address throttle bounds what one address
  * may try in all. "password" alone (no address known) is a key of its own.
  */
-export type AttemptFactor = SignInFactorId | 'password' | `password:${string}`;
+export type AttemptFactor = string | 'password' | `password:${string}`;
 
 /** What the limiter's methods take: an AttemptFactor, checked when used (a key built at run time is a plain string). */
 export type AttemptFactorKey = AttemptFactor | (string & {});
 
-/** The factors whose failures and locks are kept apart: emergency tokens count as TOTP. */
-export type CountedFactor = 'TOTP' | 'OTP' | 'Qstn' | 'password';
+/** The factors whose failures and locks are kept apart (factors/index.ts countedFactorIds), and the password. */
+export type CountedFactor = string;
 
 export type AttemptKey = { key: string; factor: CountedFactor };
 
@@ -28,9 +28,8 @@ export function passwordAttempt(ip: string): `password:${string}` {
  * otherwise ten wrong emergency tokens after three wrong codes would be free guesses.
  */
 export function attemptKeyOf(factor: AttemptFactorKey): AttemptKey {
-  if (factor === 'TOTP' || factor === 'Emergency') return { key: 'TOTP', factor: 'TOTP' };
-  if (factor === 'OTP') return { key: 'OTP', factor: 'OTP' };
-  if (factor === 'Qstn') return { key: 'Qstn', factor: 'Qstn' };
+  const counted = typeof factor === 'string' ? attemptsCountAs(factor) : undefined;
+  if (counted !== undefined && countedFactorIds.includes(counted)) return { key: counted, factor: counted };
   if (factor === 'password') return { key: 'password', factor: 'password' };
   if (typeof factor === 'string' && factor.startsWith('password:')) return { key: `password:${clientAddressKey(factor.slice('password:'.length))}`, factor: 'password' };
   throw new TypeError(`attempts: unknown factor ${JSON.stringify(factor)}`);

@@ -1,10 +1,11 @@
 import { InvalidInputError } from '../../errors/GatehouseError.ts';
 import type { Actor } from '../../security/createAuditLog.ts';
+import { countedFactorIds } from '../index.ts';
 import type { CountedFactor } from './attemptKey.ts';
 import type { AttemptLimiter } from './createAttemptLimiter.ts';
 
 /** What an admin may unlock by name (emergency tokens share TOTP's lock; "password" is every address). */
-export const unlockableFactors = ['TOTP', 'OTP', 'Qstn', 'password'] as const satisfies readonly CountedFactor[];
+export const unlockableFactors: readonly CountedFactor[] = [...countedFactorIds, 'password'];
 
 /** The factor of an unlock request, matched ignoring case; undefined (not given) means every factor. */
 export function checkUnlockFactor(value: unknown): CountedFactor | undefined {

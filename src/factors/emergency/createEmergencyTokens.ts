@@ -5,7 +5,7 @@ import { systemActor, type Actor, type AuditLog } from '../../security/createAud
 import type { SecretBox } from '../../security/secretBox.ts';
 import { emergencyTokenModel, type EmergencyToken } from '../../store/models/emergencyTokenModel.ts';
 import { personModel, type StoredEmergencyTokenSet, type StoredPerson } from '../../store/models/personModel.ts';
-import type { Verdict } from '../Factor.ts';
+import type { Verdict } from '../Verdict.ts';
 import { emergencyMetadata } from './emergencyMetadata.ts';
 import { formatEmergencyToken, generateEmergencyToken, normaliseEmergencyToken } from './emergencyToken.ts';
 

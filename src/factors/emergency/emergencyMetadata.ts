@@ -1,15 +1,7 @@
-import type { FactorMetadata } from '../Factor.ts';
-
 /**
  * Single-use emergency tokens, accepted wherever TOTP is asked (product.md rule 5), never
  * chosen as the challenge. RFC 8176 has no value for recovery codes; each token is a
  * one-time password, so `otp` — the value closest in meaning, and the one relying
  * parties already accept where TOTP is asked. The audit log tells the two apart.
  */
-export const emergencyMetadata: FactorMetadata = {
-  id: 'Emergency',
-  amr: ['otp'],
-  displayName: 'factor.Emergency',
-  enrollableDuringSignIn: false,
-  autoSelectable: false,
-};
+export const emergencyMetadata = { amr: ['otp'] } as const;

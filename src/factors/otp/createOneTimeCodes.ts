@@ -10,7 +10,7 @@ import { InvalidInputError } from '../../errors/GatehouseError.ts';
 import { resolveMasterKey } from '../../security/resolveMasterKey.ts';
 import { oneTimeCodeModel, type StoredOneTimeCode } from '../../store/models/oneTimeCodeModel.ts';
 import { unusedOneTimeCodeModel } from '../../store/models/unusedOneTimeCodeModel.ts';
-import type { RetryReason, Verdict } from '../Factor.ts';
+import type { RetryReason, Verdict } from '../Verdict.ts';
 import { ResendTooSoonError } from './ResendTooSoonError.ts';
 
 export type SendCodeRequest = {
@@ -161,7 +161,7 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
     async verify({ personId, interactionUid, code, now: time }: { personId: string; interactionUid: string; code: string; now?: Date | number }): Promise<Verdict> {
       const now = toDate(time);
       const typed = code.replace(/\s+/g, '');
-      if (!/^\d{6}$/.test(typed)) return retry('malformed');
+      if (!/^\d{6}$/.test(typed)) return { outcome: 'malformed' };
       const record = await codeInForce(interactionUid);
       if (!record || record.personId !== personId) return retry('no-code-sent');
       if (now >= record.expiresAt) return retry('expired');

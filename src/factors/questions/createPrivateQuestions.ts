@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { InvalidInputError, NotFoundError } from '../../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
 import { personModel, type StoredPerson, type StoredQuestionAnswer } from '../../store/models/personModel.ts';
-import type { Verdict } from '../Factor.ts';
+import type { Verdict } from '../Verdict.ts';
 import { answerMatches, hashAnswer } from './answerHash.ts';
 import { countAnswers } from './countAnswers.ts';
 import { normaliseAnswer } from './normaliseAnswer.ts';

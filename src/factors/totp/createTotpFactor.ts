@@ -6,7 +6,7 @@ import { systemActor, type Actor, type AuditLog } from '../../security/createAud
 import type { SecretBox } from '../../security/secretBox.ts';
 import { personModel, type StoredPerson, type StoredTotpKey } from '../../store/models/personModel.ts';
 import { totpStepModel } from '../../store/models/totpStepModel.ts';
-import type { Verdict } from '../Factor.ts';
+import type { Verdict } from '../Verdict.ts';
 import { decodeBase32 } from './base32.ts';
 import { generateTotpSecret } from './generateTotpSecret.ts';
 import { keyState, type TotpKeyState } from './keyState.ts';
@@ -106,7 +106,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
   /** `check`, also telling which time step the accepted code claimed; `scope` keeps the claims of a key being set up apart. */
   async function checkStep(personId: string, key: Pick<StoredTotpKey, 'keyId' | 'sealedSecret' | 'algorithm' | 'digits' | 'period' | 'lastStep'>, code: string, now: number, scope?: string): Promise<{ verdict: Verdict; step?: number }> {
     const token = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
-    if (!/^\d+$/.test(token) || token.length !== key.digits) return { verdict: { outcome: 'retry', reason: 'malformed' } };
+    if (!/^\d+$/.test(token) || token.length !== key.digits) return { verdict: { outcome: 'malformed' } };
     const secret = decodeBase32(secretBox.open(key.sealedSecret, sealContext(personId)));
     const epoch = Math.floor(now / 1000);
     const options = { secret, token, algorithm: key.algorithm.toLowerCase() as 'sha1' | 'sha256' | 'sha512', digits: key.digits, period: key.period, epoch, epochTolerance: key.period * driftSteps };
@@ -121,7 +121,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
         if (step === undefined) return { verdict: { outcome: 'retry', reason: 'reused' } };
       }
     } catch (error) {
-      if (isTokenError(error)) return { verdict: { outcome: 'retry', reason: 'malformed' } };
+      if (isTokenError(error)) return { verdict: { outcome: 'malformed' } };
       throw error;
     }
     if (step === undefined) return { verdict: { outcome: 'retry', reason: 'wrong-code' } };

@@ -11,11 +11,12 @@ export type SignInProgress = {
   _id: string;
   personId: string;
   context: 'MFA' | 'AOD';
-  /** The step now asked: a plan step, or an emergency token in place of TOTP. */
-  step: { factor: 'TOTP' | 'OTP' | 'Qstn' | 'Emergency'; channel?: 'sms' | 'email' };
-  /** With Qstn: the ids of the questions asked. */
+  /** The step now asked: a factor of the plan (factors/index.ts), and the channel of a delivered code. */
+  step: { factor: string; channel?: 'sms' | 'email' };
+  /** What the step's factor keeps between its page and its verify (which questions were asked, where a code went, masked). */
+  state?: Record<string, unknown>;
+  /** Before the factors kept their own step state: the questions asked, and where a code went (read for sign-ins under way). */
   questionIds?: string[];
-  /** With OTP: where the code went, masked. */
   sentTo?: string;
   /**
    * Set once the second factor is passed and the plan offers TOTP enrolment (product.md
@@ -32,7 +33,8 @@ const signInProgressSchema = new Schema<SignInProgress>(
     personId: { type: String, required: true },
     context: { type: String, required: true },
     step: { type: Schema.Types.Mixed, required: true },
-    questionIds: [String],
+    state: Schema.Types.Mixed,
+    questionIds: { type: [String], default: undefined },
     sentTo: String,
     enrolment: Schema.Types.Mixed,
     expiresAt: { type: Date, required: true },

@@ -1,0 +1,14 @@
+import type { EmergencyTokens } from './emergency/createEmergencyTokens.ts';
+import type { OneTimeCodes } from './otp/createOneTimeCodes.ts';
+import type { PrivateQuestions } from './questions/createPrivateQuestions.ts';
+import type { TotpFactor } from './totp/createTotpFactor.ts';
+
+/** The stores and senders the factors' steps stand on, built once at start (services.ts). */
+export type FactorServices = {
+  totp: Pick<TotpFactor, 'verify'>;
+  emergencyTokens: Pick<EmergencyTokens, 'consume' | 'countLeft'>;
+  oneTimeCodes: Pick<OneTimeCodes, 'send' | 'verify' | 'wasSentTo'> & { /** How long a code is valid, for the page. */ lifetimeMinutes: number };
+  questions: Pick<PrivateQuestions, 'pick' | 'verify' | 'questionsOf'>;
+  /** A used code proves the address it went to (the directory keeps that on the person). */
+  addresses: { markAddressProven(sub: string, channel: 'sms' | 'email', address: string): Promise<void> };
+};

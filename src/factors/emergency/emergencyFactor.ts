@@ -1,0 +1,24 @@
+import { typedText, type Factor } from '../Factor.ts';
+import { emergencyMetadata } from './emergencyMetadata.ts';
+
+/**
+ * Emergency tokens (product.md rule 5): accepted wherever TOTP is asked while the person
+ * has some left, never chosen as the challenge, and counted as TOTP — otherwise ten wrong
+ * tokens after three wrong codes would be free guesses.
+ */
+export const emergencyFactor = {
+  id: 'Emergency',
+  amr: () => [...emergencyMetadata.amr],
+  displayName: 'factor.Emergency',
+  partial: 'emergency',
+  autoSelectable: false,
+  enrollableDuringSignIn: false,
+  channels: [],
+  useInsteadLabel: 'challenge.useEmergency',
+  acceptedWith: { factor: 'TOTP', available: (person) => person.emergencyTokensLeft > 0 },
+  countsAs: 'TOTP',
+  configuredFor: (person) => (person.emergencyTokensLeft > 0 ? { usable: true } : { usable: false, reason: 'no-active-key', why: 'the person has no emergency token left' }),
+  challenge: async () => ({}),
+  present: async (ctx) => ({ tokensLeft: await ctx.services.emergencyTokens.countLeft(ctx.person._id) }),
+  verify: (ctx, _state, input) => ctx.services.emergencyTokens.consume(ctx.person._id, typedText(input, 'token')),
+} satisfies Factor;

@@ -1,0 +1,21 @@
+import type { Factor } from './Factor.ts';
+import { emergencyFactor } from './emergency/emergencyFactor.ts';
+import { otpFactor } from './otp/otpFactor.ts';
+import { questionsFactor } from './questions/questionsFactor.ts';
+import { totpFactor } from './totp/totpFactor.ts';
+
+/**
+ * Every factor Gatehouse can ask, in the class screen's column order (ties of priority
+ * keep it). The planner, the challenge step, attempt keys, unlock, the OpenAPI enums,
+ * person deletion and master-key rotation all take their factors from here.
+ */
+export const factors: readonly Factor[] = [otpFactor, totpFactor, questionsFactor, emergencyFactor];
+
+/** The factor of an id, or undefined for an id no factor has (a class factor not available yet). */
+export const factorOf = (id: string): Factor | undefined => factors.find((factor) => factor.id === id);
+
+/** The ids whose failures and locks are counted apart (a factor that counts as another shares its key). */
+export const countedFactorIds: readonly string[] = [...new Set(factors.map((factor) => factor.countsAs ?? factor.id))];
+
+/** The attempt key a factor's failures count under. */
+export const attemptsCountAs = (id: string): string => factorOf(id)?.countsAs ?? id;

@@ -1,0 +1,22 @@
+import { typedText, type Factor } from '../Factor.ts';
+import { totpMetadata } from './totpMetadata.ts';
+
+/** A code from the person's authenticator app (RFC 6238), checked once per time step by createTotpFactor. */
+export const totpFactor = {
+  id: 'TOTP',
+  amr: () => [...totpMetadata.amr],
+  displayName: 'factor.TOTP',
+  partial: 'totp',
+  autoSelectable: true,
+  enrollableDuringSignIn: true,
+  channels: [],
+  typedWithPassword: true,
+  configuredFor(person) {
+    if (person.totp === 'none') return { usable: false, reason: 'no-active-key', why: 'the person has no TOTP key' };
+    if (person.totp === 'pending') return { usable: false, reason: 'no-active-key', why: 'the key is not registered yet (no code confirmed)' };
+    return { usable: true };
+  },
+  challenge: async () => ({}),
+  present: async () => ({}),
+  verify: (ctx, _state, input) => ctx.services.totp.verify(ctx.person, typedText(input, 'code'), ctx.now),
+} satisfies Factor;

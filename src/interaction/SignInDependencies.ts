@@ -1,0 +1,28 @@
+import type Provider from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
+import type { PersonDirectory } from '../directory/personDirectory.ts';
+import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import type { FactorServices } from '../factors/FactorServices.ts';
+import type { TotpSelfService } from '../enrollment/createTotpSelfService.ts';
+import type { FormTokens } from '../security/formTokens.ts';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import type { SignInProgressStore } from './signInProgress.ts';
+
+/** What the sign-in steps stand on: built once at start (startGatehouse), handed to every step. */
+export type SignInDependencies = {
+  provider: Provider;
+  logger: Logger;
+  issuer: string;
+  persons: Pick<PersonDirectory, 'findByUserId' | 'findBySub' | 'authenticate' | 'planFor'>;
+  ipGroups: Pick<IpGroupDirectory, 'findRanges'>;
+  attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
+  progress: SignInProgressStore;
+  factorServices: FactorServices;
+  totpSelfService: Pick<TotpSelfService, 'newCandidate' | 'openCandidate' | 'confirm'>;
+  formTokens: FormTokens;
+  /** The person a user ID nobody has is planned and counted as (directory/unknownUserStandIn.ts). */
+  unknownUser(userId: string): StoredPerson;
+  /** The account page's client: its sign-ins skip the enrolment step (the page offers the same setup). */
+  accountClientId: string;
+};

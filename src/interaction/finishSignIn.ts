@@ -1,0 +1,55 @@
+import type { Context } from 'koa';
+import type { InteractionResults } from 'oidc-provider';
+import type { StoredPerson } from '../store/models/personModel.ts';
+import { acrRequestOf, acrValues, meetsAcrRequest, signInAmr } from './acr.ts';
+import { signInOf } from './loadSignIn.ts';
+import type { SignInDependencies } from './SignInDependencies.ts';
+
+/** The sign-in's ends: the only ways a result reaches the provider. */
+export function createSignInEnds({ provider, progress, logger }: Pick<SignInDependencies, 'provider' | 'progress' | 'logger'>) {
+  async function finish(ctx: Context, result: InteractionResults) {
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  }
+
+  /**
+   * An essential acr that this sign-in cannot meet goes back to the relying party as an
+   * error (OIDC Core 3.1.2.6): finishing with another acr would make the provider ask for
+   * the sign-in again, forever.
+   */
+  async function unmetAcr(ctx: Context, description: string) {
+    const { interaction } = signInOf(ctx);
+    await progress.end(interaction.uid);
+    logger.info({ uid: interaction.uid, clientId: interaction.params.client_id }, 'sign-in ended: essential acr cannot be met');
+    await finish(ctx, { error: 'unmet_authentication_requirements', error_description: description });
+  }
+
+  /**
+   * The password (or, for a step-up, the session's own sign-in) and the planned factor
+   * were passed. With elevated access asked for, the acr is the elevated one; otherwise it
+   * says whether a second factor was passed.
+   */
+  async function finishSignIn(ctx: Context, person: StoredPerson, factorAmr: readonly string[] | undefined, options: { elevated?: boolean; sessionAmr?: readonly string[] } = {}) {
+    const { interaction } = signInOf(ctx);
+    const amr = [...new Set([...(options.sessionAmr ?? []), ...signInAmr(factorAmr)])];
+    const acr = options.elevated ? acrValues.elevated : amr.includes('mfa') ? acrValues.mfa : acrValues.password;
+    // The plan was aimed at the essential acr (aimOf); should the class have changed under way, the result still never loops.
+    if (!meetsAcrRequest(acrRequestOf(interaction.params), acr)) return unmetAcr(ctx, 'The sign-in could not reach any of the requested acr values.');
+    await progress.end(interaction.uid);
+    await finish(ctx, { login: { accountId: person._id, amr, acr } });
+  }
+
+  /** The person cancelled: the relying party hears access_denied. */
+  async function abort(ctx: Context) {
+    await progress.end(signInOf(ctx).interaction.uid);
+    await finish(ctx, { error: 'access_denied', error_description: 'The person cancelled the sign-in.' });
+  }
+
+  return { finish, unmetAcr, finishSignIn, abort };
+}
+
+export type SignInEnds = ReturnType<typeof createSignInEnds>;
+
+/** The amr of the session a step-up happens in. */
+export const sessionAmrOf = (ctx: Context): string[] => (signInOf(ctx).interaction.session as { amr?: string[] } | undefined)?.amr ?? ['pwd'];

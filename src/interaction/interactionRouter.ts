@@ -1,0 +1,61 @@
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { GatehouseError } from '../errors/GatehouseError.ts';
+import { acceptForm } from '../http/acceptForm.ts';
+import { showAnotherWay, chooseAnotherWay } from './anotherWay.ts';
+import { resendCode, showSignIn, verifyChallenge } from './challenge.ts';
+import { createConsent } from './consent.ts';
+import { confirmEnrolment, continueAfterEnrolment } from './enrol.ts';
+import { createFactorSteps } from './factorSteps.ts';
+import { createSignInEnds } from './finishSignIn.ts';
+import { identify } from './identify.ts';
+import { loadSignIn, signInOf } from './loadSignIn.ts';
+import { createSignInPages } from './signInPages.ts';
+import type { SignInDependencies } from './SignInDependencies.ts';
+import { createStepUp } from './stepUp.ts';
+
+/**
+ * The hosted sign-in: one small file per step, each only rendering and collecting.
+ * oidc-provider keeps the interaction; the person's progress between pages is in the
+ * database; the planner decides what is asked and nextStep what follows a verdict. No
+ * result reaches the provider — so no code or token is issued — before the password and
+ * the planned second factor have both been passed (finishSignIn.ts).
+ */
+export function interactionRouter(deps: SignInDependencies): Router {
+  const router = new Router({ prefix: '/interaction/:uid' });
+  const pages = createSignInPages(deps);
+  const ends = createSignInEnds(deps);
+  const factorSteps = createFactorSteps(deps);
+  const stepUp = createStepUp(deps, { pages, ends, factorSteps });
+  const consent = createConsent(deps, { ends });
+  const steps = { pages, ends, factorSteps, stepUp };
+
+  /**
+   * Every form of a sign-in page carries a CSRF token bound to its interaction, besides the
+   * interaction cookie (SameSite=Lax) and the Origin check of acceptForm: a form posted
+   * from anywhere else changes nothing.
+   */
+  const formOfThisInteraction = async (ctx: Context, next: Next) => {
+    const uid = ctx.params.uid!;
+    ctx.state.csrf = deps.formTokens.tokenFor(uid);
+    if (ctx.method === 'POST' && !deps.formTokens.matches(uid, (ctx.request.body as Record<string, unknown> | undefined)?.csrf)) {
+      deps.logger.info({ uid }, 'sign-in form refused: CSRF token missing or wrong');
+      throw new GatehouseError('This sign-in form has expired or was not sent from the sign-in page. Go back to the application and sign in again.', { status: 403, expose: true });
+    }
+    await next();
+  };
+
+  const signInPage = showSignIn(steps);
+  router.use(acceptForm({ issuerOrigin: new URL(deps.issuer).origin, limit: '16kb' }), formOfThisInteraction, loadSignIn(deps));
+  router.get('/', (ctx) => (signInOf(ctx).interaction.prompt.name === 'login' ? signInPage(ctx) : consent.show(ctx)));
+  router.post('/login', identify(deps, steps));
+  router.post('/verify', verifyChallenge(deps, steps));
+  router.post('/resend', resendCode(steps));
+  router.get('/another-way', showAnotherWay());
+  router.post('/another-way', chooseAnotherWay(steps));
+  router.post('/enrol', confirmEnrolment(deps, steps));
+  router.post('/enrol/continue', continueAfterEnrolment(deps, steps));
+  router.post('/confirm', consent.confirm);
+  router.post('/abort', ends.abort);
+  return router;
+}

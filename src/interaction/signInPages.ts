@@ -1,0 +1,129 @@
+import type { Context } from 'koa';
+import { factorOf } from '../factors/index.ts';
+import type { FactorContext } from '../factors/Factor.ts';
+import { codeMessage } from '../factors/otp/codeMessage.ts';
+import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
+import { totpSetupView } from '../factors/totp/totpSetupView.ts';
+import { renderPage } from '../http/renderPage.ts';
+import { formatWait } from '../i18n/formatWait.ts';
+import type { Translate } from '../i18n/translate.ts';
+import type { MessageKey } from '../i18n/messages.en.ts';
+import type { NextStep } from '../policy/nextStep.ts';
+import { permittedSteps, stepKey } from '../policy/permittedSteps.ts';
+import { languageOf, signInOf, type Interaction, type Resumed } from './loadSignIn.ts';
+import type { SignInDependencies } from './SignInDependencies.ts';
+
+type PageExtra = { error?: string; status?: number };
+
+/** Renders an interaction page, never cached; its forms carry the interaction's CSRF token. */
+export async function renderSignInPage(ctx: Context, view: string, status: number, data: Record<string, unknown> & { title: string }) {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = await renderPage(view, { ...data, csrf: ctx.state.csrf as string });
+}
+
+/** A refusal for a lock: the factor's (until when, or until an admin unlocks) or the client address's throttle. */
+export const lockMessage = (t: Translate, lock: { until?: number; byAddress?: true }) =>
+  lock.byAddress && lock.until
+    ? t('signin.addressThrottled', { wait: formatWait(t, lock.until, Date.now(), { relative: true }) })
+    : lock.until
+      ? t('locked.until', { wait: formatWait(t, lock.until, Date.now()) })
+      : t('locked.admin');
+
+/** The sentence for a step asked again: the verdict's message, or the lock's. */
+export const againMessage = (t: Translate, next: Extract<NextStep, { to: 'again' }>) => (next.status === 429 ? lockMessage(t, next.lock) : t(next.message as MessageKey));
+
+/** What a factor's step is given: the sign-in's person, class, step and language. */
+export function factorContextOf(ctx: Context, deps: Pick<SignInDependencies, 'factorServices'>, interaction: Interaction, resumed: Pick<Resumed, 'person' | 'policy' | 'progress'>, now = Date.now()): FactorContext {
+  const locale = languageOf(ctx, interaction, resumed.person).locale as 'en' | 'es';
+  return {
+    person: resumed.person,
+    policy: resumed.policy,
+    step: resumed.progress.step,
+    interactionUid: interaction.uid,
+    now,
+    services: deps.factorServices,
+    codeMessage: (code) => codeMessage(locale, code, deps.factorServices.oneTimeCodes.lifetimeMinutes),
+  };
+}
+
+/** The sign-in's pages: what each step shows. */
+export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'factorServices' | 'totpSelfService' | 'issuer'>) {
+  const clientName = async (interaction: Interaction) => {
+    const clientId = interaction.params.client_id as string;
+    return (await deps.provider.Client.find(clientId))?.clientName ?? clientId;
+  };
+
+  return {
+    clientName,
+
+    async login(ctx: Context, extra: PageExtra & { username?: string } = {}) {
+      const { interaction } = signInOf(ctx);
+      const { t, locale } = languageOf(ctx, interaction);
+      await renderSignInPage(ctx, 'interaction/login', extra.status ?? 200, {
+        title: t('signin.title'),
+        lang: locale,
+        t,
+        uid: interaction.uid,
+        clientName: await clientName(interaction),
+        username: extra.username ?? (interaction.params.login_hint as string | undefined) ?? '',
+        error: extra.error,
+      });
+    },
+
+    /** The step under way: its factor's partial, "try another way", and what is accepted alongside it as links. */
+    async challenge(ctx: Context, resumed: Resumed, extra: PageExtra = {}) {
+      const { interaction, t, locale } = signInOf(ctx);
+      const { person, progress, plan } = resumed;
+      const factor = factorOf(progress.step.factor);
+      if (!factor) throw new TypeError(`sign-in: no factor ${progress.step.factor}`);
+      const view = await factor.present(factorContextOf(ctx, deps, interaction, resumed), progress.state ?? {});
+      const others = permittedSteps(plan).filter((other) => stepKey(other) !== stepKey(progress.step));
+      const alongside = others.flatMap((other) => {
+        const offered = factorOf(other.factor);
+        return offered?.acceptedWith?.factor === factor.id && offered.useInsteadLabel ? [{ factor: offered.id, label: offered.useInsteadLabel }] : [];
+      });
+      await renderSignInPage(ctx, 'interaction/challenge', extra.status ?? 200, {
+        title: t('challenge.title'),
+        lang: locale,
+        t,
+        uid: interaction.uid,
+        lead: t('challenge.lead', { name: [person.firstName, person.familyName].filter(Boolean).join(' ') || person.defaultUserId, client: await clientName(interaction) }),
+        partial: factor.partial,
+        view,
+        error: extra.error,
+        anotherWay: others.length > 0,
+        alongside,
+      });
+    },
+
+    /** The plan refuses sign-in: why, and (for a timed lock) the way back. No result reaches the provider. */
+    async denied(ctx: Context, resumed: Pick<Resumed, 'plan'>) {
+      const { interaction, t, locale } = signInOf(ctx);
+      const denied = resumed.plan.denied!;
+      const message =
+        denied.reason === 'locked' ? (denied.lockedUntil ? t('denied.locked', { wait: formatWait(t, denied.lockedUntil, Date.now()) }) : t('denied.lockedAdmin')) : t('denied.noFactor');
+      // A timed lock ends: the person may come back to this page and try again.
+      const retry = denied.reason === 'locked' && denied.lockedUntil !== undefined;
+      await renderSignInPage(ctx, 'interaction/denied', 403, { title: t('denied.title'), lang: locale, t, uid: interaction.uid, message, retry });
+    },
+
+    /** Rule 6's offer: the authenticator app's setup (QR code, key) and a code to confirm it, or go on without it. */
+    async enrolment(ctx: Context, resumed: Resumed, extra: PageExtra = {}) {
+      const { interaction, t, locale } = signInOf(ctx);
+      const key = deps.totpSelfService.openCandidate(resumed.person, resumed.progress.enrolment!.candidate);
+      await renderSignInPage(ctx, 'interaction/enrol', extra.status ?? 200, {
+        title: t('enrol.title'),
+        lang: locale,
+        t,
+        uid: interaction.uid,
+        setup: await totpSetupView({ issuer: otpauthIssuerFor(deps.issuer), account: resumed.person.defaultUserId, key }),
+        client: await clientName(interaction),
+        error: extra.error,
+      });
+    },
+  };
+}
+
+export type SignInPages = ReturnType<typeof createSignInPages>;
