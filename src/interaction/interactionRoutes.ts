@@ -39,7 +39,7 @@ type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 /** An interaction that ended or expired: the person starts again at the application. */
 export class InteractionExpiredError extends GatehouseError {
   constructor() {
-    super('This sign-in page has expired or was already used. Go back to the application and sign in again.', { status: 400, expose: true });
+    super('This sign-in page has expired or was already used. Go back to the application and sign in again.', { status: 400, expose: true, messageKey: 'error.interactionExpired' });
   }
 }
 
@@ -120,7 +120,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     ctx.state.csrf = formTokens.tokenFor(uid);
     if (ctx.method === 'POST' && !formTokens.matches(uid, (ctx.request.body as Record<string, unknown> | undefined)?.csrf)) {
       logger.info({ uid }, 'sign-in form refused: CSRF token missing or wrong');
-      throw new GatehouseError('This sign-in form has expired or was not sent from the sign-in page. Go back to the application and sign in again.', { status: 403, expose: true });
+      throw new GatehouseError('This sign-in form has expired or was not sent from the sign-in page. Go back to the application and sign in again.', { status: 403, expose: true, messageKey: 'error.interactionForm' });
     }
     await next();
   };
@@ -291,11 +291,14 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     }
     const client = await provider.Client.find(interaction.params.client_id as string);
     if (client?.metadata().first_party === true) return finish(ctx, await grantConsent(provider, persons, interaction));
+    const { t, locale } = translate(ctx, interaction, interaction.session ? await persons.findBySub(interaction.session.accountId) : null);
     await render(ctx, 'interaction/consent', 200, {
-      title: 'Allow access',
+      title: t('consent.title'),
+      lang: locale,
+      t,
       uid: interaction.uid,
       clientName: client?.clientName ?? interaction.params.client_id,
-      scopes: describeScopes(interaction.prompt.details),
+      scopes: describeScopes(interaction.prompt.details, t),
     });
   });
 
@@ -474,7 +477,7 @@ export function interactionRoutes({ provider, services, config, logger }: Depend
     const { progress, person, plan, policy } = resumed;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const step = permittedSteps(plan).find((candidate) => candidate.factor === body.factor && (candidate.channel ?? '') === (body.channel ?? ''));
-    if (!step) throw new GatehouseError('This way of signing in is not offered to you.', { status: 400, expose: true });
+    if (!step) throw new GatehouseError('This way of signing in is not offered to you.', { status: 400, expose: true, messageKey: 'error.factorNotOffered' });
     const next = await secondFactor.begin(person, progress, step, policy, messageFor(ctx, interaction, person), Date.now());
     await progressStore.save(next);
     ctx.status = 303;
