@@ -225,7 +225,7 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
       await questions.setAnswers(person._id, filled.map(({ question, answer }) => ({ question, answer })), { actor });
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
-      return accountPage(ctx, visit, { status: 400, error: t('account.questions.invalid', { detail: describeQuestionProblem(error.message, filled, t) }), typedQuestions });
+      return accountPage(ctx, visit, { status: 400, error: t('account.questions.invalid', { detail: describeQuestionProblem(error, filled, t) }), typedQuestions });
     }
     logger.info({ sub: person._id, questions: filled.length }, 'private questions set on the account page');
     await services.factorNotices.send(person, 'questions-changed', { by: 'person', now });

@@ -1,4 +1,5 @@
-import { maximumQuestions } from '../factors/questions/questionAnswersInput.ts';
+import type { InvalidInputError } from '../errors/GatehouseError.ts';
+import { maximumQuestions, questionProblemText, QuestionAnswersError } from '../factors/questions/questionAnswersInput.ts';
 import type { Translate } from '../i18n/translate.ts';
 import { contexts, type ClassPolicy } from '../policy/types.ts';
 
@@ -40,12 +41,11 @@ export function readQuestionRows(body: Record<string, unknown>, rows: number): Q
 }
 
 /**
- * The service's validation message in the words of the page: "questions[2].answer: …"
- * names the second row sent, which is the row numbered on the page as `rows[1].row`.
+ * The service's refusal in the words of the page: the problem's entry 2 is the second row
+ * sent, which is the row numbered on the page as `rows[1].row`.
  */
-export function describeQuestionProblem(message: string, rows: readonly QuestionRow[], t: Translate): string {
-  const rowOf = (index: string) => rows[Number(index) - 1]?.row ?? Number(index);
-  return message
-    .replace(/questions\[(\d+)\]\.answer/g, (_whole, index: string) => t('account.questions.answer', { n: rowOf(index) }))
-    .replace(/questions\[(\d+)\](\.question)?/g, (_whole, index: string) => t('account.questions.question', { n: rowOf(index) }));
+export function describeQuestionProblem(error: InvalidInputError, rows: readonly QuestionRow[], t: Translate): string {
+  if (!(error instanceof QuestionAnswersError)) return error.messageKey ? t(error.messageKey, error.messageParams) : error.message;
+  const rowOf = (entry: number) => rows[entry - 1]?.row ?? entry;
+  return questionProblemText(t, error.problem, (entry, part) => t(part === 'answer' ? 'account.questions.answer' : 'account.questions.question', { n: rowOf(entry) }));
 }

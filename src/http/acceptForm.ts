@@ -23,7 +23,7 @@ export function acceptForm({ issuerOrigin, limit, refuse }: FormOptions) {
   return async (ctx: Context, next: Next) => {
     if (!isSameOriginRequest(ctx, issuerOrigin)) {
       if (refuse) return refuse(ctx);
-      throw new GatehouseError('This form can only be sent from Gatehouse\'s own pages. Go back to the page, reload it and try again.', { status: 403, expose: true });
+      throw new GatehouseError('This form can only be sent from Gatehouse\'s own pages. Go back to the page, reload it and try again.', { status: 403, expose: true, messageKey: 'error.foreignForm' });
     }
     await parse(ctx, next);
   };

@@ -1,23 +1,24 @@
 import type { Context } from 'koa';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { requestLanguage } from '../i18n/requestLanguage.ts';
+import { translator } from '../i18n/translate.ts';
 import { renderPage } from './renderPage.ts';
 
 /** What a client is told to wait before trying again: about the time a restarted embedded database takes. */
 export const retryAfterSeconds = 5;
 
-const sentence = 'Gatehouse cannot reach its database right now. Please try again in a moment.';
-
-/** Answers 503 with Retry-After: a page for browsers, `{error, error_description}` JSON otherwise. */
+/** Answers 503 with Retry-After: a page for browsers in their language (requestLanguage.ts), `{error, error_description}` JSON (English) otherwise. */
 export async function answerDatabaseUnavailable(ctx: Context, asJson: boolean): Promise<void> {
   ctx.status = 503;
   ctx.set('Retry-After', String(retryAfterSeconds));
   ctx.set('Cache-Control', 'no-store');
   if (asJson) {
-    ctx.body = { error: 'temporarily_unavailable', error_description: sentence };
+    ctx.body = { error: 'temporarily_unavailable', error_description: translator('en')('error.databaseUnavailable') };
   } else {
+    const { t, locale } = requestLanguage({ uiLocales: ctx.query.ui_locales, acceptLanguage: ctx.get('accept-language') });
     ctx.type = 'html';
-    ctx.body = await renderPage('error', { title: 'Temporarily unavailable', message: sentence });
+    ctx.body = await renderPage('error', { title: t('error.titleUnavailable'), lang: locale, t, message: t('error.databaseUnavailable') });
   }
 }
 

@@ -1,5 +1,8 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import type { GatehouseError } from '../errors/GatehouseError.ts';
+import { requestLanguage } from '../i18n/requestLanguage.ts';
+import { translator } from '../i18n/translate.ts';
 import { isDatabaseUnavailable } from '../store/isDatabaseUnavailable.ts';
 import { answerDatabaseUnavailable, type DatabaseFaultLog } from './databaseUnavailable.ts';
 import { renderPage } from './renderPage.ts';
@@ -8,7 +11,9 @@ export const wantsJson = (ctx: Context) => ctx.path.startsWith('/admin/api/') ||
 
 /**
  * Turns any error of our routes into a response: the message when it may be shown
- * (`expose`), a generic sentence otherwise; details go to the log only. A database that
+ * (`expose`), a generic sentence otherwise; details go to the log only. JSON answers are
+ * English; a page is in the request's language (requestLanguage.ts), an error's message
+ * translated by its message key when it has one (else shown as it is). A database that
  * cannot be reached is a 503 with Retry-After, logged once per outage rather than per request.
  */
 export function handleErrors(logger: Logger, databaseFaults: DatabaseFaultLog) {
@@ -21,17 +26,19 @@ export function handleErrors(logger: Logger, databaseFaults: DatabaseFaultLog) {
         await answerDatabaseUnavailable(ctx, wantsJson(ctx));
         return;
       }
-      const error = caught as Error & { status?: number; statusCode?: number; expose?: boolean };
+      const error = caught as Error & { status?: number; statusCode?: number; expose?: boolean } & Partial<Pick<GatehouseError, 'messageKey' | 'messageParams'>>;
       const status = error.status ?? error.statusCode ?? 500;
-      const message = error.expose ? error.message : 'The server could not complete the request. Please try again.';
       if (status >= 500) logger.error({ err: error, path: ctx.path }, 'request failed');
       else logger.info({ path: ctx.path, status, reason: error.message }, 'request refused');
       ctx.status = status;
       if (wantsJson(ctx)) {
+        const message = error.expose ? error.message : translator('en')('error.server');
         ctx.body = { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: message };
       } else {
+        const { t, locale } = requestLanguage({ uiLocales: ctx.query.ui_locales, acceptLanguage: ctx.get('accept-language') });
+        const message = !error.expose ? t('error.server') : error.messageKey ? t(error.messageKey, error.messageParams) : error.message;
         ctx.type = 'html';
-        ctx.body = await renderPage('error', { title: status >= 500 ? 'Something went wrong' : 'Cannot continue', message });
+        ctx.body = await renderPage('error', { title: t(status >= 500 ? 'error.titleServer' : 'error.title'), lang: locale, t, message });
       }
     }
   };

@@ -30,7 +30,7 @@ export function chooseAnotherWay({ factorSteps }: { factorSteps: FactorSteps }) 
     const { interaction, resumed } = resumedOf(ctx);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const step = permittedSteps(resumed.plan).find((candidate) => candidate.factor === body.factor && (candidate.channel ?? '') === (body.channel ?? ''));
-    if (!step) throw new GatehouseError('This way of signing in is not offered to you.', { status: 400, expose: true });
+    if (!step) throw new GatehouseError('This way of signing in is not offered to you.', { status: 400, expose: true, messageKey: 'error.factorNotOffered' });
     await factorSteps.begin(ctx, resumed.person, resumed.policy, resumed.progress.context, step);
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}`);

@@ -8,7 +8,7 @@ import { isAdministrator } from '../security/isAdministrator.ts';
 import { describeScopes } from './describeScopes.ts';
 import type { SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
-import { signInOf, type Interaction } from './loadSignIn.ts';
+import { languageOf, signInOf, type Interaction } from './loadSignIn.ts';
 import { renderSignInPage } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 
@@ -45,11 +45,14 @@ export function createConsent({ provider, persons }: Pick<SignInDependencies, 'p
       const { interaction } = signInOf(ctx);
       const client = await provider.Client.find(interaction.params.client_id as string);
       if (client?.metadata().first_party === true) return ends.finish(ctx, await grantConsent(provider, persons, interaction));
+      const { t, locale } = languageOf(ctx, interaction, interaction.session ? await persons.findBySub(interaction.session.accountId) : null);
       await renderSignInPage(ctx, 'interaction/consent', 200, {
-        title: 'Allow access',
+        title: t('consent.title'),
+        lang: locale,
+        t,
         uid: interaction.uid,
         clientName: client?.clientName ?? interaction.params.client_id,
-        scopes: describeScopes(interaction.prompt.details),
+        scopes: describeScopes(interaction.prompt.details, t),
       });
     },
 

@@ -1,19 +1,22 @@
-const scopeDescriptions: Record<string, string> = {
-  openid: 'Know who you are (your account identifier)',
-  profile: 'Your name, user ID, birth date and language',
-  email: 'Your email address',
-  phone: 'Your cell phone number',
-  roles: 'Your roles in the organisation',
-  offline_access: 'Stay connected when you are not using it',
-  admin: 'Manage Gatehouse as an administrator: persons, classes, clients and settings',
+import type { MessageKey } from '../i18n/messages.en.ts';
+import type { Translate } from '../i18n/translate.ts';
+
+const scopeDescriptions: Record<string, MessageKey> = {
+  openid: 'scope.openid',
+  profile: 'scope.profile',
+  email: 'scope.email',
+  phone: 'scope.phone',
+  roles: 'scope.roles',
+  offline_access: 'scope.offline_access',
+  admin: 'scope.admin',
 };
 
-/** What a consent page lists: each missing scope as a sentence a person understands. */
-export function describeScopes(details: Record<string, unknown>): string[] {
+/** What a consent page lists: each missing scope as a sentence a person understands, in the page's language. */
+export function describeScopes(details: Record<string, unknown>, t: Translate): string[] {
   const scopes = Array.isArray(details.missingOIDCScope) ? (details.missingOIDCScope as string[]) : [];
   const claims = Array.isArray(details.missingOIDCClaims) ? (details.missingOIDCClaims as string[]) : [];
   return [
-    ...scopes.map((scope) => scopeDescriptions[scope] ?? scope),
-    ...claims.map((claim) => `The ${claim.replace(/_/g, ' ')} claim`),
+    ...scopes.map((scope) => (Object.hasOwn(scopeDescriptions, scope) ? t(scopeDescriptions[scope]!) : scope)),
+    ...claims.map((claim) => t('scope.claim', { claim: claim.replace(/_/g, ' ') })),
   ];
 }

@@ -40,7 +40,7 @@ export function interactionRouter(deps: SignInDependencies): Router {
     ctx.state.csrf = deps.formTokens.tokenFor(uid);
     if (ctx.method === 'POST' && !deps.formTokens.matches(uid, (ctx.request.body as Record<string, unknown> | undefined)?.csrf)) {
       deps.logger.info({ uid }, 'sign-in form refused: CSRF token missing or wrong');
-      throw new GatehouseError('This sign-in form has expired or was not sent from the sign-in page. Go back to the application and sign in again.', { status: 403, expose: true });
+      throw new GatehouseError('This sign-in form has expired or was not sent from the sign-in page. Go back to the application and sign in again.', { status: 403, expose: true, messageKey: 'error.interactionForm' });
     }
     await next();
   };

@@ -4,6 +4,7 @@ import type { Config } from '../configuration/loadConfig.ts';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { renderPage } from '../http/renderPage.ts';
+import { requestLanguage } from '../i18n/requestLanguage.ts';
 import { isAdministrator } from '../security/isAdministrator.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
@@ -26,6 +27,10 @@ export type ProviderDependencies = {
 };
 
 const isFirstParty = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.metadata().first_party === true;
+
+/** The language of the provider's own pages: the request's `ui_locales` (query or form), else Accept-Language. */
+const pageLanguage = (ctx: KoaContextWithOIDC) =>
+  requestLanguage({ uiLocales: (ctx.oidc?.params?.ui_locales as unknown) ?? ctx.query.ui_locales, acceptLanguage: ctx.get('accept-language') });
 
 /**
  * First-party clients skip the consent page: their grant is created (or widened) here
@@ -130,13 +135,16 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
+          const { t, locale } = pageLanguage(ctx);
           ctx.type = 'html';
-          ctx.body = await renderPage('interaction/logout', { title: 'Sign out', form, host: ctx.host });
+          ctx.body = await renderPage('interaction/logout', { title: t('logout.title'), lang: locale, t, form, host: ctx.host });
         },
+        // The confirmation's redirect here carries no ui_locales: this page goes by Accept-Language.
         async postLogoutSuccessSource(ctx) {
+          const { t, locale } = pageLanguage(ctx);
           ctx.type = 'html';
           const client = ctx.oidc.client;
-          ctx.body = await renderPage('interaction/loggedOut', { title: 'Signed out', clientName: client?.clientName ?? client?.clientId });
+          ctx.body = await renderPage('interaction/loggedOut', { title: t('loggedOut.title'), lang: locale, t, clientName: client?.clientName ?? client?.clientId });
         },
       },
     },
@@ -163,9 +171,10 @@ export async function createProvider(deps: ProviderDependencies): Promise<Provid
       policy: interactionPolicyWithStepUp(config.ttl.elevatedAcr),
     },
     async renderError(ctx, out, error) {
+      const { t, locale } = pageLanguage(ctx);
       ctx.type = 'html';
       const status = (error as { status?: number }).status ?? 500;
-      ctx.body = await renderPage('error', { ...describeProviderError(out, status), code: out.error });
+      ctx.body = await renderPage('error', { ...describeProviderError(out, status, t), lang: locale, t, code: out.error });
     },
     ttl: {
       AccessToken: config.ttl.accessToken,

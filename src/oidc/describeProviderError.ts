@@ -1,20 +1,24 @@
+import type { MessageKey } from '../i18n/messages.en.ts';
+import type { Translate } from '../i18n/translate.ts';
+
 /**
  * A sentence for a person who landed on an error page of the provider itself (a broken
  * link from an application, usually): what happened, and what they can do.
  */
-const sentences: Record<string, string> = {
-  invalid_client: 'The application that sent you here is not registered with Gatehouse. Please tell the application’s owner.',
-  invalid_redirect_uri: 'The application that sent you here asked to return to an address it has not registered. Please tell the application’s owner.',
-  invalid_request: 'The application that sent you here made a request Gatehouse cannot accept.',
-  session_not_found: 'This sign-in has expired or was already completed. Go back to the application and sign in again.',
-  invalid_grant: 'This sign-in can no longer be completed. Go back to the application and sign in again.',
+const sentences: Record<string, MessageKey> = {
+  invalid_client: 'providerError.invalid_client',
+  invalid_redirect_uri: 'providerError.invalid_redirect_uri',
+  invalid_request: 'providerError.invalid_request',
+  session_not_found: 'providerError.session_not_found',
+  invalid_grant: 'providerError.invalid_grant',
 };
 
-export function describeProviderError(out: { error: string; error_description?: string }, status: number): { title: string; message: string; detail?: string } {
-  if (status >= 500) return { title: 'Something went wrong', message: 'Gatehouse could not complete the request. Please try again in a moment.' };
+export function describeProviderError(out: { error: string; error_description?: string }, status: number, t: Translate): { title: string; message: string; detail?: string } {
+  if (status >= 500) return { title: t('error.titleServer'), message: t('providerError.server') };
   return {
-    title: 'Cannot continue',
-    message: sentences[out.error] ?? 'The request cannot be completed. Go back to the application and try again.',
-    detail: out.error_description,
+    title: t('error.title'),
+    message: t(sentences[out.error] ?? 'providerError.other'),
+    // The provider's own description stays as it is (English): it is for the application's owner.
+    ...(out.error_description === undefined ? {} : { detail: out.error_description }),
   };
 }

@@ -113,6 +113,8 @@ async function untilOutageLogged(from: number): Promise<void> {
   }
 }
 
+const spanishUnavailable = 'Gatehouse no puede acceder a su base de datos en este momento. Inténtelo de nuevo dentro de un momento.';
+
 /** What each route answers when the database is there (a request may wait out a short restart). */
 const normalStatus: Record<string, number[]> = { 'sign-in page': [200], '/auth': [302, 303], '/token': [401], '/readyz': [200], 'admin API': [401] };
 
@@ -151,6 +153,15 @@ test('a killed embedded database that cannot come back at once (its port taken):
   try {
     expectAllUnavailable(await askEveryRoute(), 'kill -9, port taken');
     expectAllUnavailable(await askEveryRoute(), 'kill -9, port taken, second round');
+    // The page in the request's language: Accept-Language on our sign-in page, ui_locales on the provider's /auth.
+    browser.extraHeaders = { 'accept-language': 'es' };
+    await browser.open(interactionUrl);
+    expect({ status: browser.lastStatus, message: /<p class="message">([^<]*)</.exec(browser.lastPage)?.[1] }).toEqual({ status: 503, message: spanishUnavailable });
+    browser.extraHeaders = {};
+    const auth = new URL('/auth', gatehouse.url);
+    auth.search = new URLSearchParams({ client_id: 'web-app', response_type: 'code', scope: 'openid', redirect_uri: redirectUri, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', ui_locales: 'es' }).toString();
+    const fromProvider = await fetch(auth, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect({ status: fromProvider.status, message: /<p class="message">([^<]*)</.exec(await fromProvider.text())?.[1] }).toEqual({ status: 503, message: spanishUnavailable });
   } finally {
     await new Promise((resolve) => squatter.close(resolve));
     freedAt = performance.now();

@@ -1,6 +1,7 @@
 import { answerMatches, hashAnswer } from '../../src/factors/questions/answerHash.ts';
 import { normaliseAnswer, tidyQuestion } from '../../src/factors/questions/normaliseAnswer.ts';
-import { checkQuestionAnswers } from '../../src/factors/questions/questionAnswersInput.ts';
+import { checkQuestionAnswers, QuestionAnswersError, questionProblemText } from '../../src/factors/questions/questionAnswersInput.ts';
+import { translator } from '../../src/i18n/translate.ts';
 
 test.each([
   ['  Buenos   AIRES ', 'buenos aires'],
@@ -55,4 +56,21 @@ test('an answer hash: salted (two hashes of one answer differ), matches only its
   expect(await answerMatches(two, 'buenos aires')).toBe(true);
   expect(await answerMatches(one, 'buenos aire')).toBe(false);
   expect(await answerMatches('not a hash', 'buenos aires')).toBe(false);
+});
+
+/** Rows of a page that start at 5. */
+const onThePage = (entry: number, part?: string) => `${part === 'answer' ? 'Respuesta' : 'Pregunta'} ${entry + 4}`;
+
+test('a refusal carries its code: the problem (message key, entry, values), worded by a page in its language', () => {
+  let error: unknown;
+  try {
+    checkQuestionAnswers([{ question: 'First pet?', answer: 'fido' }, { question: 'Second pet?', answer: ' ' }]);
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(QuestionAnswersError);
+  const { problem } = error as QuestionAnswersError;
+  expect(problem).toEqual({ key: 'questions.answerLength', entry: 2, part: 'answer', values: { min: 1, max: 200, length: 0 } });
+  expect((error as QuestionAnswersError).messageKey).toBe('questions.answerLength');
+  expect(questionProblemText(translator('es'), problem, onThePage)).toBe('Respuesta 6: de 1 a 200 caracteres (sin contar los espacios de más); tiene 0.');
 });
