@@ -3,15 +3,14 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
 import { decoyPasswordHash, hashPassword, passwordHashNeedsUpgrade, verifyPassword } from '../factors/password/passwordHasher.ts';
+import { factors } from '../factors/index.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { classModel } from '../store/models/classModel.ts';
 import { ipGroupModel } from '../store/models/ipGroupModel.ts';
 import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
 import { attemptFailureModel } from '../store/models/attemptFailureModel.ts';
 import { attemptLockModel } from '../store/models/attemptLockModel.ts';
-import { emergencyTokenModel } from '../store/models/emergencyTokenModel.ts';
 import { personModel, type StoredPerson } from '../store/models/personModel.ts';
-import { totpStepModel } from '../store/models/totpStepModel.ts';
 import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, verifiedFlags, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
 import { addressKey, type AddressChannel } from './verifiedAddresses.ts';
 import { createPersonKeys, userKeyOf } from './personKeys.ts';
@@ -199,8 +198,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       await Promise.all([
         ...oidcArtefactModelNames.map((model) => oidcArtefactModel(connection, model).deleteMany({ 'payload.accountId': existing._id })),
         // What the factors keep apart from the person record (sealed or hashed, but not to be left behind).
-        emergencyTokenModel(connection).deleteMany({ personId: existing._id }),
-        totpStepModel(connection).deleteMany({ personId: existing._id }),
+        ...factors.map((factor) => factor.forgetPerson?.(connection, existing._id)),
         attemptFailureModel(connection).deleteMany({ personId: existing._id }),
         attemptLockModel(connection).deleteMany({ personId: existing._id }),
       ]);

@@ -1,3 +1,4 @@
+import type { Connection } from 'mongoose';
 import type { ClassPolicy, PlannableFactor } from '../policy/types.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { FactorServices } from './FactorServices.ts';
@@ -66,7 +67,10 @@ export type Factor = PlannableFactor &
     verify(ctx: FactorContext, state: StepState, input: Record<string, unknown>): Promise<Verdict>;
     /** After a success: what it proves beyond the sign-in (a delivered code proves the address it went to). */
     afterSuccess?(ctx: FactorContext, state: StepState): Promise<void>;
-  };
+  } & Partial<KeepsPersonRecords>;
+
+/** Optional: a factor that keeps records of a person apart from the person record (removed with the person). */
+export type KeepsPersonRecords = { forgetPerson(connection: Connection, personId: string): Promise<unknown> };
 
 /** Optional: a factor whose step can be sent again (a new code replaces the old one). */
 export type ResendsCode = { resend(ctx: FactorContext, state: StepState): Promise<StepState> };

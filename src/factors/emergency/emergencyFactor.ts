@@ -1,3 +1,4 @@
+import { emergencyTokenModel } from '../../store/models/emergencyTokenModel.ts';
 import { typedText, type Factor } from '../Factor.ts';
 import { emergencyMetadata } from './emergencyMetadata.ts';
 
@@ -21,4 +22,6 @@ export const emergencyFactor = {
   challenge: async () => ({}),
   present: async (ctx) => ({ tokensLeft: await ctx.services.emergencyTokens.countLeft(ctx.person._id) }),
   verify: (ctx, _state, input) => ctx.services.emergencyTokens.consume(ctx.person._id, typedText(input, 'token')),
+  /** The tokens are documents of their own (sealed), not to be left behind. */
+  forgetPerson: (connection, personId) => emergencyTokenModel(connection).deleteMany({ personId }),
 } satisfies Factor;

@@ -1,3 +1,4 @@
+import { totpStepModel } from '../../store/models/totpStepModel.ts';
 import { typedText, type Factor } from '../Factor.ts';
 import { totpMetadata } from './totpMetadata.ts';
 
@@ -19,4 +20,6 @@ export const totpFactor = {
   challenge: async () => ({}),
   present: async () => ({}),
   verify: (ctx, _state, input) => ctx.services.totp.verify(ctx.person, typedText(input, 'code'), ctx.now),
+  /** The time steps claimed by the person's codes. */
+  forgetPerson: (connection, personId) => totpStepModel(connection).deleteMany({ personId }),
 } satisfies Factor;
