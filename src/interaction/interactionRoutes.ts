@@ -28,7 +28,7 @@ import { isAdministrator } from '../security/isAdministrator.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { SignInProgress } from '../store/models/signInProgressModel.ts';
-import { acrRequestOf, acrValues, aimOf, asksOnlyUnknownAcr, meetsAcrRequest, signInAmr } from './acr.ts';
+import { acrRequestOf, acrValues, aimOf, asksOnlyUnknownAcr, meetsAcrRequest, signInAmr } from '../oidc/acr.ts';
 import { describeScopes } from './describeScopes.ts';
 import { createSecondFactor, isPermitted, permittedSteps, retryRule, type SignInStep } from './secondFactor.ts';
 import { createSignInProgress } from './signInProgress.ts';

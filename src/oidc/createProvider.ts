@@ -7,7 +7,7 @@ import { renderPage } from '../http/renderPage.ts';
 import { isAdministrator } from '../security/isAdministrator.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
-import { acrValues } from '../interaction/acr.ts';
+import { acrValues } from './acr.ts';
 import { createArtefactKeys } from './createArtefactKeys.ts';
 import { createMongooseAdapter } from './createMongooseAdapter.ts';
 import { interactionPolicyWithStepUp } from './elevatedAccessChecks.ts';

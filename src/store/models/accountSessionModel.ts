@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { TotpCandidate } from '../../factors/totp/createTotpFactor.ts';
+import type { StoredTotpCandidate } from './personModel.ts';
 
 /**
  * A person's session on the self-service account page (enrollment/), apart from the
@@ -19,7 +19,7 @@ export type StoredAccountSession = {
    * A key the person is setting up on the account page (sealed, like a person's key),
    * until one code from the app confirms it; it ends with the session.
    */
-  totpCandidate?: TotpCandidate;
+  totpCandidate?: StoredTotpCandidate;
   createdAt: Date;
   expiresAt: Date;
 };

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { TotpCandidate } from '../../factors/totp/createTotpFactor.ts';
+import type { StoredTotpCandidate } from './personModel.ts';
 
 /**
  * Where one sign-in stands between its pages, kept in the database (never in process
@@ -22,7 +22,7 @@ export type SignInProgress = {
    * rule 6): the key offered (sealed), the amr of the factor passed, and whether the key
    * was confirmed. The sign-in finishes from here, with or without the new key.
    */
-  enrolment?: { candidate: TotpCandidate; amr: string[]; confirmed?: boolean };
+  enrolment?: { candidate: StoredTotpCandidate; amr: string[]; confirmed?: boolean };
   expiresAt: Date;
 };
 
