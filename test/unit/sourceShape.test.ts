@@ -24,7 +24,8 @@ const domain = ['directory', 'factors', 'delivery', 'security', 'policy', 'store
  */
 const mayImport: Record<string, readonly string[]> = {
   boot: ['*'],
-  services: [...domain, 'oidc'],
+  // The registration links are a service of their own, kept beside the page their links open.
+  services: [...domain, 'oidc', 'registration/registrationLinks.ts'],
   cli: ['services', 'oidc', ...domain],
   ...Object.fromEntries(pages.map((page) => [page, ['services:type', 'http', 'oidc', ...domain]])),
   // Small shared pieces of the web faces: nothing of a page, a factor or the directory.

@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import type { SecretBox } from '../security/secretBox.ts';
-import { accountCallbackPath, accountClientId, ensureAccountClient } from './accountClient.ts';
+import { accountClientId } from '../oidc/accountClientId.ts';
+import { accountCallbackPath, ensureAccountClient } from './accountClient.ts';
 
 /** Why the account page sends the person to the provider: a first sign-in, or a recent one before a change. */
 export type SignInPurpose = 'sign-in' | 'reauthenticate';

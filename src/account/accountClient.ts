@@ -1,8 +1,6 @@
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
+import { accountClientId } from '../oidc/accountClientId.ts';
 import { systemActor } from '../security/createAuditLog.ts';
-
-/** The account page signs persons in through Gatehouse itself, as this first-party confidential client. */
-export const accountClientId = 'gatehouse-account';
 
 export const accountCallbackPath = '/account/callback';
 

@@ -8,7 +8,7 @@ import { acceptForm } from '../http/acceptForm.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import { accountClientId } from './accountClient.ts';
+import { accountClientId } from '../oidc/accountClientId.ts';
 import { readAccountCookie, sessionCookie, setAccountCookie, signInCookie } from './accountCookies.ts';
 import { createAccountSessions, csrfTokenMatches, csrfTokenOf, type AccountSession } from './accountSessions.ts';
 import { createAccountSignIn, pendingSignInSeconds, type SignInPurpose } from './accountSignIn.ts';

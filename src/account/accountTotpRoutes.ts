@@ -9,12 +9,12 @@ import { formatWait } from '../i18n/formatWait.ts';
 import type { Translate } from '../i18n/translate.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import type { SelfServiceOutcome } from './createTotpSelfService.ts';
+import type { SelfServiceOutcome } from '../factors/totp/createTotpSelfService.ts';
 import type { Visit } from './accountRoutes.ts';
 import { csrfTokenOf, type AccountSessions } from './accountSessions.ts';
 import type { SignInPurpose } from './accountSignIn.ts';
 import { languageOf, problem, render } from './accountPages.ts';
-import { emergencyTokensDownload } from './emergencyTokensFile.ts';
+import { emergencyTokensDownload } from '../factors/emergency/emergencyTokensFile.ts';
 
 /** What the account page's routes share with these (accountRoutes.ts). */
 export type AccountKit = {

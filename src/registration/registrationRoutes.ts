@@ -7,11 +7,11 @@ import { readPageCookie, setPageCookie } from '../http/pageCookie.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import type { Config } from '../configuration/loadConfig.ts';
-import { retryRule } from '../interaction/secondFactor.ts';
+import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
-import { emergencyTokensFile } from './emergencyTokensFile.ts';
+import { emergencyTokensFile } from '../factors/emergency/emergencyTokensFile.ts';
 import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';
 
 type Dependencies = { config: Config; services: Services };
@@ -43,7 +43,7 @@ async function render(ctx: Context, view: string, status: number, data: Record<s
 /** A used, expired or replaced link: one generic page (410) that names no one and shows no key. */
 async function gone(ctx: Context) {
   const { t, locale } = languageOf(ctx);
-  await render(ctx, 'enrollment/gone', 410, { title: t('register.gone.title'), lang: locale, t });
+  await render(ctx, 'registration/gone', 410, { title: t('register.gone.title'), lang: locale, t });
 }
 
 /**
@@ -83,7 +83,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     if (!key || key.state !== 'pending') return gone(ctx);
     const { t, locale } = languageOf(ctx, person);
     const tokens = await emergencyTokens.list(person._id);
-    await render(ctx, 'enrollment/register', extra.status ?? 200, {
+    await render(ctx, 'registration/register', extra.status ?? 200, {
       title: t('register.title'),
       lang: locale,
       t,
@@ -133,7 +133,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     if (!registrationCsrfMatches(token, body.csrf)) return showPage(ctx, token, person, { status: 403, error: t('register.forbidden') });
     const now = Date.now();
     const { policy } = await persons.planFor(person, 'MFA', now);
-    const rule = retryRule(policy);
+    const rule = retryRuleOf(policy);
     const origin = { address: ctx.ip };
     const before = await attempts.status(person._id, 'TOTP', rule, now, origin);
     if (before.locked) return showPage(ctx, token, person, { status: 429, error: t('register.locked') });
@@ -151,7 +151,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     if ((await links.consume(token)) && person.email && links.wasMailedTo(link, token, person.email)) await persons.markAddressProven(person._id, 'email', person.email);
     setPageCookie(ctx, registrationCookie, undefined, { path: '/register', maxAgeSeconds: 0, secure });
     await services.factorNotices.send(person, 'totp-activated', { by: 'person', now });
-    await render(ctx, 'enrollment/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });
+    await render(ctx, 'registration/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });
   });
 
   return router;

@@ -1,22 +1,23 @@
-import type { PersonDirectory } from '../directory/personDirectory.ts';
-import type { AttemptLimiter, AttemptOrigin, AttemptStatus } from '../factors/attempts/createAttemptLimiter.ts';
-import type { EmergencyTokens } from '../factors/emergency/createEmergencyTokens.ts';
-import { normaliseEmergencyToken } from '../factors/emergency/emergencyToken.ts';
-import type { RetryReason } from '../factors/Factor.ts';
-import type { TotpCandidate, TotpFactor } from '../factors/totp/createTotpFactor.ts';
-import { keyState, type TotpKeyState } from '../factors/totp/keyState.ts';
-import type { ClassPolicy } from '../policy/types.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
-import type { FactorNotices } from './createFactorNotices.ts';
-import type { RegistrationLinks } from './registrationLinks.ts';
+import type { AttemptLimiter, AttemptOrigin, AttemptStatus } from '../attempts/createAttemptLimiter.ts';
+import { retryRuleOf } from '../attempts/retryRuleOf.ts';
+import type { EmergencyTokens } from '../emergency/createEmergencyTokens.ts';
+import { normaliseEmergencyToken } from '../emergency/emergencyToken.ts';
+import type { RetryReason } from '../Factor.ts';
+import type { TotpCandidate, TotpFactor } from './createTotpFactor.ts';
+import { keyState, type TotpKeyState } from './keyState.ts';
+import type { ClassPolicy, Plan, PolicyContext } from '../../policy/types.ts';
+import type { StoredPerson } from '../../store/models/personModel.ts';
+import type { FactorNotices } from '../../delivery/createFactorNotices.ts';
 
+// What the service needs of the person directory and of the registration links, said
+// here: factors sit below both and import neither.
 type Dependencies = {
-  persons: Pick<PersonDirectory, 'planFor' | 'findBySub'>;
+  persons: { planFor(person: StoredPerson, context: PolicyContext, now: number): Promise<{ plan: Plan; policy?: ClassPolicy }> };
   totp: Pick<TotpFactor, 'newCandidate' | 'openCandidate' | 'activateCandidate' | 'verify' | 'removeKey'>;
   emergencyTokens: Pick<EmergencyTokens, 'recreate' | 'countLeft' | 'consume' | 'remove'>;
   attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
   notices: Pick<FactorNotices, 'send'>;
-  links: Pick<RegistrationLinks, 'revokeAll'>;
+  links: { revokeAll(personId: string): Promise<void> };
 };
 
 /** A code typed for a self-service change: passed, wrong (say why), or too many wrong ones. */
@@ -36,9 +37,6 @@ export type TotpSelfStatus = { state: TotpKeyState; tokensLeft: number; activate
 
 const actorOf = (person: Pick<StoredPerson, '_id' | 'name'>) => ({ kind: 'person' as const, id: person._id, name: person.name });
 
-/** The class's retry limits (none without a class), as at sign-in. */
-const ruleOf = (policy: ClassPolicy | undefined) => ({ maxRetries: policy?.maxRetries ?? 0, waitSeconds: policy?.waitSeconds ?? 60 });
-
 /**
  * A person managing their own authenticator app (the second source document: "TOTP
  * configuration", "Activate TOTP"), from the account page and during sign-in:
@@ -53,7 +51,7 @@ const ruleOf = (policy: ClassPolicy | undefined) => ({ maxRetries: policy?.maxRe
 export function createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices, links }: Dependencies) {
   /** Runs `verify` under the TOTP retry limits (emergency tokens share them, as at sign-in); failures for an `uncounted` reason are no guess. */
   async function limited(person: StoredPerson, policy: ClassPolicy | undefined, now: number, origin: AttemptOrigin | undefined, verify: () => Promise<{ outcome: 'success' } | { outcome: 'retry'; reason: RetryReason } | { outcome: 'not-applicable' }>, uncounted: readonly RetryReason[] = ['malformed']): Promise<SelfServiceOutcome> {
-    const rule = ruleOf(policy);
+    const rule = retryRuleOf(policy);
     const before = await attempts.status(person._id, 'TOTP', rule, now, origin);
     if (before.locked) return lockedOutcome(before);
     const verdict = await verify();
