@@ -1,43 +1,17 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import * as oidc from 'openid-client';
-import type { Logger } from 'pino';
-import type { Config } from '../configuration/loadConfig.ts';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { acceptForm } from '../http/acceptForm.ts';
+import type { Visit } from '../http/firstPartySession.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
-import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import { accountClientId } from '../oidc/accountClientId.ts';
-import { readAccountCookie, sessionCookie, setAccountCookie, signInCookie } from './accountCookies.ts';
-import { createAccountSessions, csrfTokenMatches, csrfTokenOf, type AccountSession } from './accountSessions.ts';
-import { createAccountSignIn, pendingSignInSeconds, type SignInPurpose } from './accountSignIn.ts';
+import type { AccountDependencies } from './AccountDependencies.ts';
 import { accountTotpRoutes } from './accountTotpRoutes.ts';
-import { displayName, languageOf, problem, render } from './accountPages.ts';
+import { displayName, languageOf, problem, refuse, render } from './accountPages.ts';
 import { describeQuestionProblem, questionRowCount, questionsAskedBy, readQuestionRows } from './questionForm.ts';
-
-type Dependencies = { config: Config; services: Services; logger: Logger };
-
-/** A change of factors needs a sign-in at most this old; an older one signs in again first (prompt=login). */
-export const recentSignInMs = 10 * 60 * 1000;
-
-/** How long an account session lasts: half an hour, and never longer than the provider's session. */
-export const accountSessionSeconds = (config: Pick<Config, 'ttl'>) => Math.min(config.ttl.session, 30 * 60);
-
-/** A visit with a live account session: its cookie value, the session and its person. */
-export type Visit = { sessionId: string; session: AccountSession; person: StoredPerson };
 
 /** What the page shows besides the stored state: a message, and the question texts just typed. */
 type PageExtra = { status?: number; notice?: string; error?: string; typedQuestions?: Record<number, string> };
-
-const isRecent = (authTime: Date, now: number) => now - authTime.getTime() <= recentSignInMs;
-
-/** The address this server was reached on: where the account page's back channel goes (accountSignIn.ts). */
-function localOrigin(ctx: Context): string {
-  const { localAddress, localPort } = ctx.req.socket;
-  const host = !localAddress ? '127.0.0.1' : localAddress.includes(':') ? `[${localAddress}]` : localAddress;
-  return `http://${host}:${localPort}`;
-}
 
 const noStore = async (ctx: Context, next: Next) => {
   ctx.set('Cache-Control', 'no-store');
@@ -46,42 +20,16 @@ const noStore = async (ctx: Context, next: Next) => {
 
 /**
  * The self-service account page (product.md: a signed-in person enrols factors). The
- * person signs in to it through Gatehouse like to any relying party — the full sign-in
- * with the class's second factor — as the first-party client `gatehouse-account`; the
- * callback opens an account session of its own (accountSessions.ts). Every form carries
- * the session's CSRF token, and a change of factors needs a sign-in of the last ten
- * minutes. Routes only collect and render: the private-questions service checks and
- * stores.
+ * person signs in to it through Gatehouse like to any relying party, as the first-party
+ * client `gatehouse-account` (http/firstPartySession.ts, accountSessionOptions.ts). Every
+ * form carries the session's CSRF token, and a change of factors needs a sign-in of the
+ * last ten minutes. Routes only collect and render: the private-questions service checks
+ * and stores.
  */
-export function accountRoutes({ config, services, logger }: Dependencies): Router {
+export function accountRoutes({ issuer, session, services, logger }: AccountDependencies): Router {
   const { persons, questions } = services;
-  const issuerOrigin = new URL(config.issuer).origin;
-  const secure = config.issuer.startsWith('https:');
-  const sessions = createAccountSessions(services.store.connection, { lifetimeSeconds: accountSessionSeconds(config) });
-  const signIn = createAccountSignIn({ issuer: config.issuer, secretBox: services.secretBox, clients: services.clients });
+  const issuerOrigin = new URL(issuer).origin;
   const router = new Router({ prefix: '/account' });
-
-  const clearCookie = (ctx: Context, name: string) => setAccountCookie(ctx, name, undefined, { maxAgeSeconds: 0, secure });
-
-  /** The session of the request's cookie and its person; a session whose person is gone or disabled ends here. */
-  const visitOf = async (ctx: Context, now = Date.now()): Promise<Visit | undefined> => {
-    const sessionId = readAccountCookie(ctx, sessionCookie);
-    const session = await sessions.find(sessionId, now);
-    if (!sessionId || !session) return undefined;
-    const person = await persons.findBySub(session.sub);
-    if (person && person.enabled) return { sessionId, session, person };
-    await sessions.end(sessionId);
-    clearCookie(ctx, sessionCookie);
-    return undefined;
-  };
-
-  /** Off to the provider's /auth; the pending request is kept sealed in a short-lived cookie. */
-  const sendToSignIn = async (ctx: Context, purpose: SignInPurpose, person?: StoredPerson) => {
-    const { url, sealed } = await signIn.start(purpose, person ? { loginHint: person.defaultUserId } : {});
-    setAccountCookie(ctx, signInCookie, sealed, { maxAgeSeconds: pendingSignInSeconds, secure });
-    ctx.status = 303;
-    ctx.redirect(url);
-  };
 
   /** The class's demand and the rows of the questions form. */
   const questionState = async (person: StoredPerson, now: number) => {
@@ -90,32 +38,8 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
     return { asked, stored, rows: questionRowCount(asked, stored.length) };
   };
 
-  /**
-   * The visit of a form that changes factors, or undefined when the answer is already
-   * given: no session, a wrong CSRF token, or (with `recent`) a sign-in older than ten
-   * minutes, which sends the person to sign in again — what they typed is not kept.
-   */
-  const changeVisit = async (ctx: Context, { recent = true }: { recent?: boolean } = {}): Promise<(Visit & { body: Record<string, unknown>; now: number }) | undefined> => {
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const now = Date.now();
-    const visit = await visitOf(ctx, now);
-    if (!visit) {
-      await problem(ctx, 403, 'account.problem.sessionEnded');
-      return undefined;
-    }
-    if (!csrfTokenMatches(visit.sessionId, body.csrf)) {
-      logger.info({ sub: visit.person._id }, 'account page form refused: CSRF token missing or wrong');
-      await problem(ctx, 403, 'account.problem.forbidden', visit.person);
-      return undefined;
-    }
-    if (recent && !isRecent(visit.session.authTime, now)) {
-      await sendToSignIn(ctx, 'reauthenticate', visit.person);
-      return undefined;
-    }
-    return { ...visit, body, now };
-  };
-
-  const accountPage = async (ctx: Context, { sessionId, session, person }: Visit, extra: PageExtra = {}) => {
+  const accountPage = async (ctx: Context, visit: Visit, extra: PageExtra = {}) => {
+    const { person } = visit;
     const { t, locale } = languageOf(ctx, person);
     const now = Date.now();
     const { asked, stored, rows } = await questionState(person, now);
@@ -134,8 +58,8 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
       questionsFolded: asked === 0 && answered === 0 && !extra.typedQuestions,
       notice: extra.notice,
       error: extra.error,
-      recent: isRecent(session.authTime, now),
-      csrf: csrfTokenOf(sessionId),
+      recent: session.isRecent(visit.session.authTime, now),
+      csrf: session.csrfTokenOf(visit),
       totp: {
         state: totp.state,
         statusText:
@@ -160,8 +84,8 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
   router.use(noStore, acceptForm({ issuerOrigin, limit: '16kb', refuse: (ctx) => problem(ctx, 403, 'account.problem.forbidden') }));
 
   router.get('/', async (ctx) => {
-    const visit = await visitOf(ctx);
-    if (!visit) return sendToSignIn(ctx, 'sign-in');
+    const visit = await session.visitOf(ctx);
+    if (!visit) return session.sendToSignIn(ctx, 'sign-in');
     const { t } = languageOf(ctx, visit.person);
     const notices: Record<string, MessageKey> = { saved: 'account.questions.saved', reauthenticated: 'account.questions.reauthenticated', removed: 'account.totp.removed' };
     const shown = Object.keys(notices).find((name) => ctx.query[name] === '1');
@@ -169,46 +93,10 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
     await accountPage(ctx, visit, { notice });
   });
 
-  router.get('/callback', async (ctx) => {
-    const pending = signIn.open(readAccountCookie(ctx, signInCookie));
-    clearCookie(ctx, signInCookie);
-    if (!pending) return problem(ctx, 400, 'account.problem.expired');
-    let result;
-    try {
-      result = await signIn.finish(pending, ctx.querystring, localOrigin(ctx));
-    } catch (error) {
-      if (error instanceof oidc.AuthorizationResponseError) {
-        logger.info({ error: error.error }, 'account page sign-in ended without a code');
-        return problem(ctx, 400, error.error === 'access_denied' ? 'account.problem.cancelled' : 'account.problem.failed');
-      }
-      if (error instanceof oidc.ResponseBodyError || error instanceof oidc.ClientError) {
-        logger.warn({ err: error }, 'account page sign-in refused');
-        return problem(ctx, 400, 'account.problem.failed');
-      }
-      throw error;
-    }
-    const person = await persons.findBySub(result.sub);
-    const now = Date.now();
-    // prompt=login makes the provider sign the person in anew; a sign-in that is not recent is not what was asked for.
-    if (!person || !person.enabled || (pending.purpose === 'reauthenticate' && !isRecent(result.authTime, now))) {
-      return problem(ctx, 403, 'account.problem.failed', person ?? undefined);
-    }
-    // A new sign-in is a new session: the old one (of this person or another) ends.
-    await sessions.end(readAccountCookie(ctx, sessionCookie));
-    const sessionId = await sessions.open(result, now);
-    setAccountCookie(ctx, sessionCookie, sessionId, { maxAgeSeconds: sessions.lifetimeSeconds, secure });
-    logger.info({ sub: result.sub, purpose: pending.purpose }, 'account page session opened');
-    ctx.status = 303;
-    ctx.redirect(pending.purpose === 'reauthenticate' ? '/account?reauthenticated=1' : '/account');
-  });
-
-  router.get('/reauthenticate', async (ctx) => {
-    const visit = await visitOf(ctx);
-    await sendToSignIn(ctx, visit ? 'reauthenticate' : 'sign-in', visit?.person);
-  });
+  session.routes(router, refuse);
 
   router.post('/questions', async (ctx) => {
-    const visit = await changeVisit(ctx);
+    const visit = await session.changeVisit(ctx, refuse);
     if (!visit) return;
     const { person, body, now } = visit;
     const { t } = languageOf(ctx, person);
@@ -233,22 +121,11 @@ export function accountRoutes({ config, services, logger }: Dependencies): Route
     ctx.redirect('/account?saved=1');
   });
 
-  accountTotpRoutes(router, { config, services, logger, sessions, visitOf, changeVisit, sendToSignIn });
-
-  router.post('/sign-out', async (ctx) => {
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const visit = await visitOf(ctx);
-    if (visit && !csrfTokenMatches(visit.sessionId, body.csrf)) return problem(ctx, 403, 'account.problem.forbidden', visit.person);
-    await sessions.end(visit?.sessionId);
-    clearCookie(ctx, sessionCookie);
-    ctx.status = 303;
-    ctx.redirect('/account/signed-out');
-  });
+  accountTotpRoutes(router, { issuer, session, services, logger });
 
   router.get('/signed-out', async (ctx) => {
     const { t, locale } = languageOf(ctx);
-    const endSession = `${config.issuer}/session/end?${new URLSearchParams({ client_id: accountClientId })}`;
-    await render(ctx, 'account/signedOut', 200, { title: t('account.signedOut.title'), lang: locale, t, endSession });
+    await render(ctx, 'account/signedOut', 200, { title: t('account.signedOut.title'), lang: locale, t, endSession: session.endSessionUrl() });
   });
 
   return router;

@@ -1,84 +1,8 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { accountSessionModel, type StoredAccountSession } from '../store/models/accountSessionModel.ts';
+import { createFirstPartySessions } from '../http/firstPartySessions.ts';
+import { accountSessionCollection } from '../store/models/firstPartySessionModel.ts';
 
-export type AccountSession = StoredAccountSession;
-
-/** 32 random bytes, base64url: what the session cookie holds. */
-const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
-
-const storedIdOf = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
-
-/**
- * Sessions of the account page (accountSessionModel.ts). The id is known only to the
- * browser; the store keeps its hash. Expiry is enforced here on every read.
- */
+/** The account page's sessions: half an hour unless told otherwise (accountSessionOptions.ts gives the server's). */
 export function createAccountSessions(connection: Connection, { lifetimeSeconds }: { lifetimeSeconds: number } = { lifetimeSeconds: 30 * 60 }) {
-  const Sessions = accountSessionModel(connection);
-  return {
-    lifetimeSeconds,
-
-    /** The collection and its indexes (ensureIndexes does the same for the store's own models). */
-    async prepare(): Promise<void> {
-      await Sessions.createCollection().catch((error: { code?: number }) => {
-        if (error.code !== 48) throw error; // 48: NamespaceExists, a concurrent start created it
-      });
-      await Sessions.createIndexes();
-    },
-
-    /** A new session of the person; returns the id for the cookie (never stored as is). */
-    async open(fields: Pick<AccountSession, 'sub' | 'authTime' | 'amr' | 'acr'>, now = Date.now()): Promise<string> {
-      const sessionId = randomBytes(32).toString('base64url');
-      await Sessions.create({
-        _id: storedIdOf(sessionId),
-        sub: fields.sub,
-        authTime: fields.authTime,
-        amr: fields.amr,
-        ...(fields.acr ? { acr: fields.acr } : {}),
-        createdAt: new Date(now),
-        expiresAt: new Date(now + lifetimeSeconds * 1000),
-      });
-      return sessionId;
-    },
-
-    /** The live session of a cookie value, or undefined (absent, malformed, unknown or expired). */
-    async find(sessionId: string | undefined, now = Date.now()): Promise<AccountSession | undefined> {
-      if (!sessionId || !sessionIdPattern.test(sessionId)) return undefined;
-      const session = await Sessions.findById(storedIdOf(sessionId)).lean();
-      return session && session.expiresAt.getTime() > now ? session : undefined;
-    },
-
-    /** Keeps a key being set up with the session (or forgets it: undefined). */
-    async setTotpCandidate(sessionId: string, candidate: AccountSession['totpCandidate']): Promise<void> {
-      const update = candidate ? { $set: { totpCandidate: candidate } } : { $unset: { totpCandidate: 1 } };
-      await Sessions.updateOne({ _id: storedIdOf(sessionId) }, update);
-    },
-
-    async end(sessionId: string | undefined): Promise<void> {
-      if (sessionId && sessionIdPattern.test(sessionId)) await Sessions.deleteOne({ _id: storedIdOf(sessionId) });
-    },
-
-    async sweep(now = new Date()): Promise<number> {
-      return (await Sessions.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
-    },
-  };
-}
-
-export type AccountSessions = ReturnType<typeof createAccountSessions>;
-
-/**
- * The CSRF token of the forms of a session: an HMAC keyed with the session id, which
- * only the session's httpOnly cookie carries. A page of the session can show it; nobody
- * can compute it without the cookie, and it tells nothing about the id.
- */
-export function csrfTokenOf(sessionId: string): string {
-  return createHmac('sha256', sessionId).update('gatehouse account page form').digest('base64url');
-}
-
-/** Whether a submitted token is the session's, compared in constant time. */
-export function csrfTokenMatches(sessionId: string, submitted: unknown): boolean {
-  if (typeof submitted !== 'string') return false;
-  const expected = Buffer.from(csrfTokenOf(sessionId));
-  const given = Buffer.from(submitted);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return createFirstPartySessions(connection, { collection: accountSessionCollection, lifetimeSeconds });
 }

@@ -6,7 +6,6 @@ import { acceptForm } from '../http/acceptForm.ts';
 import { readPageCookie, setPageCookie } from '../http/pageCookie.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
-import type { Config } from '../configuration/loadConfig.ts';
 import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
@@ -14,7 +13,8 @@ import type { StoredRegistrationLink } from '../store/models/registrationLinkMod
 import { emergencyTokensFile } from '../factors/emergency/emergencyTokensFile.ts';
 import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';
 
-type Dependencies = { config: Config; services: Services };
+/** Built at start: the issuer, and the services the page reads and changes. */
+type Dependencies = { issuer: string; services: Pick<Services, 'registrationLinks' | 'totp' | 'emergencyTokens' | 'persons' | 'attempts' | 'factorNotices'> };
 
 /** Holds the link's token between the pages, so that no URL after the mailed one carries it. */
 export const registrationCookie = 'gatehouse.register';
@@ -57,10 +57,10 @@ async function gone(ctx: Context) {
  * too). The form's CSRF token is bound to the link. Wrong codes count against the
  * person's TOTP attempts, as at sign-in.
  */
-export function registrationRoutes({ config, services }: Dependencies): Router {
+export function registrationRoutes({ issuer: issuerUrl, services }: Dependencies): Router {
   const { registrationLinks: links, totp, emergencyTokens, persons, attempts } = services;
-  const issuer = otpauthIssuerFor(config.issuer);
-  const secure = config.issuer.startsWith('https:');
+  const issuer = otpauthIssuerFor(issuerUrl);
+  const secure = issuerUrl.startsWith('https:');
   const router = new Router({ prefix: '/register' });
 
   /** The link and its person, or undefined (then the generic page). */
@@ -124,7 +124,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     ctx.redirect('/register');
   });
 
-  router.post('/', acceptForm({ issuerOrigin: new URL(config.issuer).origin, limit: '8kb' }), async (ctx) => {
+  router.post('/', acceptForm({ issuerOrigin: new URL(issuerUrl).origin, limit: '8kb' }), async (ctx) => {
     const found = await openFromCookie(ctx);
     if (!found) return gone(ctx);
     const { token, person, link } = found;

@@ -1,0 +1,86 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { firstPartySessionModel, type StoredFirstPartySession } from '../store/models/firstPartySessionModel.ts';
+
+export type FirstPartySessionRecord = StoredFirstPartySession;
+
+/** 32 random bytes, base64url: what the session cookie holds. */
+const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
+
+const storedIdOf = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
+
+/**
+ * The sessions of one first-party page, kept in `collection` (firstPartySessionModel.ts).
+ * The id is known only to the browser; the store keeps its hash. Expiry is enforced here
+ * on every read.
+ */
+export function createFirstPartySessions(connection: Connection, { collection, lifetimeSeconds }: { collection: string; lifetimeSeconds: number }) {
+  const Sessions = firstPartySessionModel(connection, collection);
+  return {
+    lifetimeSeconds,
+
+    /** The collection and its indexes (ensureIndexes does the same for the store's own models). */
+    async prepare(): Promise<void> {
+      await Sessions.createCollection().catch((error: { code?: number }) => {
+        if (error.code !== 48) throw error; // 48: NamespaceExists, a concurrent start created it
+      });
+      await Sessions.createIndexes();
+    },
+
+    /** A new session of the person; returns the id for the cookie (never stored as is). */
+    async open(fields: Pick<FirstPartySessionRecord, 'sub' | 'authTime' | 'amr' | 'acr'>, now = Date.now()): Promise<string> {
+      const sessionId = randomBytes(32).toString('base64url');
+      await Sessions.create({
+        _id: storedIdOf(sessionId),
+        sub: fields.sub,
+        authTime: fields.authTime,
+        amr: fields.amr,
+        ...(fields.acr ? { acr: fields.acr } : {}),
+        createdAt: new Date(now),
+        expiresAt: new Date(now + lifetimeSeconds * 1000),
+      });
+      return sessionId;
+    },
+
+    /** The live session of a cookie value, or undefined (absent, malformed, unknown or expired). */
+    async find(sessionId: string | undefined, now = Date.now()): Promise<FirstPartySessionRecord | undefined> {
+      if (!sessionId || !sessionIdPattern.test(sessionId)) return undefined;
+      const session = await Sessions.findById(storedIdOf(sessionId)).lean();
+      return session && session.expiresAt.getTime() > now ? session : undefined;
+    },
+
+    /** Keeps a key being set up with the session (or forgets it: undefined). */
+    async setTotpCandidate(sessionId: string, candidate: FirstPartySessionRecord['totpCandidate']): Promise<void> {
+      const update = candidate ? { $set: { totpCandidate: candidate } } : { $unset: { totpCandidate: 1 } };
+      await Sessions.updateOne({ _id: storedIdOf(sessionId) }, update);
+    },
+
+    async end(sessionId: string | undefined): Promise<void> {
+      if (sessionId && sessionIdPattern.test(sessionId)) await Sessions.deleteOne({ _id: storedIdOf(sessionId) });
+    },
+
+    async sweep(now = new Date()): Promise<number> {
+      return (await Sessions.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
+    },
+  };
+}
+
+export type FirstPartySessions = ReturnType<typeof createFirstPartySessions>;
+
+/**
+ * The CSRF token of the forms of a session: an HMAC keyed with the session id, which
+ * only the session's httpOnly cookie carries. A page of the session can show it; nobody
+ * can compute it without the cookie, and it tells nothing about the id. (The label is the
+ * one the account page's forms always had: forms open across an upgrade still pass.)
+ */
+export function csrfTokenOf(sessionId: string): string {
+  return createHmac('sha256', sessionId).update('gatehouse account page form').digest('base64url');
+}
+
+/** Whether a submitted token is the session's, compared in constant time. */
+export function csrfTokenMatches(sessionId: string, submitted: unknown): boolean {
+  if (typeof submitted !== 'string') return false;
+  const expected = Buffer.from(csrfTokenOf(sessionId));
+  const given = Buffer.from(submitted);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
