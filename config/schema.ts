@@ -4,7 +4,7 @@
 // stops the start with a message naming the key. The README's configuration table is this
 // file in prose.
 
-import { parseIpRange } from '../src/directory/ipRanges.ts';
+import { parseIpRange } from '../src/security/ipRanges.ts';
 
 export type ConfigKeySpec = {
   description: string;

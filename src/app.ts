@@ -3,9 +3,10 @@ import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import { adminApi } from './admin/adminApi.ts';
 import type { Config } from './configuration/loadConfig.ts';
+import type { FirstPartySession } from './http/firstPartySession.ts';
 import { devOutboxRoutes } from './delivery/devOutboxRoutes.ts';
-import { accountRoutes } from './enrollment/accountRoutes.ts';
-import { registrationRoutes } from './enrollment/registrationRoutes.ts';
+import { accountRoutes } from './account/accountRoutes.ts';
+import { registrationRoutes } from './registration/registrationRoutes.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
 import { resolveClientAddress } from './http/clientAddress.ts';
 import { createDatabaseFaultLog } from './http/databaseUnavailable.ts';
@@ -13,19 +14,20 @@ import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logRequests } from './http/logRequests.ts';
 import { setSecurityHeaders } from './http/setSecurityHeaders.ts';
-import { accountClientId } from './enrollment/accountClient.ts';
+import { accountClientId } from './oidc/accountClientId.ts';
 import { interactionRouter } from './interaction/interactionRouter.ts';
 import { authorizationByPost } from './oidc/authorizationByPost.ts';
 import { answerProviderDatabaseFaults } from './oidc/answerProviderDatabaseFaults.ts';
 import type { Services } from './services.ts';
 
-export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services };
+/** Built once at start (startGatehouse.ts): the provider, the services, and the browser sign-in of each first-party page. */
+export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services; firstParty: { account: FirstPartySession } };
 
 /**
  * The Koa app. Middleware runs in this order, top to bottom; anything our routes do not
  * answer goes to oidc-provider (discovery, /auth, /token, /me, /jwks, /session/end…).
  */
-export function createApp({ config, logger, provider, services }: AppDependencies): Koa {
+export function createApp({ config, logger, provider, services, firstParty }: AppDependencies): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const interactions = interactionRouter({
     provider,
@@ -41,7 +43,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
     unknownUser: services.unknownUser,
     accountClientId,
   });
-  const account = accountRoutes({ config, services, logger });
+  const account = accountRoutes({ issuer: config.issuer, session: firstParty.account, services, logger });
   const health = healthRoutes(services.store);
   const assets = assetRoutes();
   const devOutbox = config.production ? undefined : devOutboxRoutes({ connection: services.store.connection });
@@ -61,7 +63,7 @@ export function createApp({ config, logger, provider, services }: AppDependencie
     interactions.routes(), //                                 /interaction/:uid — the hosted sign-in
     interactions.allowedMethods(),
     account.routes(), //                                      /account — the self-service account page (signs in through the provider as gatehouse-account)
-    registrationRoutes({ config, services }).routes(), //    /register/:token — the page an emailed registration link opens (QR code, key, emergency tokens, confirm one code)
+    registrationRoutes({ issuer: config.issuer, services }).routes(), //    /register/:token — the page an emailed registration link opens (QR code, key, emergency tokens, confirm one code)
     adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)
     authorizationByPost(), //                                 POST /auth — answered with a 303 to the same request as GET (OIDC Core 3.1.2.1)
     async (ctx: Koa.Context) => {

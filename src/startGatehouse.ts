@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './configuration/loadConfig.ts';
-import { createAccountSessions } from './enrollment/accountSessions.ts';
-import { prepareAccountPage } from './enrollment/prepareAccountPage.ts';
+import { createAccountSession } from './account/createAccountSession.ts';
 import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
 import { createProvider } from './oidc/createProvider.ts';
@@ -28,13 +27,15 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
   try {
     // The CLI, whose environment may not know the public URL, builds links with this one.
     await services.settings.recordRunningIssuer(config.issuer);
-    await prepareAccountPage({ config, services, logger });
+    // Gatehouse's own pages that sign persons in through the provider; each prepares its sessions and its client.
+    const firstParty = { account: createAccountSession({ config, services, logger }) };
+    for (const page of Object.values(firstParty)) await page.prepare();
     const artefactKeys = createArtefactKeys(secretBox);
     // Artefacts an earlier version stored under their raw ids: moved before anyone asks for them.
     const rekeyed = await rekeyLegacyArtefacts(store.connection, artefactKeys);
     if (rekeyed) logger.info({ rekeyed }, 'oidc artefacts stored under raw ids moved to their keyed hashes');
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
-    const app = createApp({ config, logger, provider, services });
+    const app = createApp({ config, logger, provider, services, firstParty });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -44,7 +45,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
       sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
       services.signInProgress.sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
-      createAccountSessions(store.connection).sweep().catch((error) => logger.warn({ err: error }, 'sweeping expired account sessions failed'));
+      for (const [name, page] of Object.entries(firstParty)) page.sessions.sweep().catch((error) => logger.warn({ err: error, page: name }, 'sweeping expired first-party sessions failed'));
     }, sweepEveryMs);
     sweeper.unref();
 

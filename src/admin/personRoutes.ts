@@ -1,4 +1,4 @@
-import type { FactorNotices } from '../enrollment/createFactorNotices.ts';
+import type { FactorNotices } from '../delivery/createFactorNotices.ts';
 import { maxPageSize } from '../directory/filterPersons.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';

@@ -4,7 +4,7 @@ import { systemActor, type Actor, type AuditLog } from '../security/createAuditL
 import { ipGroupModel, type StoredIpGroup } from '../store/models/ipGroupModel.ts';
 import { checkShortName, checkShortText } from './classInput.ts';
 import { countPersonsUsing, personsCount } from './countPersonsUsing.ts';
-import { formatIpRange, parseIpRange } from './ipRanges.ts';
+import { formatIpRange, parseIpRange } from '../security/ipRanges.ts';
 
 /** An IP group in the input form of the JSON API, import/export and the CLI. */
 export type IpGroupInput = { name: string; text: string; ranges: string[] };

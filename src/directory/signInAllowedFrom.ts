@@ -1,6 +1,6 @@
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { IpGroupDirectory } from './ipGroupDirectory.ts';
-import { ipInRanges } from './ipInRanges.ts';
+import { ipInRanges } from '../security/ipInRanges.ts';
 
 /**
  * Whether a person may sign in from a client address: always without an IP group, else

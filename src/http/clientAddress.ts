@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Config } from '../configuration/loadConfig.ts';
-import { ipInRanges } from '../directory/ipInRanges.ts';
+import { ipInRanges } from '../security/ipInRanges.ts';
 import { withClientAddress } from '../security/clientAddressScope.ts';
 
 export type ProxyTrust = Pick<Config, 'trustProxy' | 'trustProxyHops' | 'trustProxyRanges'>;

@@ -4,10 +4,10 @@ import type { IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import type { FactorServices } from '../factors/FactorServices.ts';
-import type { TotpSelfService } from '../enrollment/createTotpSelfService.ts';
+import type { TotpSelfService } from '../factors/totp/createTotpSelfService.ts';
 import type { FormTokens } from '../security/formTokens.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import type { SignInProgressStore } from './signInProgress.ts';
+import type { SignInProgressStore } from '../store/signInProgress.ts';
 
 /** What the sign-in steps stand on: built once at start (startGatehouse), handed to every step. */
 export type SignInDependencies = {

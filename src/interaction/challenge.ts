@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { GatehouseError } from '../errors/GatehouseError.ts';
 import { nextStep } from '../policy/nextStep.ts';
 import { isPermitted } from '../policy/permittedSteps.ts';
-import { acrRequestOf, asksOnlyUnknownAcr } from './acr.ts';
+import { acrRequestOf, asksOnlyUnknownAcr } from '../oidc/acr.ts';
 import type { FactorSteps } from './factorSteps.ts';
 import type { SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';

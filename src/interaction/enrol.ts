@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { emergencyTokensDownload } from '../enrollment/emergencyTokensFile.ts';
+import { emergencyTokensDownload } from '../factors/emergency/emergencyTokensFile.ts';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { retryMessageKey } from '../factors/Verdict.ts';
 import type { SignInEnds } from './finishSignIn.ts';

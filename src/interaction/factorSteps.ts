@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { limitAttempts, retryRule } from '../factors/attempts/limitAttempts.ts';
+import { limitAttempts } from '../factors/attempts/limitAttempts.ts';
+import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import { factorOf } from '../factors/index.ts';
 import { resendsCode, type Factor } from '../factors/Factor.ts';
 import type { Verdict } from '../factors/Verdict.ts';
@@ -35,7 +36,7 @@ export function createFactorSteps(deps: Pick<SignInDependencies, 'factorServices
       const factor = mustFactor(resumed.progress.step.factor);
       const factorContext = factorContextOf(ctx, deps, interaction, resumed, now);
       const state = resumed.progress.state ?? {};
-      const verdict = await limitAttempts(deps.attempts, { personId: resumed.person._id, factor: factor.id, rule: retryRule(resumed.policy), now, origin: { address: ctx.ip } }, () => factor.verify(factorContext, state, input));
+      const verdict = await limitAttempts(deps.attempts, { personId: resumed.person._id, factor: factor.id, rule: retryRuleOf(resumed.policy), now, origin: { address: ctx.ip } }, () => factor.verify(factorContext, state, input));
       if (verdict.outcome === 'success') await factor.afterSuccess?.(factorContext, state);
       return verdict;
     },
@@ -51,7 +52,7 @@ export function createFactorSteps(deps: Pick<SignInDependencies, 'factorServices
 
     /** Whether the step's factor is locked now for the person (the plan left it out). */
     async lockOf(resumed: Resumed, now = Date.now()): Promise<{ until?: number } | undefined> {
-      const status = await deps.attempts.status(resumed.person._id, resumed.progress.step.factor, retryRule(resumed.policy), now);
+      const status = await deps.attempts.status(resumed.person._id, resumed.progress.step.factor, retryRuleOf(resumed.policy), now);
       if (!status.locked) return undefined;
       return status.until ? { until: status.until.getTime() } : {};
     },

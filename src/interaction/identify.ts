@@ -1,14 +1,14 @@
 import type { Context } from 'koa';
 import { signInAllowedFrom } from '../directory/signInAllowedFrom.ts';
 import { passwordAttempt } from '../factors/attempts/attemptKey.ts';
-import { retryRule } from '../factors/attempts/limitAttempts.ts';
+import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import { formatWait } from '../i18n/formatWait.ts';
 import { factors } from '../factors/index.ts';
 import { firstStep, nextStep } from '../policy/nextStep.ts';
 import { isPermitted } from '../policy/permittedSteps.ts';
 import type { PolicyContext } from '../policy/types.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import { acrRequestOf, aimOf } from './acr.ts';
+import { acrRequestOf, aimOf } from '../oidc/acr.ts';
 import type { FactorSteps } from './factorSteps.ts';
 import type { SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
@@ -51,7 +51,7 @@ export function identify(deps: SignInDependencies, { pages, ends, factorSteps }:
     const known = username ? await persons.findByUserId(username) : null;
     const candidate = known ?? unknownUser(username);
     const candidatePlan = await persons.planFor(candidate, 'MFA', now);
-    const passwordRule = retryRule(candidatePlan.policy);
+    const passwordRule = retryRuleOf(candidatePlan.policy);
     const passwordKey = passwordAttempt(ctx.ip);
     const origin = { address: ctx.ip };
     const lock = await attempts.status(candidate._id, passwordKey, passwordRule, now, origin);

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { firstStep } from '../policy/nextStep.ts';
-import { acrRequestOf, acrValues, aimOf } from './acr.ts';
+import { acrRequestOf, acrValues, aimOf } from '../oidc/acr.ts';
 import type { FactorSteps } from './factorSteps.ts';
 import { sessionAmrOf, type SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';

@@ -8,7 +8,7 @@ import { requestLanguage } from '../i18n/requestLanguage.ts';
 import { isAdministrator } from '../security/isAdministrator.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
-import { acrValues } from '../interaction/acr.ts';
+import { acrValues } from './acr.ts';
 import { createArtefactKeys } from './createArtefactKeys.ts';
 import { createMongooseAdapter } from './createMongooseAdapter.ts';
 import { interactionPolicyWithStepUp } from './elevatedAccessChecks.ts';

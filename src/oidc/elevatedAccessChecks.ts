@@ -1,5 +1,5 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { acrValues } from '../interaction/acr.ts';
+import { acrValues } from './acr.ts';
 
 const { Check } = interactionPolicy;
 

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { withRingLock } from '../oidc/keyring.ts';
-import { accountSessionModel } from '../store/models/accountSessionModel.ts';
+import { accountSessionModel } from '../store/models/firstPartySessionModel.ts';
 import { clientModel } from '../store/models/clientModel.ts';
 import { emergencyTokenModel } from '../store/models/emergencyTokenModel.ts';
 import { keyringModel, type Keyring } from '../store/models/keyringModel.ts';

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import type { Context } from 'koa';
-import { accountClientId } from '../../src/enrollment/accountClient.ts';
-import { setAccountCookie } from '../../src/enrollment/accountCookies.ts';
-import { createAccountSessions, csrfTokenMatches, csrfTokenOf } from '../../src/enrollment/accountSessions.ts';
+import { accountClientId } from '../../src/oidc/accountClientId.ts';
+import { createAccountSessions } from '../../src/account/accountSessions.ts';
+import { csrfTokenMatches, csrfTokenOf } from '../../src/http/firstPartySessions.ts';
+import { setPageCookie } from '../../src/http/pageCookie.ts';
+import { accountSessionOptions } from '../../src/account/accountSessionOptions.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { discoverRelyingParty, redirectUri, startAuthorization } from '../support/relyingParty.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
@@ -364,8 +366,10 @@ test('a callback of someone else\'s sign-in is refused: the state must be the on
 test('the account cookies are Secure when the issuer is https, and cleared with an expiry in the past', () => {
   const headers: string[] = [];
   const ctx = { append: (_name: string, value: string) => headers.push(value) } as unknown as Context;
-  setAccountCookie(ctx, 'gatehouse.account', 'abc', { maxAgeSeconds: 1800, secure: true });
-  setAccountCookie(ctx, 'gatehouse.account', undefined, { maxAgeSeconds: 0, secure: true });
+  // The account page's cookies, as its browser sign-in sets them (http/firstPartySession.ts).
+  const { basePath, cookies } = accountSessionOptions;
+  setPageCookie(ctx, cookies.session, 'abc', { path: basePath, maxAgeSeconds: 1800, secure: true });
+  setPageCookie(ctx, cookies.session, undefined, { path: basePath, maxAgeSeconds: 0, secure: true });
   expect(headers[0]).toBe('gatehouse.account=abc; Path=/account; Max-Age=1800; HttpOnly; SameSite=Lax; Secure');
   expect(headers[1]).toBe('gatehouse.account=; Path=/account; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax; Secure');
 });

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import * as oidc from 'openid-client';
-import { createAccountSessions } from '../../src/enrollment/accountSessions.ts';
+import { createAccountSessions } from '../../src/account/accountSessions.ts';
 import { FormBrowser } from '../support/formBrowser.ts';
 import { startMailCatcher } from '../support/mailCatcher.ts';
 import { discoverRelyingParty, redirectUri, startAuthorization } from '../support/relyingParty.ts';

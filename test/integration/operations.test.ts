@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { createAccountSession } from '../../src/account/createAccountSession.ts';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logging/createLogger.ts';
 import { createProvider } from '../../src/oidc/createProvider.ts';
@@ -41,7 +42,7 @@ describe('health', () => {
     const config = testConfig({ mongodbUri: testDatabaseUri(), masterKey: newMasterKey() });
     const own = await openTestServices(config);
     const provider = await createProvider({ config, connection: own.store.connection, secretBox: own.secretBox, persons: own.persons, clients: own.clients });
-    const app = createApp({ config, logger: createLogger('silent'), provider, services: own });
+    const app = createApp({ config, logger: createLogger('silent'), provider, services: own, firstParty: { account: createAccountSession({ config, services: own, logger: createLogger('silent') }) } });
     await own.store.close();
     const response = await request(app.callback()).get('/readyz');
     expect(response.status).toBe(503);

@@ -7,7 +7,7 @@ import { loadCookieKeys, loadSigningKeys, rotateSigningKey, withRingLock } from 
 import { rotateMasterKey, type SealedKind } from '../../src/security/rotateMasterKey.ts';
 import { masterKeyId } from '../../src/security/secretBox.ts';
 import type { Services } from '../../src/services.ts';
-import { createAccountSessions } from '../../src/enrollment/accountSessions.ts';
+import { createAccountSessions } from '../../src/account/accountSessions.ts';
 import { keyringModel } from '../../src/store/models/keyringModel.ts';
 import { signInProgressModel } from '../../src/store/models/signInProgressModel.ts';
 import { cliWorkDir, runGatehouse, type CliResult, type Database } from '../support/gatehouseCli.ts';

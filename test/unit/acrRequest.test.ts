@@ -1,4 +1,4 @@
-import { acrRequestOf, aimOf, asksOnlyUnknownAcr, meetsAcrRequest } from '../../src/interaction/acr.ts';
+import { acrRequestOf, aimOf, asksOnlyUnknownAcr, meetsAcrRequest } from '../../src/oidc/acr.ts';
 
 const pwd = 'urn:gatehouse:acr:pwd';
 const mfa = 'urn:gatehouse:acr:mfa';

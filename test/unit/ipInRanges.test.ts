@@ -1,7 +1,7 @@
 import { BlockList } from 'node:net';
-import { ipInRanges } from '../../src/directory/ipInRanges.ts';
+import { ipInRanges } from '../../src/security/ipInRanges.ts';
 import { normaliseRanges } from '../../src/directory/ipGroupDirectory.ts';
-import { formatIpAddress, formatIpRange, parseIpAddress, parseIpRange } from '../../src/directory/ipRanges.ts';
+import { formatIpAddress, formatIpRange, parseIpAddress, parseIpRange } from '../../src/security/ipRanges.ts';
 
 describe('ipInRanges', () => {
   test.each([

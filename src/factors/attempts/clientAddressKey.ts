@@ -1,4 +1,4 @@
-import { formatIpAddress, parseIpAddress } from '../../directory/ipRanges.ts';
+import { formatIpAddress, parseIpAddress } from '../../security/ipRanges.ts';
 
 /**
  * The client address as failures are counted by: an IPv4 address (an IPv4-mapped IPv6

@@ -1,11 +1,8 @@
-import type { ClassPolicy } from '../../policy/types.ts';
 import type { RetryReason, Verdict } from '../Verdict.ts';
 import type { AttemptFactorKey } from './attemptKey.ts';
 import type { AttemptStatus } from './attemptStatusOf.ts';
 import type { AttemptLimiter, AttemptOrigin, AttemptRule } from './createAttemptLimiter.ts';
 
-/** The class's "Maximum retries" and "Wait before next attempt" (no maximum without a class). */
-export const retryRule = (policy: Pick<ClassPolicy, 'maxRetries' | 'waitSeconds'> | undefined): AttemptRule => ({ maxRetries: policy?.maxRetries ?? 0, waitSeconds: policy?.waitSeconds ?? 60 });
 
 /** A locked status as a verdict. */
 export const lockedVerdict = (status: AttemptStatus & { locked: true }): Verdict => ({

@@ -4,7 +4,7 @@ import { verify as verifyTotp } from 'otplib';
 import { NotFoundError } from '../../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
 import type { SecretBox } from '../../security/secretBox.ts';
-import { personModel, type StoredPerson, type StoredTotpKey } from '../../store/models/personModel.ts';
+import { personModel, type StoredPerson, type StoredTotpCandidate, type StoredTotpKey } from '../../store/models/personModel.ts';
 import { totpStepModel } from '../../store/models/totpStepModel.ts';
 import type { Verdict } from '../Verdict.ts';
 import { decodeBase32 } from './base32.ts';
@@ -27,21 +27,8 @@ const burnBelow = 2;
 /** Claims older than this many steps below the newest are removed; `lastStep` refuses them. */
 const keepSteps = 10;
 
-/**
- * A key offered to a person who sets up an authenticator app themselves (account page,
- * enrolment during sign-in). It is not the person's key yet: the caller keeps it, sealed,
- * in its own short-lived record until one code from the app confirms it
- * (`activateCandidate`). Until then the person's current key, if any, keeps working.
- */
-export type TotpCandidate = {
-  keyId: string;
-  sealedSecret: string;
-  algorithm: StoredTotpKey['algorithm'];
-  digits: 6 | 8;
-  period: number;
-  /** The active key this one may replace (the person proved it); absent: it may replace no active key. */
-  replaces?: string;
-};
+/** A key offered to a person who sets up an authenticator app themselves (personModel.ts says how it is kept). */
+export type TotpCandidate = StoredTotpCandidate;
 
 /** The key as the admin menu displays it (option 3); the caller audits the display. */
 export type OpenedTotpKey = { secret: string; algorithm: StoredTotpKey['algorithm']; digits: 6 | 8; period: number; state: StoredTotpKey['state'] };

@@ -1,8 +1,6 @@
 import QRCode from 'qrcode';
 import type { Delivery } from '../../delivery/Delivery.ts';
-import type { FactorNotices } from '../../enrollment/createFactorNotices.ts';
-import type { PersonDirectory } from '../../directory/personDirectory.ts';
-import type { RegistrationLinks } from '../../enrollment/registrationLinks.ts';
+import type { FactorNotices } from '../../delivery/createFactorNotices.ts';
 import { chooseLocale, translator } from '../../i18n/translate.ts';
 import { GatehouseError, InvalidInputError, NotFoundError } from '../../errors/GatehouseError.ts';
 import type { Actor, AuditLog } from '../../security/createAuditLog.ts';
@@ -13,15 +11,24 @@ import { keyState, type TotpKeyState } from './keyState.ts';
 import { groupKey, otpauthUri, qrCodeOptions } from './otpauthUri.ts';
 import { checkTotpKey, type TotpAlgorithm, type TotpKeyInput, type ValidTotpKey } from './totpKeyInput.ts';
 
+// What the menu needs of the person directory and of the registration links, said here:
+// factors sit below both and import neither.
+type Persons = { show(name: string): Promise<{ sub: string }>; findBySub(sub: string): Promise<StoredPerson | null> };
+type RegistrationLinks = {
+  issue(personId: string, keyId: string, now?: number, mailedTo?: string): Promise<{ token: string; expiresAt: Date }>;
+  revokeAll(personId: string): Promise<void>;
+  lifetimeSeconds: number;
+};
+
 type Dependencies = {
-  persons: Pick<PersonDirectory, 'show' | 'findBySub'>;
+  persons: Persons;
   totp: Pick<TotpFactor, 'setKey' | 'removeKey' | 'openKey' | 'generateSecret'>;
   emergencyTokens: Pick<EmergencyTokens, 'recreate' | 'list' | 'countLeft' | 'remove'>;
   audit: AuditLog;
   /** The issuer shown in authenticator apps (otpauthIssuerFor). */
   issuer: string;
   /** Registration links (option 5 and "email new key"), mailed by `delivery` with URLs under `issuerUrl`. */
-  links: Pick<RegistrationLinks, 'issue' | 'revokeAll' | 'lifetimeSeconds'>;
+  links: RegistrationLinks;
   delivery: Pick<Delivery, 'sendEmail'>;
   /** Tells the person of a key replaced or removed and of new emergency tokens. */
   notices: Pick<FactorNotices, 'send'>;
@@ -113,7 +120,7 @@ function checkRequest(request: TotpKeyRequest, generate: () => string): { key: V
  * 3. `show`: the key and the tokens, opened. 4. `qr`: the otpauth URI as a QR code.
  *    Both are displays of secrets: each is audited (`totp-display`: who, when, what was
  *    shown, never the values) before anything is returned.
- * 5. `sendLink`: mails a registration link (enrollment/registrationLinks.ts); `create` with `email` does so too. `remove` takes key and tokens away.
+ * 5. `sendLink`: mails a registration link (registration/registrationLinks.ts); `create` with `email` does so too. `remove` takes key and tokens away.
  * Changes are also audited by the factors themselves (`set-key`, `replace-key`,
  * `recreate-emergency-tokens`, `remove-key`, `remove-emergency-tokens`), with the same actor.
  */

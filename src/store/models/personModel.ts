@@ -21,6 +21,22 @@ export type StoredTotpKey = {
   lastStep?: number;
 };
 
+/**
+ * A key offered to a person who sets up an authenticator app themselves (account page,
+ * enrolment during sign-in). It is not the person's key yet: the caller keeps it, sealed,
+ * in its own short-lived record until one code from the app confirms it
+ * (factors/totp: `activateCandidate`). Until then the person's current key, if any, keeps working.
+ */
+export type StoredTotpCandidate = {
+  keyId: string;
+  sealedSecret: string;
+  algorithm: TotpAlgorithm;
+  digits: 6 | 8;
+  period: number;
+  /** The active key this one may replace (the person proved it); absent: it may replace no active key. */
+  replaces?: string;
+};
+
 /** A private question and its answer, normalised then hashed with a salt of its own (scrypt). */
 export type StoredQuestionAnswer = { id: string; question: string; answerHash: string };
 

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
- * A registration link (enrollment/registrationLinks.ts): `_id` is the SHA-256 (hex) of the
+ * A registration link (registration/registrationLinks.ts): `_id` is the SHA-256 (hex) of the
  * random token in the URL, so a copy of this collection opens no link. One per person
  * (creating a link deletes the older ones); bound to the key it was made for (`keyId`): a
  * replaced key invalidates it. Single use: consuming is a deleteOne that only one caller

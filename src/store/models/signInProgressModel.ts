@@ -1,10 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { TotpCandidate } from '../../factors/totp/createTotpFactor.ts';
+import type { StoredTotpCandidate } from './personModel.ts';
 
 /**
  * Where one sign-in stands between its pages, kept in the database (never in process
  * memory) so a sign-in started on one instance finishes on another. `_id` is the keyed
- * hash of the oidc-provider interaction uid (interaction/signInProgress.ts); it expires
+ * hash of the oidc-provider interaction uid (store/signInProgress.ts); it expires
  * with the interaction.
  */
 export type SignInProgress = {
@@ -23,7 +23,7 @@ export type SignInProgress = {
    * rule 6): the key offered (sealed), the amr of the factor passed, and whether the key
    * was confirmed. The sign-in finishes from here, with or without the new key.
    */
-  enrolment?: { candidate: TotpCandidate; amr: string[]; confirmed?: boolean };
+  enrolment?: { candidate: StoredTotpCandidate; amr: string[]; confirmed?: boolean };
   expiresAt: Date;
 };
 

@@ -1,23 +1,24 @@
-import type { PersonDirectory } from '../directory/personDirectory.ts';
-import type { AttemptLimiter, AttemptOrigin } from '../factors/attempts/createAttemptLimiter.ts';
-import { limitAttempts, retryRule } from '../factors/attempts/limitAttempts.ts';
-import type { EmergencyTokens } from '../factors/emergency/createEmergencyTokens.ts';
-import { normaliseEmergencyToken } from '../factors/emergency/emergencyToken.ts';
-import type { RetryReason, Verdict } from '../factors/Verdict.ts';
-import type { TotpCandidate, TotpFactor } from '../factors/totp/createTotpFactor.ts';
-import { keyState, type TotpKeyState } from '../factors/totp/keyState.ts';
-import type { ClassPolicy } from '../policy/types.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
-import type { FactorNotices } from './createFactorNotices.ts';
-import type { RegistrationLinks } from './registrationLinks.ts';
+import type { AttemptLimiter, AttemptOrigin } from '../attempts/createAttemptLimiter.ts';
+import { limitAttempts } from '../attempts/limitAttempts.ts';
+import { retryRuleOf } from '../attempts/retryRuleOf.ts';
+import type { EmergencyTokens } from '../emergency/createEmergencyTokens.ts';
+import { normaliseEmergencyToken } from '../emergency/emergencyToken.ts';
+import type { RetryReason, Verdict } from '../Verdict.ts';
+import type { TotpCandidate, TotpFactor } from './createTotpFactor.ts';
+import { keyState, type TotpKeyState } from './keyState.ts';
+import type { ClassPolicy, Plan, PolicyContext } from '../../policy/types.ts';
+import type { StoredPerson } from '../../store/models/personModel.ts';
+import type { FactorNotices } from '../../delivery/createFactorNotices.ts';
 
+// What the service needs of the person directory and of the registration links, said
+// here: factors sit below both and import neither.
 type Dependencies = {
-  persons: Pick<PersonDirectory, 'planFor' | 'findBySub'>;
+  persons: { planFor(person: StoredPerson, context: PolicyContext, now: number): Promise<{ plan: Plan; policy?: ClassPolicy }> };
   totp: Pick<TotpFactor, 'newCandidate' | 'openCandidate' | 'activateCandidate' | 'verify' | 'removeKey'>;
   emergencyTokens: Pick<EmergencyTokens, 'recreate' | 'countLeft' | 'consume' | 'remove'>;
   attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
   notices: Pick<FactorNotices, 'send'>;
-  links: Pick<RegistrationLinks, 'revokeAll'>;
+  links: { revokeAll(personId: string): Promise<void> };
 };
 
 /** A code typed for a self-service change: passed, wrong (say why), not a code at all, or too many wrong ones. */
@@ -30,7 +31,6 @@ export type KeyActivated = { outcome: 'success'; replaced: TotpKeyState; newToke
 export type TotpSelfStatus = { state: TotpKeyState; tokensLeft: number; activatedAt?: Date };
 
 const actorOf = (person: Pick<StoredPerson, '_id' | 'name'>) => ({ kind: 'person' as const, id: person._id, name: person.name });
-
 
 /**
  * A person managing their own authenticator app (the second source document: "TOTP
@@ -46,7 +46,7 @@ const actorOf = (person: Pick<StoredPerson, '_id' | 'name'>) => ({ kind: 'person
 export function createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices, links }: Dependencies) {
   /** Runs `verify` under the TOTP retry limits (emergency tokens share them, as at sign-in); a retry for an `uncounted` reason is no guess. */
   async function limited(person: StoredPerson, policy: ClassPolicy | undefined, now: number, origin: AttemptOrigin | undefined, verify: () => Promise<Verdict>, uncounted: readonly RetryReason[] = []): Promise<SelfServiceOutcome> {
-    const verdict = await limitAttempts(attempts, { personId: person._id, factor: 'TOTP', rule: retryRule(policy), now, ...(origin ? { origin } : {}), uncounted }, verify);
+    const verdict = await limitAttempts(attempts, { personId: person._id, factor: 'TOTP', rule: retryRuleOf(policy), now, ...(origin ? { origin } : {}), uncounted }, verify);
     // The key changed since the page was shown (an admin, another session): nothing to guess at; the person starts again.
     if (verdict.outcome === 'not-applicable') return { outcome: 'stale' };
     return verdict.outcome === 'success' ? { outcome: 'success' } : verdict;

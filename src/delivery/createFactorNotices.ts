@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Delivery } from '../delivery/Delivery.ts';
-import { maskDestination } from '../delivery/maskDestination.ts';
+import type { Delivery } from './Delivery.ts';
+import { maskDestination } from './maskDestination.ts';
 import { chooseLocale, translator } from '../i18n/translate.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 

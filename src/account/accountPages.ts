@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { Refuse, SessionProblem } from '../http/firstPartySession.ts';
 import { renderPage } from '../http/renderPage.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
@@ -25,3 +26,14 @@ export async function problem(ctx: Context, status: number, message: MessageKey,
   const { t, locale } = languageOf(ctx, person);
   await render(ctx, 'account/problem', status, { title: t('account.problem.title'), lang: locale, t, message: t(message) });
 }
+
+const problemMessages: Record<SessionProblem, MessageKey> = {
+  'session-ended': 'account.problem.sessionEnded',
+  forbidden: 'account.problem.forbidden',
+  expired: 'account.problem.expired',
+  cancelled: 'account.problem.cancelled',
+  failed: 'account.problem.failed',
+};
+
+/** The account page's words for why the browser sign-in cannot go on (http/firstPartySession.ts). */
+export const refuse: Refuse = (ctx, status, reason, person) => problem(ctx, status, problemMessages[reason], person);

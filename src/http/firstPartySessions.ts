@@ -1,8 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { accountSessionModel, type StoredAccountSession } from '../store/models/accountSessionModel.ts';
+import { firstPartySessionModel, type StoredFirstPartySession } from '../store/models/firstPartySessionModel.ts';
 
-export type AccountSession = StoredAccountSession;
+export type FirstPartySessionRecord = StoredFirstPartySession;
 
 /** 32 random bytes, base64url: what the session cookie holds. */
 const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
@@ -10,11 +10,12 @@ const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
 const storedIdOf = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
 /**
- * Sessions of the account page (accountSessionModel.ts). The id is known only to the
- * browser; the store keeps its hash. Expiry is enforced here on every read.
+ * The sessions of one first-party page, kept in `collection` (firstPartySessionModel.ts).
+ * The id is known only to the browser; the store keeps its hash. Expiry is enforced here
+ * on every read.
  */
-export function createAccountSessions(connection: Connection, { lifetimeSeconds }: { lifetimeSeconds: number } = { lifetimeSeconds: 30 * 60 }) {
-  const Sessions = accountSessionModel(connection);
+export function createFirstPartySessions(connection: Connection, { collection, lifetimeSeconds }: { collection: string; lifetimeSeconds: number }) {
+  const Sessions = firstPartySessionModel(connection, collection);
   return {
     lifetimeSeconds,
 
@@ -27,7 +28,7 @@ export function createAccountSessions(connection: Connection, { lifetimeSeconds 
     },
 
     /** A new session of the person; returns the id for the cookie (never stored as is). */
-    async open(fields: Pick<AccountSession, 'sub' | 'authTime' | 'amr' | 'acr'>, now = Date.now()): Promise<string> {
+    async open(fields: Pick<FirstPartySessionRecord, 'sub' | 'authTime' | 'amr' | 'acr'>, now = Date.now()): Promise<string> {
       const sessionId = randomBytes(32).toString('base64url');
       await Sessions.create({
         _id: storedIdOf(sessionId),
@@ -42,14 +43,14 @@ export function createAccountSessions(connection: Connection, { lifetimeSeconds 
     },
 
     /** The live session of a cookie value, or undefined (absent, malformed, unknown or expired). */
-    async find(sessionId: string | undefined, now = Date.now()): Promise<AccountSession | undefined> {
+    async find(sessionId: string | undefined, now = Date.now()): Promise<FirstPartySessionRecord | undefined> {
       if (!sessionId || !sessionIdPattern.test(sessionId)) return undefined;
       const session = await Sessions.findById(storedIdOf(sessionId)).lean();
       return session && session.expiresAt.getTime() > now ? session : undefined;
     },
 
     /** Keeps a key being set up with the session (or forgets it: undefined). */
-    async setTotpCandidate(sessionId: string, candidate: AccountSession['totpCandidate']): Promise<void> {
+    async setTotpCandidate(sessionId: string, candidate: FirstPartySessionRecord['totpCandidate']): Promise<void> {
       const update = candidate ? { $set: { totpCandidate: candidate } } : { $unset: { totpCandidate: 1 } };
       await Sessions.updateOne({ _id: storedIdOf(sessionId) }, update);
     },
@@ -64,12 +65,13 @@ export function createAccountSessions(connection: Connection, { lifetimeSeconds 
   };
 }
 
-export type AccountSessions = ReturnType<typeof createAccountSessions>;
+export type FirstPartySessions = ReturnType<typeof createFirstPartySessions>;
 
 /**
  * The CSRF token of the forms of a session: an HMAC keyed with the session id, which
  * only the session's httpOnly cookie carries. A page of the session can show it; nobody
- * can compute it without the cookie, and it tells nothing about the id.
+ * can compute it without the cookie, and it tells nothing about the id. (The label is the
+ * one the account page's forms always had: forms open across an upgrade still pass.)
  */
 export function csrfTokenOf(sessionId: string): string {
   return createHmac('sha256', sessionId).update('gatehouse account page form').digest('base64url');

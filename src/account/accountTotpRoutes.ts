@@ -1,33 +1,17 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Logger } from 'pino';
-import type { Config } from '../configuration/loadConfig.ts';
 import { retryMessageKey } from '../factors/Verdict.ts';
 import type { TotpCandidate } from '../factors/totp/createTotpFactor.ts';
+import type { SelfServiceOutcome } from '../factors/totp/createTotpSelfService.ts';
 import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
 import { totpSetupView } from '../factors/totp/totpSetupView.ts';
+import { emergencyTokensDownload } from '../factors/emergency/emergencyTokensFile.ts';
+import type { Visit } from '../http/firstPartySession.ts';
 import { formatWait } from '../i18n/formatWait.ts';
 import type { Translate } from '../i18n/translate.ts';
-import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import type { SelfServiceOutcome } from './createTotpSelfService.ts';
-import type { Visit } from './accountRoutes.ts';
-import { csrfTokenOf, type AccountSessions } from './accountSessions.ts';
-import type { SignInPurpose } from './accountSignIn.ts';
-import { languageOf, problem, render } from './accountPages.ts';
-import { emergencyTokensDownload } from './emergencyTokensFile.ts';
-
-/** What the account page's routes share with these (accountRoutes.ts). */
-export type AccountKit = {
-  config: Config;
-  services: Services;
-  logger: Logger;
-  sessions: AccountSessions;
-  visitOf(ctx: Context, now?: number): Promise<Visit | undefined>;
-  changeVisit(ctx: Context, options?: { recent?: boolean }): Promise<(Visit & { body: Record<string, unknown>; now: number }) | undefined>;
-  sendToSignIn(ctx: Context, purpose: SignInPurpose, person?: StoredPerson): Promise<void>;
-};
-
+import type { AccountDependencies } from './AccountDependencies.ts';
+import { languageOf, problem, refuse, render } from './accountPages.ts';
 
 /** The sentence for a code that did not pass. */
 function failureText(t: Translate, outcome: Exclude<SelfServiceOutcome, { outcome: 'success' | 'stale' }>, now: number): string {
@@ -49,11 +33,14 @@ const redirect = (ctx: Context, to: string) => {
  * form needs a sign-in of the last ten minutes, except the confirmation of a key whose
  * setup already did.
  */
-export function accountTotpRoutes(router: Router, { config, services, logger, sessions, visitOf, changeVisit, sendToSignIn }: AccountKit): void {
+export function accountTotpRoutes(router: Router, { issuer: issuerUrl, session: firstParty, services, logger }: AccountDependencies): void {
   const selfService = services.totpSelfService;
-  const issuer = otpauthIssuerFor(config.issuer);
+  const { sessions } = firstParty;
+  const issuer = otpauthIssuerFor(issuerUrl);
+  const changeVisit = (ctx: Context, options?: { recent?: boolean }) => firstParty.changeVisit(ctx, refuse, options);
 
-  const setupPage = async (ctx: Context, { sessionId, person }: Visit, candidate: TotpCandidate, extra: { status?: number; error?: string } = {}) => {
+  const setupPage = async (ctx: Context, visit: Visit, candidate: TotpCandidate, extra: { status?: number; error?: string } = {}) => {
+    const { person } = visit;
     const { t, locale } = languageOf(ctx, person);
     const replacing = person.totp?.state === 'active';
     await render(ctx, 'account/totpSetup', extra.status ?? 200, {
@@ -62,13 +49,14 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
       t,
       lead: t(replacing ? 'account.totp.setupLeadReplace' : 'account.totp.setupLead'),
       setup: await totpSetupView({ issuer, account: person.defaultUserId, key: selfService.openCandidate(person, candidate) }),
-      csrf: csrfTokenOf(sessionId),
+      csrf: firstParty.csrfTokenOf(visit),
       error: extra.error,
     });
   };
 
   /** The page asking for the current factor again, before a replace or a remove. */
-  const provePage = async (ctx: Context, { sessionId, person }: Visit, action: 'replace' | 'remove', extra: { status?: number; error?: string; blocked?: boolean } = {}) => {
+  const provePage = async (ctx: Context, visit: Visit, action: 'replace' | 'remove', extra: { status?: number; error?: string; blocked?: boolean } = {}) => {
+    const { person } = visit;
     const { t, locale } = languageOf(ctx, person);
     const blocked = extra.blocked ?? (action === 'remove' && !(await selfService.canSignInWithout(person)));
     await render(ctx, 'account/totpProve', extra.status ?? (blocked ? 409 : 200), {
@@ -80,7 +68,7 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
       action: `/account/totp/${action}`,
       submit: t(action === 'replace' ? 'account.totp.replaceSubmit' : 'account.totp.removeSubmit'),
       danger: action === 'remove',
-      csrf: csrfTokenOf(sessionId),
+      csrf: firstParty.csrfTokenOf(visit),
       error: extra.error,
     });
   };
@@ -113,8 +101,8 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
   });
 
   router.get('/totp/setup', async (ctx) => {
-    const visit = await visitOf(ctx);
-    if (!visit) return sendToSignIn(ctx, 'sign-in');
+    const visit = await firstParty.visitOf(ctx);
+    if (!visit) return firstParty.sendToSignIn(ctx, 'sign-in');
     const candidate = visit.session.totpCandidate;
     if (!candidate) return redirect(ctx, '/account');
     await setupPage(ctx, visit, candidate);
@@ -141,8 +129,8 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
 
   for (const action of ['replace', 'remove'] as const) {
     router.get(`/totp/${action}`, async (ctx) => {
-      const visit = await visitOf(ctx);
-      if (!visit) return sendToSignIn(ctx, 'sign-in');
+      const visit = await firstParty.visitOf(ctx);
+      if (!visit) return firstParty.sendToSignIn(ctx, 'sign-in');
       if (visit.person.totp?.state !== 'active') return redirect(ctx, '/account');
       await provePage(ctx, visit, action);
     });
@@ -181,5 +169,4 @@ export function accountTotpRoutes(router: Router, { config, services, logger, se
     logger.info({ sub: person._id }, 'emergency tokens recreated on the account page');
     await tokensPage(ctx, person, 'account.totp.tokensTitle', 'account.totp.tokensLead', tokens);
   });
-
 }

@@ -1,14 +1,13 @@
 import type { Connection } from 'mongoose';
-import type { ArtefactKeys } from '../oidc/createArtefactKeys.ts';
-import { signInProgressModel, type SignInProgress } from '../store/models/signInProgressModel.ts';
+import { signInProgressModel, type SignInProgress } from './models/signInProgressModel.ts';
 
 /**
  * The state of sign-ins between pages (see signInProgressModel.ts); expiry enforced on read.
  * Callers speak of the interaction uid; the record is stored under its keyed hash, as the
- * interaction itself is (oidc/createMongooseAdapter.ts), so a copy of the database names
+ * interaction itself is (oidc/createMongooseAdapter.ts, keyed by oidc/createArtefactKeys.ts), so a copy of the database names
  * no interaction in progress.
  */
-export function createSignInProgress(connection: Connection, keys: Pick<ArtefactKeys, 'hash'>) {
+export function createSignInProgress(connection: Connection, keys: { hash(id: string): string }) {
   const Progress = signInProgressModel(connection);
   return {
     async find(uid: string, now = Date.now()): Promise<SignInProgress | undefined> {

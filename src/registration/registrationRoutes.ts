@@ -6,15 +6,16 @@ import { acceptForm } from '../http/acceptForm.ts';
 import { readPageCookie, setPageCookie } from '../http/pageCookie.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
-import type { Config } from '../configuration/loadConfig.ts';
-import { limitAttempts, retryRule } from '../factors/attempts/limitAttempts.ts';
+import { limitAttempts } from '../factors/attempts/limitAttempts.ts';
+import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
-import { emergencyTokensFile } from './emergencyTokensFile.ts';
+import { emergencyTokensFile } from '../factors/emergency/emergencyTokensFile.ts';
 import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';
 
-type Dependencies = { config: Config; services: Services };
+/** Built at start: the issuer, and the services the page reads and changes. */
+type Dependencies = { issuer: string; services: Pick<Services, 'registrationLinks' | 'totp' | 'emergencyTokens' | 'persons' | 'attempts' | 'factorNotices'> };
 
 /** Holds the link's token between the pages, so that no URL after the mailed one carries it. */
 export const registrationCookie = 'gatehouse.register';
@@ -43,7 +44,7 @@ async function render(ctx: Context, view: string, status: number, data: Record<s
 /** A used, expired or replaced link: one generic page (410) that names no one and shows no key. */
 async function gone(ctx: Context) {
   const { t, locale } = languageOf(ctx);
-  await render(ctx, 'enrollment/gone', 410, { title: t('register.gone.title'), lang: locale, t });
+  await render(ctx, 'registration/gone', 410, { title: t('register.gone.title'), lang: locale, t });
 }
 
 /**
@@ -57,10 +58,10 @@ async function gone(ctx: Context) {
  * too). The form's CSRF token is bound to the link. Wrong codes count against the
  * person's TOTP attempts, as at sign-in.
  */
-export function registrationRoutes({ config, services }: Dependencies): Router {
+export function registrationRoutes({ issuer: issuerUrl, services }: Dependencies): Router {
   const { registrationLinks: links, totp, emergencyTokens, persons, attempts } = services;
-  const issuer = otpauthIssuerFor(config.issuer);
-  const secure = config.issuer.startsWith('https:');
+  const issuer = otpauthIssuerFor(issuerUrl);
+  const secure = issuerUrl.startsWith('https:');
   const router = new Router({ prefix: '/register' });
 
   /** The link and its person, or undefined (then the generic page). */
@@ -83,7 +84,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     if (!key || key.state !== 'pending') return gone(ctx);
     const { t, locale } = languageOf(ctx, person);
     const tokens = await emergencyTokens.list(person._id);
-    await render(ctx, 'enrollment/register', extra.status ?? 200, {
+    await render(ctx, 'registration/register', extra.status ?? 200, {
       title: t('register.title'),
       lang: locale,
       t,
@@ -124,7 +125,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     ctx.redirect('/register');
   });
 
-  router.post('/', acceptForm({ issuerOrigin: new URL(config.issuer).origin, limit: '8kb' }), async (ctx) => {
+  router.post('/', acceptForm({ issuerOrigin: new URL(issuerUrl).origin, limit: '8kb' }), async (ctx) => {
     const found = await openFromCookie(ctx);
     if (!found) return gone(ctx);
     const { token, person, link } = found;
@@ -133,7 +134,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     if (!registrationCsrfMatches(token, body.csrf)) return showPage(ctx, token, person, { status: 403, error: t('register.forbidden') });
     const now = Date.now();
     const { policy } = await persons.planFor(person, 'MFA', now);
-    const verdict = await limitAttempts(attempts, { personId: person._id, factor: 'TOTP', rule: retryRule(policy), now, origin: { address: ctx.ip } }, () =>
+    const verdict = await limitAttempts(attempts, { personId: person._id, factor: 'TOTP', rule: retryRuleOf(policy), now, origin: { address: ctx.ip } }, () =>
       totp.confirmPending(person, typeof body.code === 'string' ? body.code : '', now),
     );
     if (verdict.outcome === 'not-applicable') return gone(ctx);
@@ -143,7 +144,7 @@ export function registrationRoutes({ config, services }: Dependencies): Router {
     if ((await links.consume(token)) && person.email && links.wasMailedTo(link, token, person.email)) await persons.markAddressProven(person._id, 'email', person.email);
     setPageCookie(ctx, registrationCookie, undefined, { path: '/register', maxAgeSeconds: 0, secure });
     await services.factorNotices.send(person, 'totp-activated', { by: 'person', now });
-    await render(ctx, 'enrollment/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });
+    await render(ctx, 'registration/registered', 200, { title: t('register.done.title'), lang: languageOf(ctx, person).locale, t });
   });
 
   return router;

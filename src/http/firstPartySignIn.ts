@@ -1,41 +1,47 @@
 import * as oidc from 'openid-client';
-import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import type { SecretBox } from '../security/secretBox.ts';
-import { accountCallbackPath, accountClientId, ensureAccountClient } from './accountClient.ts';
+import { ensureFirstPartyClient, type FirstPartyClient, type FirstPartyClientStore } from './firstPartyClient.ts';
 
-/** Why the account page sends the person to the provider: a first sign-in, or a recent one before a change. */
+/** Why the page sends the person to the provider: a first sign-in, or a recent one before a change. */
 export type SignInPurpose = 'sign-in' | 'reauthenticate';
 
 /** What the callback needs of the request it answers; kept sealed in a short-lived cookie. */
 export type PendingSignIn = { state: string; nonce: string; codeVerifier: string; purpose: SignInPurpose; startedAt: number; expiresAt: number };
 
-/** What the ID token says of the sign-in that opened the account session. */
-export type AccountSignInResult = { sub: string; authTime: Date; amr: string[]; acr?: string };
+/** What the ID token says of the sign-in that opened the page's session. */
+export type FirstPartySignInResult = { sub: string; authTime: Date; amr: string[]; acr?: string };
 
 /** How long the person has to finish the sign-in at the provider. */
 export const pendingSignInSeconds = 15 * 60;
 
-const sealContext = 'account-sign-in';
-
-type Dependencies = { issuer: string; secretBox: SecretBox; clients: Pick<ClientDirectory, 'providerMetadata' | 'put'> };
+type Dependencies = {
+  issuer: string;
+  client: FirstPartyClient;
+  /** Asked with acr_values (step-up): the provider then signs the person in to meet it. */
+  requiredAcr?: string;
+  /** The context the pending sign-in is sealed under: one per page, so a cookie of one is nothing to another. */
+  sealContext: string;
+  secretBox: SecretBox;
+  clients: FirstPartyClientStore;
+};
 
 /**
- * The account page as a relying party of its own provider: an authorization request with
- * PKCE (S256), state and nonce, and the code exchange with openid-client. The browser is
- * sent to the public issuer URL; the back channel (discovery, token, JWKS) goes to the
- * address this very server was reached on, so a server that cannot reach its public URL
- * (a load balancer without hairpin) still signs persons in. The ID token is checked
- * against the configured issuer all the same.
+ * A first-party page as a relying party of its own provider: an authorization request
+ * with PKCE (S256), state and nonce, and the code exchange with openid-client. The
+ * browser is sent to the public issuer URL; the back channel (discovery, token, JWKS)
+ * goes to the address this very server was reached on, so a server that cannot reach its
+ * public URL (a load balancer without hairpin) still signs persons in. The ID token is
+ * checked against the configured issuer all the same.
  */
-export function createAccountSignIn({ issuer, secretBox, clients }: Dependencies) {
-  const redirectUri = `${issuer}${accountCallbackPath}`;
+export function createFirstPartySignIn({ issuer, client, requiredAcr, sealContext, secretBox, clients }: Dependencies) {
+  const { clientId, redirectUri } = client;
   const configurations = new Map<string, Promise<oidc.Configuration>>();
 
   /** The client secret as stored now (it is the same for every instance). */
   async function clientSecret(): Promise<string> {
-    const metadata = await clients.providerMetadata(accountClientId);
+    const metadata = await clients.providerMetadata(clientId);
     const secret = metadata?.client_secret;
-    if (typeof secret !== 'string') throw new Error(`The client ${accountClientId} is missing or has no secret.`);
+    if (typeof secret !== 'string') throw new Error(`The client ${clientId} is missing or has no secret.`);
     return secret;
   }
 
@@ -45,7 +51,7 @@ export function createAccountSignIn({ issuer, secretBox, clients }: Dependencies
     let configuration = configurations.get(key);
     if (!configuration) {
       const toLocal: oidc.CustomFetch = (url, options) => fetch(url.startsWith(`${issuer}/`) ? `${localOrigin}${url.slice(issuer.length)}` : url, options as RequestInit);
-      configuration = oidc.discovery(new URL(issuer), accountClientId, undefined, oidc.ClientSecretBasic(secret), {
+      configuration = oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(secret), {
         [oidc.customFetch]: toLocal,
         execute: [oidc.allowInsecureRequests],
       });
@@ -63,7 +69,7 @@ export function createAccountSignIn({ issuer, secretBox, clients }: Dependencies
      * first if someone removed it.
      */
     async start(purpose: SignInPurpose, options: { loginHint?: string; now?: number } = {}): Promise<{ url: string; sealed: string }> {
-      if (!(await clients.providerMetadata(accountClientId))) await ensureAccountClient(clients, issuer);
+      if (!(await clients.providerMetadata(clientId))) await ensureFirstPartyClient(clients, client);
       const now = options.now ?? Date.now();
       const pending: PendingSignIn = {
         state: oidc.randomState(),
@@ -74,7 +80,7 @@ export function createAccountSignIn({ issuer, secretBox, clients }: Dependencies
         expiresAt: now + pendingSignInSeconds * 1000,
       };
       const parameters = new URLSearchParams({
-        client_id: accountClientId,
+        client_id: clientId,
         response_type: 'code',
         redirect_uri: redirectUri,
         scope: 'openid',
@@ -82,9 +88,10 @@ export function createAccountSignIn({ issuer, secretBox, clients }: Dependencies
         nonce: pending.nonce,
         code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
         code_challenge_method: 'S256',
-        // auth_time tells the account page how recent the sign-in is.
+        // auth_time tells the page how recent the sign-in is.
         claims: JSON.stringify({ id_token: { auth_time: { essential: true } } }),
       });
+      if (requiredAcr) parameters.set('acr_values', requiredAcr);
       if (purpose === 'reauthenticate') parameters.set('prompt', 'login');
       if (options.loginHint) parameters.set('login_hint', options.loginHint);
       return { url: `${issuer}/auth?${parameters}`, sealed: secretBox.seal(JSON.stringify(pending), sealContext) };
@@ -107,7 +114,7 @@ export function createAccountSignIn({ issuer, secretBox, clients }: Dependencies
      * AuthorizationResponseError when the provider answered with an error (the person
      * cancelled), a ResponseBodyError when the token endpoint refused the code.
      */
-    async finish(pending: PendingSignIn, query: string, localOrigin: string): Promise<AccountSignInResult> {
+    async finish(pending: PendingSignIn, query: string, localOrigin: string): Promise<FirstPartySignInResult> {
       const configuration = await configurationFor(localOrigin, await clientSecret());
       const tokens = await oidc.authorizationCodeGrant(configuration, new URL(`${redirectUri}?${query}`), {
         pkceCodeVerifier: pending.codeVerifier,
@@ -127,4 +134,4 @@ export function createAccountSignIn({ issuer, secretBox, clients }: Dependencies
   };
 }
 
-export type AccountSignIn = ReturnType<typeof createAccountSignIn>;
+export type FirstPartySignIn = ReturnType<typeof createFirstPartySignIn>;
