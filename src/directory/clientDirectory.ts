@@ -6,6 +6,8 @@ import { adminScope, providerScopes } from '../oidc/scopes.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { clientModel, type StoredClient } from '../store/models/clientModel.ts';
+import { clientSchema, usesSecret, type ValidClient } from './schemas/clientSchema.ts';
+import { parseInput } from './schemas/parseInput.ts';
 
 export type ClientInput = {
   client_id?: string;
@@ -45,112 +47,13 @@ export type ClientDetails = ClientView & { has_secret: boolean; updated_at: stri
 /** A change to a client: the fields given replace the stored ones; null removes an optional field. */
 export type ClientChanges = { [Field in keyof Omit<ClientInput, 'client_id' | 'client_secret'>]?: ClientInput[Field] | null };
 
-/**
- * The token endpoint authentication methods oidc-provider supports by default (its
- * clientAuthMethods; createProvider.ts keeps them): the client_secret_* ones use the
- * secret the directory keeps; private_key_jwt a key of the client's jwks_uri; none is a
- * public client (PKCE only).
- */
-export const authMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
-/** Whether a client of this method authenticates with a secret (and so gets one). */
-export const usesSecret = (method: string) => method.startsWith('client_secret_');
-const grantTypes = ['authorization_code', 'refresh_token', 'client_credentials'];
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+export { authMethods, usesSecret } from './schemas/clientSchema.ts';
+
 const secretContext = (clientId: string) => `client-secret:${clientId}`;
 
-/** An absolute URL without a fragment, https or else http on loopback. */
-function checkWebUrl(field: string, value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidInputError(`${field}: "${value}" is not an absolute URL.`);
-  }
-  if (url.hash) throw new InvalidInputError(`${field}: "${value}" must not have a #fragment.`);
-  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname)) {
-    throw new InvalidInputError(`${field}: "${value}" must use https (http is accepted only for localhost).`);
-  }
-  return url;
-}
-
-function checkRedirectUri(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidInputError(`${field}: each entry must be a URL string.`);
-  const url = checkWebUrl(field, value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:' && !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) {
-    throw new InvalidInputError(`${field}: "${value}" must be https, loopback http, or a reverse-domain app scheme (com.example.app:/cb).`);
-  }
-  return value;
-}
-
-function checkList(field: string, value: unknown, required: boolean): string[] {
-  if (value === undefined && !required) return [];
-  if (!Array.isArray(value) || (required && value.length === 0)) {
-    throw new InvalidInputError(`${field}: ${required ? 'at least one' : 'a list of'} redirect URL${required ? ' is required' : 's is expected'}.`);
-  }
-  return value.map((entry) => checkRedirectUri(field, entry));
-}
-
-/** Checks a client document and returns it normalised; throws InvalidInputError naming the field. */
-export function validateClientInput(input: unknown): Required<Omit<ClientInput, 'client_secret' | 'client_name' | 'jwks_uri'>> & Pick<ClientInput, 'client_secret' | 'client_name' | 'jwks_uri'> {
-  if (typeof input !== 'object' || input === null) throw new InvalidInputError('A client must be an object.');
-  const raw = input as Record<string, unknown>;
-  const known = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'jwks_uri', 'first_party', 'admin_api', 'resource_server'];
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) throw new InvalidInputError(`${key}: not a client field (known: ${known.join(', ')}).`);
-  }
-  const clientId = raw.client_id ?? `client_${randomBytes(9).toString('base64url')}`;
-  if (typeof clientId !== 'string' || !/^[A-Za-z0-9._~-]{3,64}$/.test(clientId)) {
-    throw new InvalidInputError('client_id: 3 to 64 letters, digits, dots, dashes, underscores or tildes.');
-  }
-  if (raw.client_name !== undefined && (typeof raw.client_name !== 'string' || raw.client_name.length > 100)) {
-    throw new InvalidInputError('client_name: a text of at most 100 characters.');
-  }
-  const method = raw.token_endpoint_auth_method ?? 'client_secret_basic';
-  if (typeof method !== 'string' || !authMethods.includes(method)) {
-    throw new InvalidInputError(`token_endpoint_auth_method: one of ${authMethods.join(', ')}.`);
-  }
-  const grants = raw.grant_types ?? ['authorization_code', 'refresh_token'];
-  if (!Array.isArray(grants) || grants.length === 0 || grants.some((g) => typeof g !== 'string' || !grantTypes.includes(g))) {
-    throw new InvalidInputError(`grant_types: a non-empty list of ${grantTypes.join(', ')}.`);
-  }
-  if (method === 'none' && grants.includes('client_credentials')) {
-    throw new InvalidInputError('grant_types: client_credentials needs a confidential client (token_endpoint_auth_method other than none).');
-  }
-  const usesRedirects = grants.includes('authorization_code');
-  const secret = raw.client_secret;
-  if (secret !== undefined) {
-    if (!usesSecret(method)) throw new InvalidInputError(`client_secret: a client authenticating with ${method} has no secret.`);
-    if (typeof secret !== 'string' || secret.length < 32) throw new InvalidInputError('client_secret: at least 32 characters.');
-  }
-  const jwksUri = raw.jwks_uri;
-  if (method === 'private_key_jwt') {
-    if (typeof jwksUri !== 'string' || jwksUri === '') throw new InvalidInputError('jwks_uri: private_key_jwt needs the URL of the client\'s public keys (--jwks-uri).');
-    checkWebUrl('jwks_uri', jwksUri);
-  } else if (jwksUri !== undefined) {
-    throw new InvalidInputError('jwks_uri: only for a client that authenticates with private_key_jwt.');
-  }
-  if (raw.first_party !== undefined && typeof raw.first_party !== 'boolean') throw new InvalidInputError('first_party: true or false.');
-  if (raw.admin_api !== undefined && typeof raw.admin_api !== 'boolean') throw new InvalidInputError('admin_api: true or false.');
-  if (raw.admin_api === true && (method === 'none' || !grants.includes('client_credentials'))) {
-    throw new InvalidInputError('admin_api: only a confidential client with the client_credentials grant may use the admin API.');
-  }
-  if (raw.resource_server !== undefined && typeof raw.resource_server !== 'boolean') throw new InvalidInputError('resource_server: true or false.');
-  if (raw.resource_server === true && method === 'none') {
-    throw new InvalidInputError('resource_server: only a confidential client (one that authenticates) may introspect other clients\' tokens.');
-  }
-  return {
-    client_id: clientId,
-    client_secret: secret as string | undefined,
-    client_name: raw.client_name as string | undefined,
-    redirect_uris: checkList('redirect_uris', raw.redirect_uris, usesRedirects),
-    post_logout_redirect_uris: checkList('post_logout_redirect_uris', raw.post_logout_redirect_uris, false),
-    grant_types: grants as string[],
-    token_endpoint_auth_method: method,
-    ...(jwksUri !== undefined ? { jwks_uri: jwksUri as string } : {}),
-    first_party: raw.first_party === true,
-    admin_api: raw.admin_api === true,
-    resource_server: raw.resource_server === true,
-  };
+/** Checks a client document (schemas/clientSchema.ts) and returns it normalised; throws InvalidInputError naming the field. */
+export function validateClientInput(input: unknown): ValidClient {
+  return parseInput(clientSchema, input);
 }
 
 /** The scopes a client may ask for (see providerMetadata); undefined: every scope. */
