@@ -2,42 +2,27 @@ import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { ipGroupModel, type StoredIpGroup } from '../store/models/ipGroupModel.ts';
-import { checkShortName, checkShortText } from './classInput.ts';
 import { countPersonsUsing, personsCount } from './countPersonsUsing.ts';
-import { formatIpRange, parseIpRange } from '../security/ipRanges.ts';
+import { ipGroupSchema, rangesSchema } from './schemas/ipGroupSchema.ts';
+import { parseInput } from './schemas/parseInput.ts';
 
 /** An IP group in the input form of the JSON API, import/export and the CLI. */
 export type IpGroupInput = { name: string; text: string; ranges: string[] };
 export type IpGroupView = IpGroupInput & { last_update: string };
 
-const fields = ['name', 'text', 'ranges'];
-export const maximumRanges = 1000;
+export { maximumRanges } from './schemas/ipGroupSchema.ts';
 
 /**
  * Each range in its normal form ("10.0.0.0/8", "2001:db8::/32"; a bare address becomes
  * /32 or /128; IPv4-mapped IPv6 ranges become IPv4), in the order given, each once.
  */
 export function normaliseRanges(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0) throw new InvalidInputError('ranges: at least one range, such as ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"].');
-  if (value.length > maximumRanges) throw new InvalidInputError(`ranges: at most ${maximumRanges} ranges.`);
-  const ranges: string[] = [];
-  value.forEach((entry, index) => {
-    const range = parseIpRange(entry);
-    if ('problem' in range) throw new InvalidInputError(`ranges[${index}]: ${range.problem}.`);
-    const text = formatIpRange(range);
-    if (!ranges.includes(text)) ranges.push(text);
-  });
-  return ranges;
+  return parseInput(rangesSchema, value, ['ranges']);
 }
 
-/** Checks an IP group and returns it normalised: name upper-cased, ranges in normal form. */
+/** Checks an IP group (schemas/ipGroupSchema.ts) and returns it normalised: name upper-cased, ranges in normal form. */
 export function validateIpGroupInput(input: unknown): IpGroupInput {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInputError('An IP group must be an object.');
-  const raw = input as Record<string, unknown>;
-  for (const field of Object.keys(raw)) {
-    if (!fields.includes(field)) throw new InvalidInputError(`${field}: not an IP group field (known: ${fields.join(', ')}).`);
-  }
-  return { name: checkShortName('name', raw.name, 'an IP group'), text: checkShortText('text', raw.text), ranges: normaliseRanges(raw.ranges) };
+  return parseInput(ipGroupSchema, input);
 }
 
 const key = (name: string) => name.toLowerCase();

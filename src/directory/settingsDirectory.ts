@@ -3,6 +3,8 @@ import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { classModel } from '../store/models/classModel.ts';
 import { settingModel } from '../store/models/settingModel.ts';
+import { parseInput } from './schemas/parseInput.ts';
+import { settingsSchema } from './schemas/settingsSchema.ts';
 
 /** The directory-wide settings in the input form of import/export and the API. */
 export type SettingsInput = { default_class?: string };
@@ -16,24 +18,9 @@ export const defaultClassSetting = 'default_class';
  */
 export const runningIssuerSetting = 'running_issuer';
 
-const settingNames = [defaultClassSetting];
-
-/**
- * Checks the settings of an import document: `default_class` is a class name, or null to
- * clear it; a setting left out stays as it is. Whether the class exists is checked where
- * it is applied.
- */
+/** Checks the settings of an import document (schemas/settingsSchema.ts). */
 export function validateSettingsInput(input: unknown): { default_class?: string | null } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInputError('Settings must be an object, such as { "default_class": "TOTP" }.');
-  const raw = input as Record<string, unknown>;
-  for (const name of Object.keys(raw)) {
-    if (!settingNames.includes(name)) throw new InvalidInputError(`${name}: not a setting (known: ${settingNames.join(', ')}).`);
-  }
-  const value = raw.default_class;
-  if (value !== undefined && value !== null && (typeof value !== 'string' || value === '')) {
-    throw new InvalidInputError('default_class: the name of a class, or null for none.');
-  }
-  return value === undefined ? {} : { default_class: value as string | null };
+  return parseInput(settingsSchema, input);
 }
 
 export function createSettingsDirectory(connection: Connection, audit: AuditLog) {
