@@ -20,9 +20,8 @@ export function createSignInEnds({ provider, progress, logger }: Pick<SignInDepe
    */
   async function unmetAcr(ctx: Context, description: string) {
     const { interaction } = signInOf(ctx);
-    await progress.end(interaction.uid);
     logger.info({ uid: interaction.uid, clientId: interaction.params.client_id }, 'sign-in ended: essential acr cannot be met');
-    await finish(ctx, { error: 'unmet_authentication_requirements', error_description: description });
+    await endWithError(ctx, 'unmet_authentication_requirements', description);
   }
 
   /**
@@ -40,13 +39,13 @@ export function createSignInEnds({ provider, progress, logger }: Pick<SignInDepe
     await finish(ctx, { login: { accountId: person._id, amr, acr } });
   }
 
-  /** The person cancelled: the relying party hears access_denied. */
-  async function abort(ctx: Context) {
+  /** The sign-in ends without a sign-in (cancelled, or an error for the relying party): the progress goes too. */
+  async function endWithError(ctx: Context, error: string, description: string) {
     await progress.end(signInOf(ctx).interaction.uid);
-    await finish(ctx, { error: 'access_denied', error_description: 'The person cancelled the sign-in.' });
+    await finish(ctx, { error, error_description: description });
   }
 
-  return { finish, unmetAcr, finishSignIn, abort };
+  return { finish, unmetAcr, finishSignIn, endWithError };
 }
 
 export type SignInEnds = ReturnType<typeof createSignInEnds>;

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { GatehouseError } from '../errors/GatehouseError.ts';
 import { acceptForm } from '../http/acceptForm.ts';
+import { abortSignIn } from './abort.ts';
 import { showAnotherWay, chooseAnotherWay } from './anotherWay.ts';
 import { resendCode, showSignIn, verifyChallenge } from './challenge.ts';
 import { createConsent } from './consent.ts';
@@ -56,6 +57,6 @@ export function interactionRouter(deps: SignInDependencies): Router {
   router.post('/enrol', confirmEnrolment(deps, steps));
   router.post('/enrol/continue', continueAfterEnrolment(deps, steps));
   router.post('/confirm', consent.confirm);
-  router.post('/abort', ends.abort);
+  router.post('/abort', abortSignIn(steps));
   return router;
 }
