@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { ClassPolicy, PlannableFactor } from '../policy/types.ts';
+import type { SealedField } from '../security/SealedField.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { FactorServices } from './FactorServices.ts';
 import type { Verdict } from './Verdict.ts';
@@ -67,10 +68,14 @@ export type Factor = PlannableFactor &
     verify(ctx: FactorContext, state: StepState, input: Record<string, unknown>): Promise<Verdict>;
     /** After a success: what it proves beyond the sign-in (a delivered code proves the address it went to). */
     afterSuccess?(ctx: FactorContext, state: StepState): Promise<void>;
-  } & Partial<KeepsPersonRecords>;
+  } & Partial<KeepsPersonRecords> &
+  Partial<SealsValues>;
 
 /** Optional: a factor that keeps records of a person apart from the person record (removed with the person). */
 export type KeepsPersonRecords = { forgetPerson(connection: Connection, personId: string): Promise<unknown> };
+
+/** Optional: a factor that seals values into the database (re-sealed by master-key rotation). */
+export type SealsValues = { sealedFields: readonly SealedField[] };
 
 /** Optional: a factor whose step can be sent again (a new code replaces the old one). */
 export type ResendsCode = { resend(ctx: FactorContext, state: StepState): Promise<StepState> };

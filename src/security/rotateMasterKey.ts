@@ -1,16 +1,13 @@
 import type { Connection } from 'mongoose';
 import { withRingLock } from '../oidc/keyring.ts';
-import { accountSessionModel } from '../store/models/firstPartySessionModel.ts';
+import { factors } from '../factors/index.ts';
 import { clientModel } from '../store/models/clientModel.ts';
-import { emergencyTokenModel } from '../store/models/emergencyTokenModel.ts';
 import { keyringModel, type Keyring } from '../store/models/keyringModel.ts';
-import { personModel } from '../store/models/personModel.ts';
-import { signInProgressModel } from '../store/models/signInProgressModel.ts';
 import type { Actor, AuditLog } from './createAuditLog.ts';
+import type { SealedField, SealedKind } from './SealedField.ts';
 import type { SecretBox } from './secretBox.ts';
 
-/** Every kind of value the secret box seals into the database. */
-export type SealedKind = 'totp-key' | 'account-setup-key' | 'sign-in-setup-key' | 'emergency-lookup-key' | 'emergency-token' | 'client-secret' | 'signing-key' | 'cookie-key';
+export type { SealedKind };
 
 export type SealedKindCount = {
   kind: SealedKind;
@@ -38,19 +35,9 @@ export type MasterKeyRotation = {
   remaining: number;
 };
 
-/** One sealed value where it lies; `sealed` is what the write expects to find there still. */
-type SealedValue = { id: string; field: string; sealed: string; context: string };
 
-/** A place the secret box seals into: how to find every value, and how to replace one unless it changed. */
-type SealedField = {
-  kind: SealedKind;
-  collection: (connection: Connection) => string;
-  values: (connection: Connection) => AsyncIterable<SealedValue>;
-  replace: (connection: Connection, value: SealedValue, resealed: string) => Promise<boolean>;
-};
-
-// The contexts are those of the code that seals each value: createTotpFactor.ts,
-// createEmergencyTokens.ts, clientDirectory.ts and keyring.ts. A value opened under the
+// The contexts are those of the code that seals each value: the factors' own
+// (factors/*/…SealedFields.ts), clientDirectory.ts and keyring.ts. A value opened under the
 // wrong context does not open, so a drift here shows as failures, never as damage.
 
 const keyringFieldOf = (kid: string) => `keys[kid=${kid}].sealed`;
@@ -83,78 +70,8 @@ function keyringField(kind: SealedKind, ring: Keyring['_id']): SealedField {
  * narrow race, and the closing count (`remaining`) catches what such a race leaves behind.
  */
 const sealedFields: SealedField[] = [
-  {
-    kind: 'totp-key',
-    collection: (connection) => personModel(connection).collection.collectionName,
-    async *values(connection) {
-      for await (const person of personModel(connection).find({ 'totp.sealedSecret': { $exists: true } }, { totp: 1 }).lean().cursor()) {
-        if (person.totp?.sealedSecret) yield { id: person._id, field: 'totp.sealedSecret', sealed: person.totp.sealedSecret, context: `totp-key:${person._id}` };
-      }
-    },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await personModel(connection).updateOne({ _id: value.id, 'totp.sealedSecret': value.sealed }, { $set: { 'totp.sealedSecret': resealed } });
-      return matchedCount === 1;
-    },
-  },
-  // A key a person is setting up (createTotpSelfService.ts): in their account session, or in a sign-in that offers enrolment.
-  {
-    kind: 'account-setup-key',
-    collection: (connection) => accountSessionModel(connection).collection.collectionName,
-    async *values(connection) {
-      for await (const session of accountSessionModel(connection).find({ 'totpCandidate.sealedSecret': { $exists: true } }, { sub: 1, totpCandidate: 1 }).lean().cursor()) {
-        if (session.totpCandidate?.sealedSecret) yield { id: session._id, field: 'totpCandidate.sealedSecret', sealed: session.totpCandidate.sealedSecret, context: `totp-key:${session.sub}` };
-      }
-    },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await accountSessionModel(connection).updateOne({ _id: value.id, 'totpCandidate.sealedSecret': value.sealed }, { $set: { 'totpCandidate.sealedSecret': resealed } });
-      return matchedCount === 1;
-    },
-  },
-  {
-    kind: 'sign-in-setup-key',
-    collection: (connection) => signInProgressModel(connection).collection.collectionName,
-    async *values(connection) {
-      for await (const progress of signInProgressModel(connection).find({ 'enrolment.candidate.sealedSecret': { $exists: true } }, { personId: 1, enrolment: 1 }).lean().cursor()) {
-        const sealed = progress.enrolment?.candidate.sealedSecret;
-        if (sealed) yield { id: progress._id, field: 'enrolment.candidate.sealedSecret', sealed, context: `totp-key:${progress.personId}` };
-      }
-    },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await signInProgressModel(connection).updateOne({ _id: value.id, 'enrolment.candidate.sealedSecret': value.sealed }, { $set: { 'enrolment.candidate.sealedSecret': resealed } });
-      return matchedCount === 1;
-    },
-  },
-  {
-    kind: 'emergency-lookup-key',
-    collection: (connection) => personModel(connection).collection.collectionName,
-    async *values(connection) {
-      const found = personModel(connection).find({ 'emergencyTokens.sealedLookupKey': { $exists: true } }, { emergencyTokens: 1 }).lean().cursor();
-      for await (const person of found) {
-        const sealed = person.emergencyTokens?.sealedLookupKey;
-        if (sealed) yield { id: person._id, field: 'emergencyTokens.sealedLookupKey', sealed, context: `emergency-lookup:${person._id}` };
-      }
-    },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await personModel(connection).updateOne(
-        { _id: value.id, 'emergencyTokens.sealedLookupKey': value.sealed },
-        { $set: { 'emergencyTokens.sealedLookupKey': resealed } },
-      );
-      return matchedCount === 1;
-    },
-  },
-  {
-    kind: 'emergency-token',
-    collection: (connection) => emergencyTokenModel(connection).collection.collectionName,
-    async *values(connection) {
-      for await (const token of emergencyTokenModel(connection).find({}, { personId: 1, sealed: 1 }).lean().cursor()) {
-        yield { id: token._id, field: 'sealed', sealed: token.sealed, context: `emergency-token:${token.personId}` };
-      }
-    },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await emergencyTokenModel(connection).updateOne({ _id: value.id, sealed: value.sealed }, { $set: { sealed: resealed } });
-      return matchedCount === 1;
-    },
-  },
+  // What the factors seal (TOTP keys, emergency tokens), in the list's order.
+  ...factors.flatMap((factor) => factor.sealedFields ?? []),
   {
     kind: 'client-secret',
     collection: (connection) => clientModel(connection).collection.collectionName,

@@ -82,8 +82,8 @@ describe('create', () => {
     expect(shown).toMatchObject({ key: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP', state: 'pending', algorithm: 'SHA256', digits: 8, period: 60 });
 
     const now = Date.now();
-    const wrong = await codeFor('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', now); // SHA1, 6 digits: not this key's code
-    expect((await services.totp.confirmPending({ _id: sub }, wrong, now)).outcome).toBe('retry');
+    const wrong = await codeFor('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', now); // SHA1, 6 digits: not this key's code (an 8-digit key: not even a code of its length)
+    expect((await services.totp.confirmPending({ _id: sub }, wrong, now)).outcome).toBe('malformed');
     const code = await codeFor(plain(shown.key!), now, { algorithm: 'sha256', digits: 8, period: 60 });
     expect(await services.totp.confirmPending({ _id: sub }, code, now)).toEqual({ outcome: 'success', amr: ['otp'] });
     expect((await services.totpKeys.show(name, { actor: admin })).state).toBe('active');

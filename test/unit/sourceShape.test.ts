@@ -37,8 +37,8 @@ const mayImport: Record<string, readonly string[]> = {
   factors: ['directory', 'delivery', 'security', 'policy', 'store', ...base],
   // The development outbox is a page of its own (/dev/outbox), rendered like the others.
   delivery: ['http/renderPage.ts', 'security', 'store', ...base],
-  // Master-key rotation re-seals the provider's keyring as well.
-  security: ['store', 'oidc/keyring.ts', ...base],
+  // Master-key rotation re-seals the provider's keyring and what each factor seals (the factor list) as well.
+  security: ['store', 'oidc/keyring.ts', 'factors/index.ts', ...base],
   // policy/ is pure: it imports only policy/, i18n/, and the closed Verdict a factor returns (a type with no imports), which nextStep reads.
   policy: ['i18n', 'factors/Verdict.ts'],
   // store/ imports nothing above it; policy's types are the vocabulary its models are written in.

@@ -1,6 +1,7 @@
 import { emergencyTokenModel } from '../../store/models/emergencyTokenModel.ts';
 import { typedText, type Factor } from '../Factor.ts';
 import { emergencyMetadata } from './emergencyMetadata.ts';
+import { emergencySealedFields } from './emergencySealedFields.ts';
 
 /**
  * Emergency tokens (product.md rule 5): accepted wherever TOTP is asked while the person
@@ -24,4 +25,5 @@ export const emergencyFactor = {
   verify: (ctx, _state, input) => ctx.services.emergencyTokens.consume(ctx.person._id, typedText(input, 'token')),
   /** The tokens are documents of their own (sealed), not to be left behind. */
   forgetPerson: (connection, personId) => emergencyTokenModel(connection).deleteMany({ personId }),
+  sealedFields: emergencySealedFields,
 } satisfies Factor;

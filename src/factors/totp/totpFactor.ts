@@ -1,6 +1,7 @@
 import { totpStepModel } from '../../store/models/totpStepModel.ts';
 import { typedText, type Factor } from '../Factor.ts';
 import { totpMetadata } from './totpMetadata.ts';
+import { totpSealedFields } from './totpSealedFields.ts';
 
 /** A code from the person's authenticator app (RFC 6238), checked once per time step by createTotpFactor. */
 export const totpFactor = {
@@ -22,4 +23,5 @@ export const totpFactor = {
   verify: (ctx, _state, input) => ctx.services.totp.verify(ctx.person, typedText(input, 'code'), ctx.now),
   /** The time steps claimed by the person's codes. */
   forgetPerson: (connection, personId) => totpStepModel(connection).deleteMany({ personId }),
+  sealedFields: totpSealedFields,
 } satisfies Factor;
