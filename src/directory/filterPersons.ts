@@ -67,7 +67,7 @@ export async function filterPersons(Persons: Model<StoredPerson>, planner: Perso
   const classes = new Map<string, ResolvedClass>();
   const matching: StoredPerson[] = [];
   for (const person of await Persons.find(filter).sort({ nameKey: 1 }).lean()) {
-    const { plan } = await planner.planFor(person, 'MFA', now, classes);
+    const { plan } = await planner.planWithClass(person, 'MFA', now, classes);
     if (plan.secondFactorRequired === query.mfa) matching.push(person);
   }
   return { items: matching.slice((page - 1) * pageSize, page * pageSize).map(toPersonView), total: matching.length, page, pageSize };

@@ -1,3 +1,5 @@
+import { translator } from '../i18n/translate.ts';
+import { planInWords, type PlanInWords } from '../policy/explainPlan.ts';
 import { formatPlan } from '../policy/formatPlan.ts';
 import { planFactors } from '../policy/planner.ts';
 import { contexts, type ClassPolicy, type ClassSource, type Plan, type PolicyContext } from '../policy/types.ts';
@@ -9,6 +11,8 @@ import { loadPersonFacts } from './loadPersonFacts.ts';
 
 type ClassLookup = { findPolicy(name: string): Promise<ClassPolicy | undefined> };
 type DefaultClassLookup = { defaultClass(): Promise<string | undefined> };
+
+const english = translator('en');
 
 export type ResolvedClass = { classSource: ClassSource; policy?: ClassPolicy; missingClassName?: string };
 
@@ -60,10 +64,10 @@ export function createPersonPlanner(classes: ClassLookup, settings: DefaultClass
     /** The plan and the class it came from, the class resolved once (the sign-in's call: no text for admins). */
     planWithClass,
 
-    /** The plan with its text for admins (option 9, the CLI, the API). */
-    async planFor(person: StoredPerson, context: unknown, now: number, cache?: Map<string, ResolvedClass>): Promise<{ plan: Plan; text: string }> {
+    /** The plan in words, and as text, for admins (option 9, the CLI, the API): English, as they are. */
+    async planFor(person: StoredPerson, context: unknown, now: number, cache?: Map<string, ResolvedClass>): Promise<{ plan: PlanInWords; text: string }> {
       const { plan } = await planWithClass(person, context, now, cache);
-      return { plan, text: formatPlan(plan) };
+      return { plan: planInWords(plan, english), text: formatPlan(plan, english) };
     },
   };
 }

@@ -1,5 +1,7 @@
+import { planEn } from './planMessages.en.ts';
 /** English: the reference catalogue. Every other language has the same keys (a test checks). */
 export const en = {
+  ...planEn,
   'signin.title': 'Sign in',
   'signin.lead': 'to continue to {client}',
   'signin.userId': 'User ID',

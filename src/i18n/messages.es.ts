@@ -1,7 +1,9 @@
+import { planEs } from './planMessages.es.ts';
 import type { MessageKey } from './messages.en.ts';
 
 /** Español. */
 export const es: Record<MessageKey, string> = {
+  ...planEs,
   'signin.title': 'Iniciar sesión',
   'signin.lead': 'para continuar a {client}',
   'signin.userId': 'Usuario',

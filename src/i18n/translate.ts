@@ -36,3 +36,6 @@ export function translator(locale: string): Translate {
   const catalogue = catalogues[locale] ?? en;
   return (key, values = {}) => catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
+
+/** Whether a key built at run time (a factor's step name) is in the catalogues. */
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);

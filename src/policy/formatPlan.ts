@@ -1,14 +1,15 @@
-import { describeContext } from './describeContext.ts';
-import { describeSkipped } from './describeSkipped.ts';
-import { describeStep } from './describeStep.ts';
+import { translator, type Translate } from '../i18n/translate.ts';
+import { deniedMessage, explainPlan } from './explainPlan.ts';
+import { stepWords, wordsOf } from './planWords.ts';
 import type { Plan } from './types.ts';
 
 /**
  * The plan in words for admins (`gatehouse person plan`, option 9 of the admin view): one
  * fact per line, then the planner's explanation. Times are ISO timestamps in UTC.
  */
-export function formatPlan(plan: Plan): string {
-  const lines = [`Context ${plan.context} (${describeContext(plan.context)}) — ${describeClass(plan)}`];
+export function formatPlan(plan: Plan, t: Translate = translator('en')): string {
+  const describeStep = (step: Parameters<typeof stepWords>[1]) => stepWords(t, step);
+  const lines = [`Context ${plan.context} (${t(`context.${plan.context}`)}) — ${describeClass(plan)}`];
 
   if (!plan.secondFactorRequired) {
     lines.push('Second factor: not required');
@@ -24,12 +25,12 @@ export function formatPlan(plan: Plan): string {
           : plan.denied.lockedUntil === undefined
             ? ' until an administrator unlocks'
             : ` until ${new Date(plan.denied.lockedUntil).toISOString()}`;
-      lines.push(`Denied: ${plan.denied.reason}${until} — the person sees "${plan.denied.message}"`);
+      lines.push(`Denied: ${plan.denied.reason}${until} — the person sees "${deniedMessage(plan, t)}"`);
     }
   }
   if (plan.skipped.length === 0) lines.push('Skipped: (none)');
-  for (const skipped of plan.skipped) lines.push(`Skipped: ${describeSkipped(skipped)}`);
-  for (const sentence of plan.explanation) lines.push(`Why: ${sentence}`);
+  for (const skipped of plan.skipped) lines.push(`Skipped: ${skipped.factor} (priority ${skipped.priority}) — ${wordsOf(t, skipped.why)}`);
+  for (const sentence of explainPlan(plan, t)) lines.push(`Why: ${sentence}`);
   return lines.join('\n');
 }
 

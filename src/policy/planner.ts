@@ -1,69 +1,48 @@
-import { describeContext } from './describeContext.ts';
-import { describeStep } from './describeStep.ts';
 import { lockInForce, lockedUntilOf } from './lockInForce.ts';
+import { words, type PlanWords } from './planWords.ts';
 import { factorIds, type ClassPolicy, type FactorId, type PlannableFactor, type Plan, type PlanInput, type PlanStep, type SkippedFactor } from './types.ts';
-import { formatWait } from '../i18n/formatWait.ts';
-import { translator } from '../i18n/translate.ts';
-
-/** The sentence a denied person sees, for admins (the sign-in page says it in the person's language). */
-const english = translator('en');
 
 type Candidate = { factor: FactorId; priority: number };
 
+/** A stand-in factor (rule 5) for this person and class: its step when usable and allowed, or why not. */
+type StandIn = { factor: PlannableFactor; target: string; classField: string; allowed: boolean; step?: PlanStep; why?: PlanWords };
+
+const nounOf = (factor: PlannableFactor) => ({ step: { factor: factor.id } });
 
 /**
  * The factor plan (product.md "The factor plan"): for one person, context and resolved
- * class, which step is asked first, what "try another way" offers, whether emergency
- * tokens count, and why anything was skipped or denied. Pure: time is `input.now`.
+ * class, which step is asked first, what "try another way" offers, what is accepted
+ * alongside, and why anything was skipped or denied — as codes (planWords.ts). Pure: time
+ * is `input.now`; the factors are `input.factors` (factors/index.ts), none named here.
  */
 export function planFactors(input: PlanInput): Plan {
   const { context, classSource, policy, person, now } = input;
-  const contextName = `${context} (${describeContext(context)})`;
-  const base = { context, classSource, emergencyTokensLeft: person.emergencyTokensLeft, alternatives: [], emergencyTokensAccepted: false, skipped: [] };
+  const base = { context, classSource, plannedAt: now, emergencyTokensLeft: person.emergencyTokensLeft, alternatives: [], emergencyTokensAccepted: false, skipped: [] };
 
-  if (classSource === 'never') {
-    return { ...base, secondFactorRequired: false, explanation: ['The person\'s class is *NEVER: no second factor is asked in any context.'] };
-  }
-  if (classSource === 'no-default') {
-    return {
-      ...base,
-      secondFactorRequired: false,
-      explanation: ['The person\'s class is *DFT but the default class is not set: no second factor is asked until a default class is configured.'],
-    };
-  }
+  if (classSource === 'never') return { ...base, secondFactorRequired: false, notes: [words('plan.never')] };
+  if (classSource === 'no-default') return { ...base, secondFactorRequired: false, notes: [words('plan.noDefault')] };
   if (classSource === 'missing') {
-    return {
-      ...base,
-      secondFactorRequired: true,
-      denied: { reason: 'no-usable-factor', message: 'Your account is not set up for sign-in. Please contact your administrator.' },
-      explanation: [`The person's class ${input.missingClassName ?? ''} does not exist: sign-in is refused until the class is created or the person's class is changed.`.replace('  ', ' ')],
-    };
+    return { ...base, secondFactorRequired: true, denied: { reason: 'no-usable-factor' }, notes: [words('plan.missingClass', { name: input.missingClassName ?? '' })] };
   }
   if (policy === undefined) {
     throw new TypeError(`planFactors: classSource '${classSource}' needs the resolved class policy`);
   }
 
-  const explanation = [
-    classSource === 'default'
-      ? `The person's class is *DFT: the default class ${policy.name} applies.`
-      : `The person's class ${policy.name} applies.`,
-  ];
+  const notes = [words(classSource === 'default' ? 'plan.defaultClass' : 'plan.ownClass', { name: policy.name })];
   const withClass = { ...base, className: policy.name };
 
   if (policy.mfaDevice === 'N' && context === 'MFA') {
-    explanation.push(`Class ${policy.name} has MFA preferred device N: no second factor at sign-in.`);
-    return { ...withClass, secondFactorRequired: false, explanation };
+    notes.push(words('plan.deviceN', { name: policy.name }));
+    return { ...withClass, secondFactorRequired: false, notes };
   }
 
   const candidates = candidatesFor(policy, context);
   if (candidates.length === 0) {
-    explanation.push(`Class ${policy.name} uses no factor for ${contextName}: no second factor is required there.`);
-    return { ...withClass, secondFactorRequired: false, explanation };
+    notes.push(words('plan.noFactorInContext', { name: policy.name, context: { context } }));
+    return { ...withClass, secondFactorRequired: false, notes };
   }
-  explanation.push(`Candidates for ${contextName}, by priority: ${candidates.map((c) => `${c.factor} (${c.priority})`).join(', ')}.`);
-  if (context === 'P-R' && policy.passwordReset.verifyBy !== 'M') {
-    explanation.push(`Note: "Verify user by" is ${policy.passwordReset.verifyBy}, so password reset does not use these factors unless it is M.`);
-  }
+  notes.push(words('plan.candidates', { context: { context }, list: candidates.map((c) => `${c.factor} (${c.priority})`).join(', ') }));
+  if (context === 'P-R' && policy.passwordReset.verifyBy !== 'M') notes.push(words('plan.verifyByNotM', { verifyBy: policy.passwordReset.verifyBy }));
 
   const steps: PlanStep[] = [];
   const skipped: SkippedFactor[] = [];
@@ -75,7 +54,7 @@ export function planFactors(input: PlanInput): Plan {
 
   // Rule 5: a factor that may stand in for another (a one-time code for TOTP), where the class allows it.
   const standIns = input.factors.flatMap((factor) => (factor.standsInFor ? [standInOf(factor, factor.standsInFor, policy, input)] : []));
-  const usableStandIn = standIns.find((standIn) => standIn.step !== undefined)?.step;
+  const usable = standIns.find((standIn) => standIn.allowed && standIn.step !== undefined);
 
   const [challenge, ...others] = steps;
   if (challenge !== undefined) {
@@ -83,75 +62,51 @@ export function planFactors(input: PlanInput): Plan {
     for (const standIn of standIns) {
       const { factor, target, classField } = standIn;
       if (!steps.some((s) => s.factor === target) || steps.some((s) => s.factor === factor.id)) continue;
-      const noun = describeStep({ factor: factor.id, amr: [] });
       if (!standIn.allowed) {
-        explanation.push(`A ${noun} is not offered instead of ${target}: "${classField}" is N.`);
+        notes.push(words('plan.standIn.notAllowed', { noun: nounOf(factor), target, classField }));
       } else if (standIn.step !== undefined) {
         alternatives.push(standIn.step);
-        explanation.push(`A ${describeStep(standIn.step)} is offered instead of ${target} under "try another way" ("${classField}" is Y).`);
+        notes.push(words('plan.standIn.offered', { step: { step: standIn.step }, target, classField }));
       } else {
-        explanation.push(`A ${noun} cannot stand in for ${target}: ${standIn.why}.`);
+        notes.push(words('plan.standIn.unusable', { noun: nounOf(factor), target, why: { words: standIn.why! } }));
       }
     }
     // Rule 5: what is accepted wherever its factor is asked (emergency tokens where TOTP is), while the person has some.
     const acceptedAlongside = input.factors.flatMap((factor) =>
       factor.acceptedWith && steps.some((s) => s.factor === factor.acceptedWith!.factor) && factor.acceptedWith.available(person) ? [{ factor: factor.id, amr: factor.amr() }] : [],
     );
-    return { ...withClass, secondFactorRequired: true, challenge, alternatives, emergencyTokensAccepted: acceptedAlongside.length > 0, acceptedAlongside, skipped, explanation };
+    return { ...withClass, secondFactorRequired: true, challenge, alternatives, emergencyTokensAccepted: acceptedAlongside.length > 0, acceptedAlongside, skipped, notes };
   }
 
-  // Rule 6: nothing is usable.
-  if (usableStandIn !== undefined) {
-    const target = input.factors.find((factor) => factor.id === usableStandIn.factor)?.standsInFor?.factor;
-    const enrollable = input.factors.find((factor) => factor.id === target && factor.enrollableDuringSignIn);
+  // Rule 6: nothing is usable; a stand-in is the challenge, and the factor it stands in for may be set up after it.
+  if (usable !== undefined) {
+    const enrollable = input.factors.find((factor) => factor.id === usable.target && factor.enrollableDuringSignIn);
     const offerEnrolment = enrollable !== undefined && candidates.some((c) => c.factor === enrollable.id) && !enrollable.configuredFor(person, policy).usable;
-    const classField = standIns.find((standIn) => standIn.step === usableStandIn)?.classField ?? '';
-    explanation.push(`No candidate is usable now; because "${classField}" is Y, a ${describeStep(usableStandIn)} is the challenge.`);
-    if (offerEnrolment) explanation.push(`After the code, the person is offered ${enrollable.id} enrolment (self-service).`);
-    return {
-      ...withClass,
-      secondFactorRequired: true,
-      challenge: usableStandIn,
-      ...(offerEnrolment ? { enrolment: { factor: enrollable.id } } : {}),
-      skipped,
-      explanation,
-    };
+    notes.push(words('plan.standIn.challenge', { classField: usable.classField, step: { step: usable.step! } }));
+    if (offerEnrolment) notes.push(words('plan.enrolmentOffered', { factor: enrollable.id }));
+    return { ...withClass, secondFactorRequired: true, challenge: usable.step!, ...(offerEnrolment ? { enrolment: { factor: enrollable.id } } : {}), skipped, notes };
   }
 
+  const why: PlanWords =
+    standIns.length === 0
+      ? words('plan.why.nothingStandsIn')
+      : standIns.length === 1
+        ? whyNot(standIns[0]!)
+        : words('plan.why.all', { items: { all: standIns.map(whyNot) } });
   const locked = skipped.filter((s) => s.reason === 'locked');
-  const why = standIns.length === 0 ? 'nothing may stand in' : standIns.map((standIn) => `a ${describeStep({ factor: standIn.factor.id, amr: [] })} cannot stand in (${standIn.allowed ? standIn.why : `"${standIn.classField}" is N`})`).join(', ');
   if (locked.length > 0) {
     const times = locked.map((s) => s.lockedUntil).filter((t): t is number => t !== undefined);
     const lockedUntil = times.length > 0 ? Math.min(...times) : undefined;
-    explanation.push(
-      lockedUntil === undefined
-        ? `Denied: every usable factor is locked until an administrator unlocks it, and ${why}.`
-        : `Denied: every usable factor is locked; the earliest lock ends at ${new Date(lockedUntil).toISOString()}, and ${why}.`,
-    );
-    const message =
-      lockedUntil === undefined
-        ? 'Too many failed attempts. Your second factor is locked until an administrator unlocks it.'
-        : english('denied.locked', { wait: formatWait(english, lockedUntil, now) });
-    return {
-      ...withClass,
-      secondFactorRequired: true,
-      denied: lockedUntil === undefined ? { reason: 'locked', message } : { reason: 'locked', message, lockedUntil },
-      skipped,
-      explanation,
-    };
+    notes.push(lockedUntil === undefined ? words('plan.denied.lockedAdmin', { why: { words: why } }) : words('plan.denied.lockedUntil', { time: { time: lockedUntil }, why: { words: why } }));
+    return { ...withClass, secondFactorRequired: true, denied: lockedUntil === undefined ? { reason: 'locked' } : { reason: 'locked', lockedUntil }, skipped, notes };
   }
-  explanation.push(`Denied: no candidate is usable and ${why}.`);
-  return {
-    ...withClass,
-    secondFactorRequired: true,
-    denied: {
-      reason: 'no-usable-factor',
-      message: 'Your account needs a second factor that is not set up. Please contact your administrator.',
-    },
-    skipped,
-    explanation,
-  };
+  notes.push(words('plan.denied.noCandidate', { why: { words: why } }));
+  return { ...withClass, secondFactorRequired: true, denied: { reason: 'no-usable-factor' }, skipped, notes };
 }
+
+/** Why a stand-in cannot stand in: the class does not allow it, or it is not usable for the person now. */
+const whyNot = (standIn: StandIn): PlanWords =>
+  standIn.allowed ? words('plan.why.standInUnusable', { noun: nounOf(standIn.factor), why: { words: standIn.why! } }) : words('plan.why.standInNotAllowed', { noun: nounOf(standIn.factor), classField: standIn.classField });
 
 /** The class's factors for a context with a priority 1–9, highest first; ties keep the screen's column order. */
 function candidatesFor(policy: ClassPolicy, context: PlanInput['context']): Candidate[] {
@@ -164,40 +119,27 @@ function candidatesFor(policy: ClassPolicy, context: PlanInput['context']): Cand
     .toSorted((a, b) => a.priority - b.priority);
 }
 
-/** A stand-in factor for this person and class: its step when usable, or why not. */
-function standInOf(factor: PlannableFactor, standsIn: NonNullable<PlannableFactor['standsInFor']>, policy: ClassPolicy, input: PlanInput) {
-  const allowed = standsIn.allowedBy(policy);
+function standInOf(factor: PlannableFactor, standsIn: NonNullable<PlannableFactor['standsInFor']>, policy: ClassPolicy, input: PlanInput): StandIn {
+  const base = { factor, target: standsIn.factor, classField: standsIn.classField, allowed: standsIn.allowedBy(policy) };
   const configured = factor.configuredFor(input.person, policy);
-  const base = { factor, target: standsIn.factor, classField: standsIn.classField, allowed };
-  if (!configured.usable) return { ...base, why: configured.why, step: undefined };
-  if (lockInForce(input.person.locks[factor.id as FactorId], input.now)) return { ...base, why: `${factor.id} is locked`, step: undefined };
-  const step: PlanStep = { factor: factor.id, ...(configured.channel ? { channel: configured.channel } : {}), amr: factor.amr(configured.channel) };
-  return { ...base, why: '', step: allowed ? step : undefined };
+  if (!configured.usable) return { ...base, why: configured.why };
+  if (lockInForce(input.person.locks[factor.id as FactorId], input.now)) return { ...base, why: words('plan.why.locked', { factor: factor.id }) };
+  return { ...base, step: { factor: factor.id, ...(configured.channel ? { channel: configured.channel } : {}), amr: factor.amr(configured.channel) } };
 }
 
 function assess(candidate: Candidate, policy: ClassPolicy, input: PlanInput): { step: PlanStep } | { skipped: SkippedFactor } {
   const { factor, priority } = candidate;
   const { person, now } = input;
   const known = input.factors.find((f) => f.id === factor && f.autoSelectable);
-  if (!known) return { skipped: { factor, priority, reason: 'not-available-yet', message: `${factor}: this factor is not available yet` } };
+  if (!known) return { skipped: { factor, priority, reason: 'not-available-yet', why: words('plan.skip.notAvailableYet') } };
   const configured = known.configuredFor(person, policy);
-  if (!configured.usable) return { skipped: { factor, priority, reason: configured.reason, message: `${factor}: ${configured.why}` } };
-  const step: PlanStep = { factor, ...(configured.channel ? { channel: configured.channel } : {}), amr: known.amr(configured.channel) };
-
+  if (!configured.usable) return { skipped: { factor, priority, reason: configured.reason, why: configured.why } };
   const lock = person.locks[factor];
   if (lockInForce(lock, now)) {
     const lockedUntil = lockedUntilOf(lock);
     return lockedUntil === undefined
-      ? { skipped: { factor, priority, reason: 'locked', message: `${factor}: locked after too many failures until an administrator unlocks it` } }
-      : {
-          skipped: {
-            factor,
-            priority,
-            reason: 'locked',
-            message: `${factor}: locked after too many failures until ${new Date(lockedUntil).toISOString()}`,
-            lockedUntil,
-          },
-        };
+      ? { skipped: { factor, priority, reason: 'locked', why: words('plan.skip.lockedAdmin') } }
+      : { skipped: { factor, priority, reason: 'locked', why: words('plan.skip.lockedUntil', { time: { time: lockedUntil } }), lockedUntil } };
   }
-  return { step };
+  return { step: { factor, ...(configured.channel ? { channel: configured.channel } : {}), amr: known.amr(configured.channel) } };
 }

@@ -1,3 +1,5 @@
+import type { PlanWords } from './planWords.ts';
+
 /**
  * The class → factor plan vocabulary (product.md "Class" and "The factor plan"). These
  * types are plain data: a class as stored, the facts about a person the planner needs,
@@ -84,8 +86,8 @@ export type SkippedFactor = {
   factor: string;
   priority: number;
   reason: 'not-available-yet' | 'no-active-key' | 'not-enough-answers' | 'no-cell-phone' | 'no-email' | 'email-outside-domain' | 'locked';
-  /** A sentence for admins, e.g. "TOTP: the key is not registered yet". */
-  message: string;
+  /** Why, as a code for admins, e.g. "the key is not registered yet" (planWords.ts). */
+  why: PlanWords;
   /** With reason locked: until when (epoch ms), or undefined when an admin must unlock. */
   lockedUntil?: number;
 };
@@ -124,18 +126,20 @@ export type Plan = {
   acceptedAlongside?: PlanStep[];
   /** Rule 6: after the one-time code, the person is offered TOTP enrolment. */
   enrolment?: { factor: string };
-  /** Sign-in stops here, with a reason and a sentence for the person. */
-  denied?: { reason: 'no-usable-factor' | 'locked'; message: string; lockedUntil?: number };
+  /** Sign-in stops here, with a reason (the pages say it in the person's language). */
+  denied?: { reason: 'no-usable-factor' | 'locked'; lockedUntil?: number };
   /** Candidate factors that could not be used, with why. */
   skipped: SkippedFactor[];
-  /** One sentence per line explaining the plan, for option 9 and `gatehouse person plan`. */
-  explanation: string[];
+  /** The plan explained, one code per sentence, for option 9 and `gatehouse person plan` (explainPlan.ts says them). */
+  notes: PlanWords[];
+  /** When it was planned (epoch ms): a lock's wait is told from here. */
+  plannedAt?: number;
 };
 
 /** Whether a factor can be used for a person under a class now (before locks), and if not, why. */
 export type FactorConfigured =
   | { usable: true; /** For a delivered code: where it goes. */ channel?: 'sms' | 'email' }
-  | { usable: false; reason: Exclude<SkippedFactor['reason'], 'locked' | 'not-available-yet'>; /** For admins, e.g. "the person has no TOTP key". */ why: string };
+  | { usable: false; reason: Exclude<SkippedFactor['reason'], 'locked' | 'not-available-yet'>; /** For admins, e.g. "the person has no TOTP key". */ why: PlanWords };
 
 /**
  * What the planner needs of a factor (factors/Factor.ts extends it): pure, no I/O. The

@@ -6,7 +6,7 @@ const totp: PlanStep = { factor: 'TOTP', amr: ['otp'] };
 const emailCode: PlanStep = { factor: 'OTP', channel: 'email', amr: ['otp'] };
 const smsCode: PlanStep = { factor: 'OTP', channel: 'sms', amr: ['sms', 'otp'] };
 
-const planWith = (fields: Partial<Plan>): Plan => ({ context: 'MFA', secondFactorRequired: true, alternatives: [], emergencyTokensAccepted: false, skipped: [], explanation: [], ...fields });
+const planWith = (fields: Partial<Plan>): Plan => ({ context: 'MFA', secondFactorRequired: true, alternatives: [], emergencyTokensAccepted: false, skipped: [], notes: [], ...fields });
 
 /** A TOTP challenge with an emailed code under "try another way". */
 const usual = planWith({ challenge: totp, alternatives: [emailCode] });
@@ -15,8 +15,8 @@ const enrolling = planWith({ challenge: emailCode, enrolment: { factor: 'TOTP' }
 
 describe('firstStep: where a sign-in goes once the password is passed', () => {
   test.each([
-    { name: 'denied', plan: planWith({ denied: { reason: 'no-usable-factor', message: '' } }), expected: { to: 'denied' } },
-    { name: 'denied even with a challenge left over', plan: planWith({ challenge: totp, denied: { reason: 'locked', message: '' } }), expected: { to: 'denied' } },
+    { name: 'denied', plan: planWith({ denied: { reason: 'no-usable-factor' } }), expected: { to: 'denied' } },
+    { name: 'denied even with a challenge left over', plan: planWith({ challenge: totp, denied: { reason: 'locked' } }), expected: { to: 'denied' } },
     { name: 'no second factor required', plan: planWith({ secondFactorRequired: false }), expected: { to: 'finish' } },
     { name: 'the plan\'s challenge', plan: usual, expected: { to: 'challenge', step: { factor: 'TOTP' } } },
     { name: 'a delivered code keeps its channel', plan: planWith({ challenge: smsCode }), expected: { to: 'challenge', step: { factor: 'OTP', channel: 'sms' } } },

@@ -1,4 +1,6 @@
 import { factors } from '../../src/factors/index.ts';
+import { translator } from '../../src/i18n/translate.ts';
+import { planInWords } from '../../src/policy/explainPlan.ts';
 import { formatPlan } from '../../src/policy/formatPlan.ts';
 import { isEmailInDomain } from '../../src/policy/isEmailInDomain.ts';
 import { planFactors } from '../../src/policy/planner.ts';
@@ -11,6 +13,9 @@ import type {
   PlanStep,
   PolicyContext,
 } from '../../src/policy/types.ts';
+
+/** The plan as admins read it (the API's and the CLI's words, in English). */
+const inWords = (p: Plan) => planInWords(p, translator('en'));
 
 const NOW = Date.parse('2025-03-23T14:00:00.000Z');
 const minutes = (n: number) => n * 60_000;
@@ -546,8 +551,8 @@ describe('planFactors: the source example (class TOTP)', () => {
   test('PEPE with no key: denied, no usable factor, told to contact the administrator', () => {
     const p = plan(totpClass, pepe('none'));
     expect(summarize(p)).toEqual(denied(['TOTP:no-active-key']));
-    expect(p.denied?.message).toBe('Your account needs a second factor that is not set up. Please contact your administrator.');
-    expect(p.explanation.join('\n')).toMatch(/"Allow OTP instead of TOTP" is N/);
+    expect(inWords(p).denied?.message).toBe('Your account needs a second factor that is not set up. Please contact your administrator.');
+    expect(inWords(p).explanation.join('\n')).toMatch(/"Allow OTP instead of TOTP" is N/);
   });
 
   test('AOD and P-R use no factor in this class', () => {
@@ -560,7 +565,7 @@ describe('planFactors: locks, messages and details', () => {
   test('a locked factor carries its lockedUntil and an ISO time for admins', () => {
     const until = Date.parse('2025-03-23T14:05:00.000Z');
     const p = plan(classWith({ mfa: { TOTP: 1, OTP: 2 } }), personWith({ locks: { TOTP: { until } } }));
-    expect(p.skipped).toEqual([
+    expect(inWords(p).skipped).toEqual([
       { factor: 'TOTP', priority: 1, reason: 'locked', lockedUntil: until, message: 'TOTP: locked after too many failures until 2025-03-23T14:05:00.000Z' },
     ]);
   });
@@ -573,30 +578,30 @@ describe('planFactors: locks, messages and details', () => {
         locks: { TOTP: { until: NOW + minutes(5) }, Qstn: { until: NOW + minutes(3) }, OTP: { untilAdminUnlock: true } },
       }),
     );
-    expect(p.denied).toEqual({ reason: 'locked', lockedUntil: NOW + minutes(3), message: 'Too many failed attempts. Try again after 14:03 UTC.' });
+    expect(inWords(p).denied).toEqual({ reason: 'locked', lockedUntil: NOW + minutes(3), message: 'Too many failed attempts. Try again after 14:03 UTC.' });
     expect(p.secondFactorRequired).toBe(true);
     expect(p.skipped.find((s) => s.factor === 'OTP')?.lockedUntil).toBeUndefined();
   });
 
   test('the time for the person is rounded up to the minute', () => {
     const p = plan(classWith(), personWith({ locks: { TOTP: { until: NOW + 150_000 } } }));
-    expect(p.denied?.message).toBe('Too many failed attempts. Try again after 14:03 UTC.');
+    expect(inWords(p).denied?.message).toBe('Too many failed attempts. Try again after 14:03 UTC.');
     expect(p.denied?.lockedUntil).toBe(NOW + 150_000);
   });
 
   test('a lock ending on another UTC day shows the date', () => {
     const now = Date.parse('2025-03-23T23:59:00.000Z');
     const p = plan(classWith(), personWith({ locks: { TOTP: { until: now + minutes(3) } } }), 'MFA', 'class', now);
-    expect(p.denied?.message).toBe('Too many failed attempts. Try again after 2025-03-24 00:02 UTC.');
+    expect(inWords(p).denied?.message).toBe('Too many failed attempts. Try again after 2025-03-24 00:02 UTC.');
   });
 
   test('locked until an admin unlocks: no time, and the person is told so', () => {
     const p = plan(classWith(), personWith({ locks: { TOTP: { untilAdminUnlock: true } } }));
-    expect(p.denied).toEqual({
+    expect(inWords(p).denied).toEqual({
       reason: 'locked',
       message: 'Too many failed attempts. Your second factor is locked until an administrator unlocks it.',
     });
-    expect(p.skipped[0]?.message).toBe('TOTP: locked after too many failures until an administrator unlocks it');
+    expect(inWords(p).skipped[0]?.message).toBe('TOTP: locked after too many failures until an administrator unlocks it');
   });
 
   test.each([
@@ -623,7 +628,7 @@ describe('planFactors: locks, messages and details', () => {
     },
     { why: 'later factor', person: personWith(), policy: classWith({ mfa: { Radius: 1 } }), message: 'Radius: this factor is not available yet' },
   ])('skip message for admins: $why', ({ person, policy, message }) => {
-    expect(plan(policy, person).skipped.map((s) => s.message)).toEqual([message]);
+    expect(inWords(plan(policy, person)).skipped.map((s) => s.message)).toEqual([message]);
   });
 
   test('skipped factors keep their priority', () => {
@@ -669,12 +674,12 @@ describe('planFactors: explanation for admins', () => {
     { name: 'rule 6 enrolment', run: () => plan(classWith({ allowOtpInsteadOfTotp: true }), personWith({ totp: 'none' })), line: /offered TOTP enrolment/ },
     { name: 'P-R not by factors', run: () => plan(classWith({ pr: { OTP: 1 }, passwordReset: { verifyBy: 'E', newPasswordBy: 'N', resetBy: '1', mustChangeMinutes: 10 } }), personWith(), 'P-R'), line: /"Verify user by" is E/ },
   ])('$name', ({ run, line }) => {
-    expect(run().explanation).toEqual(expect.arrayContaining([expect.stringMatching(line)]));
+    expect(inWords(run()).explanation).toEqual(expect.arrayContaining([expect.stringMatching(line)]));
   });
 
   test('the "Verify user by" note appears only when it is not M', () => {
     const p = plan(classWith({ pr: { OTP: 1 } }), personWith(), 'P-R');
-    expect(p.explanation.join('\n')).not.toMatch(/Verify user by/);
+    expect(inWords(p).explanation.join('\n')).not.toMatch(/Verify user by/);
   });
 });
 
@@ -787,6 +792,6 @@ test('a class that does not exist refuses sign-in (fail closed) and says why', (
   expect(missing.secondFactorRequired).toBe(true);
   expect(missing.challenge).toBeUndefined();
   expect(missing.denied?.reason).toBe('no-usable-factor');
-  expect(missing.explanation.join(' ')).toContain('class GONE does not exist');
+  expect(inWords(missing).explanation.join(' ')).toContain('class GONE does not exist');
   expect(formatPlan(missing)).toContain('a class that does not exist');
 });

@@ -1,4 +1,5 @@
 import { emergencyTokenModel } from '../../store/models/emergencyTokenModel.ts';
+import { words } from '../../policy/planWords.ts';
 import { typedText, type Factor } from '../Factor.ts';
 import { emergencyMetadata } from './emergencyMetadata.ts';
 import { emergencySealedFields } from './emergencySealedFields.ts';
@@ -19,7 +20,7 @@ export const emergencyFactor = {
   useInsteadLabel: 'challenge.useEmergency',
   acceptedWith: { factor: 'TOTP', available: (person) => person.emergencyTokensLeft > 0 },
   countsAs: 'TOTP',
-  configuredFor: (person) => (person.emergencyTokensLeft > 0 ? { usable: true } : { usable: false, reason: 'no-active-key', why: 'the person has no emergency token left' }),
+  configuredFor: (person) => (person.emergencyTokensLeft > 0 ? { usable: true } : { usable: false, reason: 'no-active-key', why: words('why.emergency.noneLeft') }),
   challenge: async () => ({}),
   present: async (ctx) => ({ tokensLeft: await ctx.services.emergencyTokens.countLeft(ctx.person._id) }),
   verify: (ctx, _state, input) => ctx.services.emergencyTokens.consume(ctx.person._id, typedText(input, 'token')),

@@ -1,4 +1,4 @@
-import { otpChannelFor } from '../../policy/otpChannelFor.ts';
+import { otpChannelFor } from './otpChannelFor.ts';
 import { typedText, type Factor, type FactorContext, type ResendsCode, type StepState } from '../Factor.ts';
 
 const destinationOf = (ctx: FactorContext) => (ctx.step.channel === 'sms' ? ctx.person.cellPhone : ctx.person.email) ?? '';

@@ -1,3 +1,4 @@
+import { words } from '../../policy/planWords.ts';
 import { typedText, type Factor, type StepState } from '../Factor.ts';
 import { questionsMetadata } from './questionsMetadata.ts';
 
@@ -13,8 +14,8 @@ export const questionsFactor = {
   enrollableDuringSignIn: false,
   channels: [],
   configuredFor(person, policy) {
-    if (policy.questionCount < 1) return { usable: false, reason: 'not-enough-answers', why: `class ${policy.name} asks 0 private questions, so questions cannot be used` };
-    if (person.questionsAnswered < policy.questionCount) return { usable: false, reason: 'not-enough-answers', why: `${person.questionsAnswered} of the ${policy.questionCount} private questions needed are answered` };
+    if (policy.questionCount < 1) return { usable: false, reason: 'not-enough-answers', why: words('why.questions.noneAsked', { name: policy.name }) };
+    if (person.questionsAnswered < policy.questionCount) return { usable: false, reason: 'not-enough-answers', why: words('why.questions.tooFew', { answered: person.questionsAnswered, needed: policy.questionCount }) };
     return { usable: true };
   },
   async challenge(ctx) {

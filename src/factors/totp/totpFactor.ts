@@ -1,4 +1,5 @@
 import { totpStepModel } from '../../store/models/totpStepModel.ts';
+import { words } from '../../policy/planWords.ts';
 import { typedText, type Factor } from '../Factor.ts';
 import { totpMetadata } from './totpMetadata.ts';
 import { totpSealedFields } from './totpSealedFields.ts';
@@ -14,8 +15,8 @@ export const totpFactor = {
   channels: [],
   typedWithPassword: true,
   configuredFor(person) {
-    if (person.totp === 'none') return { usable: false, reason: 'no-active-key', why: 'the person has no TOTP key' };
-    if (person.totp === 'pending') return { usable: false, reason: 'no-active-key', why: 'the key is not registered yet (no code confirmed)' };
+    if (person.totp === 'none') return { usable: false, reason: 'no-active-key', why: words('why.totp.none') };
+    if (person.totp === 'pending') return { usable: false, reason: 'no-active-key', why: words('why.totp.pending') };
     return { usable: true };
   },
   challenge: async () => ({}),

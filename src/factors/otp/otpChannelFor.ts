@@ -1,9 +1,10 @@
-import { isEmailInDomain } from './isEmailInDomain.ts';
-import type { ClassPolicy, PersonFacts, SkippedFactor } from './types.ts';
+import { isEmailInDomain } from '../../policy/isEmailInDomain.ts';
+import { words, type PlanWords } from '../../policy/planWords.ts';
+import type { ClassPolicy, PersonFacts, SkippedFactor } from '../../policy/types.ts';
 
 export type OtpChannel =
   | { deliverable: true; channel: 'sms' | 'email' }
-  | { deliverable: false; reason: Extract<SkippedFactor['reason'], 'no-cell-phone' | 'no-email' | 'email-outside-domain'>; why: string };
+  | { deliverable: false; reason: Extract<SkippedFactor['reason'], 'no-cell-phone' | 'no-email' | 'email-outside-domain'>; why: PlanWords };
 
 /**
  * Where a one-time code goes for this class and person: device C → the cell phone by SMS;
@@ -14,18 +15,18 @@ export type OtpChannel =
 export function otpChannelFor(policy: ClassPolicy, person: PersonFacts): OtpChannel {
   const target = policy.mfaDevice === 'C' || policy.mfaDevice === 'E' ? policy.mfaDevice : policy.noScreenChannel;
   if (target === 'C') {
-    if (!hasText(person.cellPhone)) return { deliverable: false, reason: 'no-cell-phone', why: 'the person has no cell phone for an SMS code' };
+    if (!hasText(person.cellPhone)) return { deliverable: false, reason: 'no-cell-phone', why: words('why.otp.noCellPhone') };
     return { deliverable: true, channel: 'sms' };
   }
   const email = person.email?.trim() ?? '';
-  if (email === '') return { deliverable: false, reason: 'no-email', why: 'the person has no email address' };
+  if (email === '') return { deliverable: false, reason: 'no-email', why: words('why.otp.noEmail') };
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1) {
-    return { deliverable: false, reason: 'no-email', why: 'the person\'s email address is not a complete address' };
+    return { deliverable: false, reason: 'no-email', why: words('why.otp.incompleteEmail') };
   }
   const domain = policy.emailDomain?.trim();
   if (domain !== undefined && domain !== '' && !isEmailInDomain(email, domain)) {
-    return { deliverable: false, reason: 'email-outside-domain', why: `the person's email address is outside the domain ${domain}` };
+    return { deliverable: false, reason: 'email-outside-domain', why: words('why.otp.outsideDomain', { domain }) };
   }
   return { deliverable: true, channel: 'email' };
 }
