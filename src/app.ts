@@ -38,7 +38,6 @@ export function createApp({ config, logger, provider, services, firstParty }: Ap
     attempts: services.attempts,
     progress: services.signInProgress,
     factorServices: services.factorServices,
-    totpSelfService: services.totpSelfService,
     formTokens: services.interactionForms,
     unknownUser: services.unknownUser,
     accountClientId,

@@ -59,7 +59,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const totpSelfService = createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices: factorNotices, links: registrationLinks });
   const questions = createPrivateQuestions({ connection: store.connection, audit });
   const oneTimeCodes = createOneTimeCodes({ connection: store.connection, delivery, config, logger });
-  const factorServices: FactorServices = { totp, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons };
+  const factorServices: FactorServices = { totp, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons, totpSelfService, issuer };
   return {
     store,
     secretBox,

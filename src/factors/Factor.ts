@@ -77,6 +77,32 @@ export type KeepsPersonRecords = { forgetPerson(connection: Connection, personId
 /** Optional: a factor that seals values into the database (re-sealed by master-key rotation). */
 export type SealsValues = { sealedFields: readonly SealedField[] };
 
+/** How a set-up offered during sign-in went: done (with what is shown once, e.g. new emergency tokens), or why not. */
+export type EnrolmentOutcome =
+  | { outcome: 'success'; shownOnce: Record<string, unknown> }
+  /** What was offered no longer applies (the factor changed meanwhile): start again. */
+  | { outcome: 'stale' }
+  | Extract<Verdict, { outcome: 'retry' | 'malformed' | 'locked' }>;
+
+/**
+ * Optional (product.md rule 6): a factor the person may set up during sign-in after
+ * passing a stand-in for it. `offer` makes what the sign-in keeps (sealed where secret)
+ * until the person confirms it; its partials under views/factors/ show the set-up and what
+ * is shown once afterwards.
+ */
+export type EnrolsAtSignIn = {
+  enrolment: {
+    partial: string;
+    donePartial: string;
+    offer(ctx: FactorContext): StepState;
+    present(ctx: FactorContext, offered: StepState): Promise<Record<string, unknown>>;
+    /** Confirms under the class's retry limits (the factor's own attempts); `address` is the client's. */
+    confirm(ctx: FactorContext, offered: StepState, input: Record<string, unknown>, address: string): Promise<EnrolmentOutcome>;
+  };
+};
+
+export const enrolsAtSignIn = (factor: Factor): factor is Factor & EnrolsAtSignIn => typeof (factor as Partial<EnrolsAtSignIn>).enrolment === 'object';
+
 /** Optional: a factor whose step can be sent again (a new code replaces the old one). */
 export type ResendsCode = { resend(ctx: FactorContext, state: StepState): Promise<StepState> };
 

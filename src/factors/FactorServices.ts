@@ -2,6 +2,7 @@ import type { EmergencyTokens } from './emergency/createEmergencyTokens.ts';
 import type { OneTimeCodes } from './otp/createOneTimeCodes.ts';
 import type { PrivateQuestions } from './questions/createPrivateQuestions.ts';
 import type { TotpFactor } from './totp/createTotpFactor.ts';
+import type { TotpSelfService } from './totp/createTotpSelfService.ts';
 
 /** The stores and senders the factors' steps stand on, built once at start (services.ts). */
 export type FactorServices = {
@@ -9,6 +10,10 @@ export type FactorServices = {
   emergencyTokens: Pick<EmergencyTokens, 'consume' | 'countLeft'>;
   oneTimeCodes: Pick<OneTimeCodes, 'send' | 'verify' | 'wasSentTo'> & { /** How long a code is valid, for the page. */ lifetimeMinutes: number };
   questions: Pick<PrivateQuestions, 'pick' | 'verify' | 'questionsOf'>;
+  /** A person setting up their own authenticator app (enrolment during sign-in). */
+  totpSelfService: Pick<TotpSelfService, 'newCandidate' | 'openCandidate' | 'confirm'>;
+  /** The issuer URL: the name otpauth URIs and downloaded token files carry. */
+  issuer: string;
   /** A used code proves the address it went to (the directory keeps that on the person). */
   addresses: { markAddressProven(sub: string, channel: 'sms' | 'email', address: string): Promise<void> };
 };

@@ -4,7 +4,6 @@ import type { IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import type { FactorServices } from '../factors/FactorServices.ts';
-import type { TotpSelfService } from '../factors/totp/createTotpSelfService.ts';
 import type { FormTokens } from '../security/formTokens.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
 import type { SignInProgressStore } from '../store/signInProgress.ts';
@@ -19,7 +18,6 @@ export type SignInDependencies = {
   attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
   progress: SignInProgressStore;
   factorServices: FactorServices;
-  totpSelfService: Pick<TotpSelfService, 'newCandidate' | 'openCandidate' | 'confirm'>;
   formTokens: FormTokens;
   /** The person a user ID nobody has is planned and counted as (directory/unknownUserStandIn.ts). */
   unknownUser(userId: string): StoredPerson;

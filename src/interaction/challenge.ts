@@ -7,7 +7,8 @@ import type { FactorSteps } from './factorSteps.ts';
 import type { SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
 import { resumedOf, signInOf } from './loadSignIn.ts';
-import { againMessage, lockMessage, type SignInPages } from './signInPages.ts';
+import { enrollingFactor } from './enrol.ts';
+import { againMessage, factorContextOf, lockMessage, type SignInPages } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 import type { StepUp } from './stepUp.ts';
 
@@ -32,7 +33,7 @@ export function showSignIn({ pages, ends, stepUp }: Steps) {
 }
 
 /** POST /verify — the step's input: on to the application (or the enrolment offer), or the same step again. */
-export function verifyChallenge(deps: Pick<SignInDependencies, 'accountClientId' | 'totpSelfService' | 'progress'>, { pages, ends, factorSteps }: Steps) {
+export function verifyChallenge(deps: Pick<SignInDependencies, 'accountClientId' | 'factorServices' | 'progress'>, { pages, ends, factorSteps }: Steps) {
   return async (ctx: Context) => {
     const { interaction, t } = resumedOf(ctx);
     const { resumed } = resumedOf(ctx);
@@ -49,7 +50,9 @@ export function verifyChallenge(deps: Pick<SignInDependencies, 'accountClientId'
     const next = nextStep(plan, progress, verdict, { offersEnrolment: interaction.params.client_id !== deps.accountClientId });
     if (next.to === 'again') return pages.challenge(ctx, resumed, { status: next.status, error: againMessage(t, next) });
     if (next.to === 'enrol') {
-      await deps.progress.save({ ...progress, enrolment: { candidate: deps.totpSelfService.newCandidate(person), amr: [...next.amr] } });
+      const factor = enrollingFactor(resumed);
+      const candidate = factor.enrolment.offer(factorContextOf(ctx, deps, interaction, resumed));
+      await deps.progress.save({ ...progress, enrolment: { factor: factor.id, candidate, amr: [...next.amr] } });
       ctx.status = 303;
       return ctx.redirect(`/interaction/${interaction.uid}`);
     }

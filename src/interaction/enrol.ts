@@ -1,53 +1,59 @@
 import type { Context } from 'koa';
-import { emergencyTokensDownload } from '../factors/emergency/emergencyTokensFile.ts';
-import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
+import { factorOf } from '../factors/index.ts';
+import { enrolsAtSignIn } from '../factors/Factor.ts';
 import { retryMessageKey } from '../factors/Verdict.ts';
 import type { SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
-import { resumedOf } from './loadSignIn.ts';
-import { lockMessage, renderSignInPage, type SignInPages } from './signInPages.ts';
+import { resumedOf, type Resumed } from './loadSignIn.ts';
+import { factorContextOf, lockMessage, renderSignInPage, type SignInPages } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
+
+/** The factor being set up: the one the progress names (in records from before it named one, the plan's). */
+export const enrollingFactor = (resumed: Resumed) => {
+  const factor = factorOf(resumed.progress.enrolment?.factor ?? resumed.plan.enrolment?.factor ?? '');
+  if (!factor || !enrolsAtSignIn(factor)) throw new InteractionExpiredError();
+  return factor;
+};
 
 /** The sign-in in its enrolment step (the second factor is passed), or an expired page. */
 const enrolling = (ctx: Context) => {
   const signIn = resumedOf(ctx);
   const enrolment = signIn.resumed.progress.enrolment;
   if (!enrolment) throw new InteractionExpiredError();
-  return { ...signIn, enrolment };
+  return { ...signIn, enrolment, factor: enrollingFactor(signIn.resumed) };
 };
 
-/** POST /enrol — rule 6: one code from the app just set up confirms the key; the new emergency tokens are shown once. */
-export function confirmEnrolment(deps: Pick<SignInDependencies, 'totpSelfService' | 'progress' | 'logger' | 'issuer'>, { pages, ends }: { pages: SignInPages; ends: SignInEnds }) {
+/** POST /enrol — rule 6: the person confirms the set-up offered; what it makes (new emergency tokens) is shown once. */
+export function confirmEnrolment(deps: Pick<SignInDependencies, 'progress' | 'logger' | 'factorServices'>, { pages, ends }: { pages: SignInPages; ends: SignInEnds }) {
   return async (ctx: Context) => {
-    const { interaction, resumed, enrolment, t, locale } = enrolling(ctx);
-    const { person, progress, policy } = resumed;
+    const { interaction, resumed, enrolment, factor, t, locale } = enrolling(ctx);
+    const { person, progress } = resumed;
     if (enrolment.confirmed) return ends.finishSignIn(ctx, person, enrolment.amr);
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const outcome = await deps.totpSelfService.confirm(person, enrolment.candidate, typeof body.code === 'string' ? body.code : '', policy, Date.now(), { address: ctx.ip });
+    const outcome = await factor.enrolment.confirm(factorContextOf(ctx, deps, interaction, resumed), enrolment.candidate, (ctx.request.body ?? {}) as Record<string, unknown>, ctx.ip);
     if (outcome.outcome !== 'success') {
       const error = outcome.outcome === 'stale' ? t('enrol.keyChanged') : outcome.outcome === 'locked' ? lockMessage(t, outcome) : t(retryMessageKey(outcome));
       return pages.enrolment(ctx, resumed, { status: outcome.outcome === 'locked' ? 429 : outcome.outcome === 'stale' ? 409 : 422, error });
     }
     await deps.progress.save({ ...progress, enrolment: { ...enrolment, confirmed: true } });
-    deps.logger.info({ sub: person._id, newTokens: outcome.newTokens.length }, 'authenticator app set up during sign-in');
-    // The new emergency tokens are shown here once (never stored plain); the person then goes on to the application.
+    deps.logger.info({ sub: person._id, factor: factor.id }, 'factor set up during sign-in');
+    // What the set-up made is shown here once (never stored plain); the person then goes on to the application.
     await renderSignInPage(ctx, 'interaction/enrolled', 200, {
       title: t('enrol.done.title'),
       lang: locale,
       t,
       uid: interaction.uid,
-      tokens: outcome.newTokens,
-      download: emergencyTokensDownload(otpauthIssuerFor(deps.issuer), person.defaultUserId, outcome.newTokens),
+      partial: factor.enrolment.donePartial,
+      view: outcome.shownOnce,
       client: await pages.clientName(interaction),
     });
   };
 }
 
-/** POST /enrol/continue — on to the application, with or without the new key. */
+/** POST /enrol/continue — on to the application, with or without the set-up. */
 export function continueAfterEnrolment({ logger }: Pick<SignInDependencies, 'logger'>, { ends }: { ends: SignInEnds }) {
   return async (ctx: Context) => {
-    const { resumed, enrolment } = enrolling(ctx);
-    logger.info({ sub: resumed.person._id }, enrolment.confirmed ? 'sign-in continues after enrolment' : 'TOTP enrolment skipped at sign-in');
+    const { resumed, enrolment, factor } = enrolling(ctx);
+    logger.info({ sub: resumed.person._id, factor: factor.id }, enrolment.confirmed ? 'sign-in continues after enrolment' : 'enrolment skipped at sign-in');
     await ends.finishSignIn(ctx, resumed.person, enrolment.amr);
   };
 }

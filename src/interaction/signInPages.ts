@@ -1,15 +1,14 @@
 import type { Context } from 'koa';
 import { factorOf } from '../factors/index.ts';
-import type { FactorContext } from '../factors/Factor.ts';
+import { enrolsAtSignIn, type FactorContext } from '../factors/Factor.ts';
 import { codeMessage } from '../factors/otp/codeMessage.ts';
-import { otpauthIssuerFor } from '../factors/totp/otpauthUri.ts';
-import { totpSetupView } from '../factors/totp/totpSetupView.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { formatWait } from '../i18n/formatWait.ts';
 import type { Translate } from '../i18n/translate.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { NextStep } from '../policy/nextStep.ts';
 import { permittedSteps, stepKey } from '../policy/permittedSteps.ts';
+import { InteractionExpiredError } from './InteractionExpiredError.ts';
 import { languageOf, signInOf, type Interaction, type Resumed } from './loadSignIn.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 
@@ -49,7 +48,7 @@ export function factorContextOf(ctx: Context, deps: Pick<SignInDependencies, 'fa
 }
 
 /** The sign-in's pages: what each step shows. */
-export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'factorServices' | 'totpSelfService' | 'issuer'>) {
+export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'factorServices'>) {
   const clientName = async (interaction: Interaction) => {
     const clientId = interaction.params.client_id as string;
     return (await deps.provider.Client.find(clientId))?.clientName ?? clientId;
@@ -109,16 +108,19 @@ export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'f
       await renderSignInPage(ctx, 'interaction/denied', 403, { title: t('denied.title'), lang: locale, t, uid: interaction.uid, message, retry });
     },
 
-    /** Rule 6's offer: the authenticator app's setup (QR code, key) and a code to confirm it, or go on without it. */
+    /** Rule 6's offer: the factor's set-up (for TOTP: the QR code, the key) and what confirms it, or go on without it. */
     async enrolment(ctx: Context, resumed: Resumed, extra: PageExtra = {}) {
       const { interaction, t, locale } = signInOf(ctx);
-      const key = deps.totpSelfService.openCandidate(resumed.person, resumed.progress.enrolment!.candidate);
+      const factor = factorOf(resumed.progress.enrolment?.factor ?? resumed.plan.enrolment?.factor ?? '');
+      if (!factor || !enrolsAtSignIn(factor)) throw new InteractionExpiredError();
+      const view = await factor.enrolment.present(factorContextOf(ctx, deps, interaction, resumed), resumed.progress.enrolment!.candidate);
       await renderSignInPage(ctx, 'interaction/enrol', extra.status ?? 200, {
         title: t('enrol.title'),
         lang: locale,
         t,
         uid: interaction.uid,
-        setup: await totpSetupView({ issuer: otpauthIssuerFor(deps.issuer), account: resumed.person.defaultUserId, key }),
+        partial: factor.enrolment.partial,
+        view,
         client: await clientName(interaction),
         error: extra.error,
       });

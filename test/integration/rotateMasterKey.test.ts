@@ -1,3 +1,4 @@
+import type { StoredTotpCandidate } from '../../src/store/models/personModel.ts';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -154,7 +155,7 @@ async function expectEverythingWorksWith(mongodbUri: string, masterKey: string, 
     const session = await createAccountSessions(services.store.connection).find(seeded.setupSecrets.accountSessionId);
     expect(services.totp.openCandidate(seeded.sub, session!.totpCandidate!).secret).toBe(seeded.setupSecrets.account);
     const progress = await signInProgressModel(services.store.connection).findById(seeded.setupSecrets.signInUid).lean();
-    expect(services.totp.openCandidate(seeded.sub, progress!.enrolment!.candidate).secret).toBe(seeded.setupSecrets.signIn);
+    expect(services.totp.openCandidate(seeded.sub, progress!.enrolment!.candidate as unknown as StoredTotpCandidate).secret).toBe(seeded.setupSecrets.signIn);
     // Hashed, not sealed: the answers and the password are untouched by a change of master key.
     const questions = await services.questions.questionsOf(seeded.sub);
     const answers = Object.fromEntries(questions.map((question) => [question.id, seeded.answers.find((entry) => entry.question === question.text)!.answer]));

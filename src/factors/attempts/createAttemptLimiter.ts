@@ -7,11 +7,9 @@ import { attemptLockModel } from '../../store/models/attemptLockModel.ts';
 import { attemptKeyOf, type AttemptFactor, type AttemptFactorKey, type AttemptKey } from './attemptKey.ts';
 import { attemptStatusOf, checkRule, failureMemoryMs, type AttemptRule, type AttemptStatus } from './attemptStatusOf.ts';
 import type { AddressThrottle } from './createAddressThrottle.ts';
+import type { AttemptOrigin } from './limitAttempts.ts';
 
-export type { AttemptFactor, AttemptFactorKey, AttemptRule, AttemptStatus };
-
-/** Where an attempt comes from: its client address, when a person types it on a page. */
-export type AttemptOrigin = { address?: string };
+export type { AttemptFactor, AttemptFactorKey, AttemptOrigin, AttemptRule, AttemptStatus };
 
 /** What an unlock cleared, for the audit log and the admin's answer. */
 export type UnlockResult = { factor: string; locksCleared: number; failuresCleared: number };

@@ -1,7 +1,15 @@
 import type { RetryReason, Verdict } from '../Verdict.ts';
-import type { AttemptFactorKey } from './attemptKey.ts';
-import type { AttemptStatus } from './attemptStatusOf.ts';
-import type { AttemptLimiter, AttemptOrigin, AttemptRule } from './createAttemptLimiter.ts';
+import type { AttemptRule, AttemptStatus } from './attemptStatusOf.ts';
+
+/** Where an attempt comes from: its client address, when a person types it on a page. */
+export type AttemptOrigin = { address?: string };
+
+/** What limitAttempts needs of the attempt limiter (createAttemptLimiter.ts), said here so that factors using it import nothing more. */
+export type AttemptCounter = {
+  status(personId: string, factor: string, rule: AttemptRule, now?: number, origin?: AttemptOrigin): Promise<AttemptStatus>;
+  recordFailure(personId: string, factor: string, rule: AttemptRule, now?: number, origin?: AttemptOrigin): Promise<AttemptStatus>;
+  recordSuccess(personId: string, factor: string): Promise<void>;
+};
 
 
 /** A locked status as a verdict. */
@@ -14,7 +22,7 @@ export const lockedVerdict = (status: AttemptStatus & { locked: true }): Verdict
 export type LimitedAttempt = {
   personId: string;
   /** The factor id (a factor that counts as another is counted there) or a password key. */
-  factor: AttemptFactorKey;
+  factor: string;
   rule: AttemptRule;
   now: number;
   /** The client address: its throttle refuses, and each counted failure counts for it too. */
@@ -28,7 +36,7 @@ export type LimitedAttempt = {
  * the factor or the address is locked; a success clears the factor's failures; a wrong
  * guess counts (and may lock); a malformed input — a typing slip — does not.
  */
-export async function limitAttempts(attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>, attempt: LimitedAttempt, verify: () => Promise<Verdict>): Promise<Verdict> {
+export async function limitAttempts(attempts: AttemptCounter, attempt: LimitedAttempt, verify: () => Promise<Verdict>): Promise<Verdict> {
   const { personId, factor, rule, now, origin, uncounted = [] } = attempt;
   const before = await attempts.status(personId, factor, rule, now, origin);
   if (before.locked) return lockedVerdict(before);

@@ -1,5 +1,4 @@
-import type { AttemptLimiter, AttemptOrigin } from '../attempts/createAttemptLimiter.ts';
-import { limitAttempts } from '../attempts/limitAttempts.ts';
+import { limitAttempts, type AttemptCounter, type AttemptOrigin } from '../attempts/limitAttempts.ts';
 import { retryRuleOf } from '../attempts/retryRuleOf.ts';
 import type { EmergencyTokens } from '../emergency/createEmergencyTokens.ts';
 import { normaliseEmergencyToken } from '../emergency/emergencyToken.ts';
@@ -16,7 +15,7 @@ type Dependencies = {
   persons: { planFor(person: StoredPerson, context: PolicyContext, now: number): Promise<{ plan: Plan; policy?: ClassPolicy }> };
   totp: Pick<TotpFactor, 'newCandidate' | 'openCandidate' | 'activateCandidate' | 'verify' | 'removeKey'>;
   emergencyTokens: Pick<EmergencyTokens, 'recreate' | 'countLeft' | 'consume' | 'remove'>;
-  attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
+  attempts: AttemptCounter;
   notices: Pick<FactorNotices, 'send'>;
   links: { revokeAll(personId: string): Promise<void> };
 };

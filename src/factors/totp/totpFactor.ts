@@ -1,6 +1,7 @@
 import { totpStepModel } from '../../store/models/totpStepModel.ts';
 import { words } from '../../policy/planWords.ts';
-import { typedText, type Factor } from '../Factor.ts';
+import { typedText, type EnrolsAtSignIn, type Factor } from '../Factor.ts';
+import { totpEnrolment } from './totpEnrolment.ts';
 import { totpMetadata } from './totpMetadata.ts';
 import { totpSealedFields } from './totpSealedFields.ts';
 
@@ -25,4 +26,5 @@ export const totpFactor = {
   /** The time steps claimed by the person's codes. */
   forgetPerson: (connection, personId) => totpStepModel(connection).deleteMany({ personId }),
   sealedFields: totpSealedFields,
-} satisfies Factor;
+  enrolment: totpEnrolment,
+} satisfies Factor & EnrolsAtSignIn;

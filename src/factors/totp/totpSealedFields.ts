@@ -39,7 +39,7 @@ export const totpSealedFields: readonly SealedField[] = [
     collection: (connection) => signInProgressModel(connection).collection.collectionName,
     async *values(connection) {
       for await (const progress of signInProgressModel(connection).find({ 'enrolment.candidate.sealedSecret': { $exists: true } }, { personId: 1, enrolment: 1 }).lean().cursor()) {
-        const sealed = progress.enrolment?.candidate.sealedSecret;
+        const sealed = progress.enrolment?.candidate.sealedSecret as string | undefined;
         if (sealed) yield { id: progress._id, field: 'enrolment.candidate.sealedSecret', sealed, context: `totp-key:${progress.personId}` };
       }
     },

@@ -1,5 +1,4 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { StoredTotpCandidate } from './personModel.ts';
 
 /**
  * Where one sign-in stands between its pages, kept in the database (never in process
@@ -19,11 +18,12 @@ export type SignInProgress = {
   questionIds?: string[];
   sentTo?: string;
   /**
-   * Set once the second factor is passed and the plan offers TOTP enrolment (product.md
-   * rule 6): the key offered (sealed), the amr of the factor passed, and whether the key
-   * was confirmed. The sign-in finishes from here, with or without the new key.
+   * Set once the second factor is passed and the plan offers enrolment (product.md rule
+   * 6): the factor set up (absent in records from before: TOTP, the only one), what it
+   * offered (opaque to the sign-in; a TOTP key sealed), the amr of the factor passed, and
+   * whether the set-up was confirmed. The sign-in finishes from here, with or without it.
    */
-  enrolment?: { candidate: StoredTotpCandidate; amr: string[]; confirmed?: boolean };
+  enrolment?: { factor?: string; candidate: Record<string, unknown>; amr: string[]; confirmed?: boolean };
   expiresAt: Date;
 };
 
