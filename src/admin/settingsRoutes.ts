@@ -2,6 +2,7 @@ import type { SettingsDirectory } from '../directory/settingsDirectory.ts';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { AdminApiError } from './AdminApiError.ts';
 import type { AdminRoute } from './AdminRoute.ts';
+import { defaultClassSchema } from './apiSchemas/recordApiSchemas.ts';
 import { actorOf } from './authenticateAdmin.ts';
 import { bodyFields } from './readJsonBody.ts';
 
@@ -11,6 +12,7 @@ export function settingsRoutes(settings: Pick<SettingsDirectory, 'defaultClass' 
     {
       method: 'GET',
       path: '/settings/default-class',
+      doc: { operationId: 'showDefaultClass', summary: 'The default class', tag: 'Settings', responses: { 200: { description: 'The class of persons whose class is *DFT.', schema: defaultClassSchema } } },
       async handle(ctx) {
         ctx.body = { name: (await settings.defaultClass()) ?? null };
       },
@@ -18,6 +20,14 @@ export function settingsRoutes(settings: Pick<SettingsDirectory, 'defaultClass' 
     {
       method: 'PUT',
       path: '/settings/default-class',
+      doc: {
+        operationId: 'setDefaultClass',
+        summary: 'Set or clear the default class',
+        tag: 'Settings',
+        body: defaultClassSchema,
+        responses: { 200: { description: 'The default class now.', schema: defaultClassSchema } },
+        refusals: [400],
+      },
       async handle(ctx) {
         const { name } = bodyFields(ctx, ['name']);
         if (name !== null && (typeof name !== 'string' || name === '')) {

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
-import { adminApiRouter } from '../../src/admin/adminApi.ts';
-import { openApiDocument, type HttpMethod } from '../../src/admin/openapi.ts';
+import { adminApiRouter, adminApiRoutes } from '../../src/admin/adminApi.ts';
+import { buildOpenApiDocument, type HttpMethod, type OpenApiDocument } from '../../src/admin/openapi.ts';
 import { createProvider } from '../../src/oidc/createProvider.ts';
 import { callAdminApi } from '../support/adminApi.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
@@ -8,12 +8,15 @@ import { openTestServices, startTestGatehouse } from '../support/testGatehouse.t
 let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
 let services: Awaited<ReturnType<typeof openTestServices>>;
 let router: Router;
+/** The document as openapi.ts builds it from the route table. */
+let openApiDocument: OpenApiDocument;
 
 beforeAll(async () => {
   gatehouse = await startTestGatehouse();
   services = await openTestServices(gatehouse.config);
   const provider = await createProvider({ config: gatehouse.config, connection: services.store.connection, secretBox: services.secretBox, persons: services.persons, clients: services.clients });
   router = adminApiRouter({ provider, services });
+  openApiDocument = buildOpenApiDocument(adminApiRoutes(services));
 });
 
 afterAll(async () => {
@@ -44,7 +47,7 @@ function resolve(pointer: string): unknown {
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], openApiDocument);
 }
 
-test('GET /admin/api/openapi.json is public, JSON, OpenAPI 3.1.0, and the document of openapi.ts', async () => {
+test('GET /admin/api/openapi.json is public, JSON, OpenAPI 3.1.0, and the document openapi.ts builds from the route table', async () => {
   const response = await fetch(`${gatehouse.issuer}/admin/api/openapi.json`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
