@@ -23,6 +23,8 @@ export type OperationDoc = {
   /** The JSON body (a schema with an id); `bodyOptional`: it may be left out. */
   body?: z.ZodType;
   bodyOptional?: boolean;
+  /** A body this operation accepts, shown in the document (the OpenAPI test checks the body's schema takes it). */
+  example?: unknown;
   responses: Record<number, ResponseDoc>;
   /** The refusals this operation may answer besides 401 and 403 (every operation behind authentication answers those). */
   refusals?: (400 | 404 | 409)[];

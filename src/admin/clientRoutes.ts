@@ -27,6 +27,7 @@ export function clientRoutes(clients: Pick<ClientDirectory, 'add' | 'list' | 're
         summary: 'Register a client',
         tag: 'Clients',
         body: clientSchema,
+        example: { client_id: 'crm', client_name: 'CRM', redirect_uris: ['https://crm.example.com/callback'] },
         responses: { 201: { description: 'The client, and its secret — shown this once only.', schema: clientCreatedSchema } },
         refusals: [400, 409],
       },

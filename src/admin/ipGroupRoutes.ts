@@ -10,7 +10,9 @@ const ipGroupChangesSchema = z
   .partial()
   .meta({ id: 'IpGroupChanges', description: 'Only the fields to change: `text`, and `ranges` (the whole list).' });
 
+const examples = { input: { name: 'OFFICE', text: 'Head office', ranges: ['10.0.0.0/8', '2001:db8::/32'] }, changes: { ranges: ['10.0.0.0/8', '192.0.2.7'] } };
+
 /** IP groups: named lists of address ranges a person may sign in from. */
 export function ipGroupRoutes(ipGroups: IpGroupDirectory): AdminRoute[] {
-  return namedRecordRoutes('/ipgroups', ipGroups, (result) => result.ipGroup, { tag: 'IpGroups', what: 'IP group', input: ipGroupSchema, view: ipGroupViewSchema, changes: ipGroupChangesSchema });
+  return namedRecordRoutes('/ipgroups', ipGroups, (result) => result.ipGroup, { tag: 'IpGroups', what: 'IP group', input: ipGroupSchema, view: ipGroupViewSchema, changes: ipGroupChangesSchema, examples });
 }

@@ -19,7 +19,7 @@ export type NamedRecordDirectory<View extends { name: string }, Put extends { st
 };
 
 /** How the OpenAPI document tells a kind of named record: its tag, its name in a sentence, its input and view schemas. */
-export type NamedRecordDoc = { tag: string; what: string; input: z.ZodType; view: z.ZodType; changes: z.ZodType };
+export type NamedRecordDoc = { tag: string; what: string; input: z.ZodType; view: z.ZodType; changes: z.ZodType; examples: { input: { name: string }; changes: object } };
 
 /**
  * The six operations of a named record under `base`: list, add, show, change some fields
@@ -30,7 +30,7 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
   base: string,
   directory: NamedRecordDirectory<View, Put>,
   putView: (result: Put) => View,
-  { tag, what, input, view, changes }: NamedRecordDoc,
+  { tag, what, input, view, changes, examples }: NamedRecordDoc,
 ): AdminRoute[] {
   const at = (name: string) => `${base}/${encodeURIComponent(name)}`;
   const list = z.object({ items: z.array(view) }).meta({ id: `${tag}List` });
@@ -46,7 +46,7 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
     {
       method: 'POST',
       path: base,
-      doc: { operationId: `add${tag}`, summary: `Add a ${what}`, tag, body: input, responses: { 201: { description: `The new ${what}.`, schema: view, location: true } }, refusals: [400, 409] },
+      doc: { operationId: `add${tag}`, summary: `Add a ${what}`, tag, body: input, example: examples.input, responses: { 201: { description: `The new ${what}.`, schema: view, location: true } }, refusals: [400, 409] },
       async handle(ctx) {
         const record = await directory.add(bodyObject(ctx), { actor: actorOf(ctx) });
         created(ctx, at(record.name), record);
@@ -69,6 +69,7 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
         description: 'The fields given replace the stored ones; the name cannot change.',
         tag,
         body: changes,
+        example: examples.changes,
         responses: { 200: { description: `The changed ${what}.`, schema: view } },
         refusals: [400, 404],
       },
@@ -85,6 +86,7 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
         description: `The whole ${what}: a field left out gets its default. The body's name may be left out; if given, it must be the name in the path.`,
         tag,
         body: input,
+        example: examples.input,
         responses: { 200: { description: `The replaced (or unchanged) ${what}.`, schema: view }, 201: { description: `The new ${what}.`, schema: view, location: true } },
         refusals: [400],
       },

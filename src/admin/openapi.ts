@@ -6,7 +6,7 @@ import { errorSchema } from './apiSchemas/recordApiSchemas.ts';
 type Schema = Record<string, unknown>;
 type Ref = { $ref: string };
 type Parameter = { name: string; in: 'path' | 'query'; required?: boolean; description?: string; schema: Schema };
-type Content = Record<string, { schema: Schema | Ref }>;
+type Content = Record<string, { schema: Schema | Ref; example?: unknown }>;
 type Response = { description: string; headers?: Record<string, { description: string; schema: Schema }>; content?: Content };
 type Operation = {
   operationId: string;
@@ -38,7 +38,7 @@ export type OpenApiDocument = {
 
 const schemaUri = (id: string) => `#/components/schemas/${id}`;
 const ref = (kind: 'parameters' | 'responses', name: string): Ref => ({ $ref: `#/components/${kind}/${name}` });
-const json = (schema: Schema | Ref): Content => ({ 'application/json': { schema } });
+const json = (schema: Schema | Ref, example?: unknown): Content => ({ 'application/json': { schema, ...(example === undefined ? {} : { example }) } });
 
 /** The reference to a schema of the components: each body and answer schema has an id. */
 function schemaRef(schema: z.ZodType, where: string): Ref {
@@ -91,7 +91,7 @@ function operationOf(route: AdminRoute): Operation {
     ...(doc.description ? { description: doc.description } : {}),
     tags: [doc.tag],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(doc.body ? { requestBody: { required: doc.bodyOptional !== true, content: json(schemaRef(doc.body, where)) } } : {}),
+    ...(doc.body ? { requestBody: { required: doc.bodyOptional !== true, content: json(schemaRef(doc.body, where), doc.example) } } : {}),
     responses: {
       ...Object.fromEntries(Object.entries(doc.responses).map(([status, answer]) => [status, responseOf(answer, where)])),
       ...Object.fromEntries((doc.refusals ?? []).map((status) => [status, ref('responses', refusalNames[status])])),

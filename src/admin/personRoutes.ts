@@ -50,7 +50,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'POST',
       path: '/persons',
-      doc: { operationId: 'addPerson', summary: 'Add a person', tag, body: personSchema, responses: { 201: { description: 'The new person.', schema: schemas.personViewSchema, location: true } }, refusals: [400, 409] },
+      doc: { operationId: 'addPerson', summary: 'Add a person', tag, body: personSchema, example: { name: 'PEPE', default_user_id: 'pepe', password: 'correct horse battery', class: 'FULL', email: 'pepe@example.com', preferred_language: 'SPA' }, responses: { 201: { description: 'The new person.', schema: schemas.personViewSchema, location: true } }, refusals: [400, 409] },
       async handle(ctx) {
         const person = await persons.add(bodyObject(ctx), { actor: actorOf(ctx) });
         created(ctx, at(person.name), person);
@@ -67,7 +67,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'PATCH',
       path: '/persons/:name',
-      doc: { operationId: 'changePerson', summary: 'Change some fields of a person', tag, body: schemas.personChangesSchema, responses: { 200: { description: 'The changed person.', schema: schemas.personViewSchema } }, refusals: [400, 404, 409] },
+      doc: { operationId: 'changePerson', summary: 'Change some fields of a person', tag, body: schemas.personChangesSchema, example: { cell_phone: '+34 600 000 000', enabled: false }, responses: { 200: { description: 'The changed person.', schema: schemas.personViewSchema } }, refusals: [400, 404, 409] },
       async handle(ctx) {
         ctx.body = await persons.update(ctx.params.name!, bodyObject(ctx), { actor: actorOf(ctx) });
       },
@@ -90,6 +90,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
         description: 'The sub, user IDs and tokens stay as they are.',
         tag,
         body: schemas.renameSchema,
+        example: { new_name: 'PEPE2' },
         responses: { 200: { description: 'The renamed person.', schema: schemas.personViewSchema } },
         refusals: [400, 404, 409],
       },
@@ -103,7 +104,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'PUT',
       path: '/persons/:name/password',
-      doc: { operationId: 'setPersonPassword', summary: 'Set a person\'s password', tag, body: schemas.setPasswordSchema, responses: { 204: { description: 'Set.' } }, refusals: [400, 404] },
+      doc: { operationId: 'setPersonPassword', summary: 'Set a person\'s password', tag, body: schemas.setPasswordSchema, example: { password: 'correct horse battery' }, responses: { 204: { description: 'Set.' } }, refusals: [400, 404] },
       async handle(ctx) {
         const body = bodyFields(ctx, ['password']);
         await persons.setPassword(ctx.params.name!, requiredText('password', body.password), { actor: actorOf(ctx) });
@@ -128,6 +129,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
         description: 'The body is the whole new set. The class\'s "Number of private questions" is how many one challenge asks: set at least that many. Audited (action `set-questions`) by count, never with the questions or answers.',
         tag,
         body: schemas.questionAnswersSchema,
+        example: [{ question: 'Name of your first pet?', answer: 'Rex' }, { question: 'City where you were born?', answer: 'Cádiz' }],
         responses: { 200: { description: 'The new questions, without the answers.', schema: schemas.personQuestionsSchema } },
         refusals: [400, 404],
       },
@@ -160,6 +162,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
           'Clears the locks and the counted failures of one factor, or of every factor when no factor is given (the body may be left out). Emergency tokens share the TOTP lock; `password` clears the password failures from every client address. Audited (action `unlock`).',
         tag,
         body: schemas.unlockSchema,
+        example: { factor: 'TOTP' },
         bodyOptional: true,
         responses: { 200: { description: 'What was cleared.', schema: schemas.unlockResultSchema } },
         refusals: [400, 404],

@@ -25,6 +25,7 @@ export function settingsRoutes(settings: Pick<SettingsDirectory, 'defaultClass' 
         summary: 'Set or clear the default class',
         tag: 'Settings',
         body: defaultClassSchema,
+        example: { name: 'FULL' },
         responses: { 200: { description: 'The default class now.', schema: defaultClassSchema } },
         refusals: [400],
       },

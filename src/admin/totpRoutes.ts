@@ -36,6 +36,7 @@ export function totpRoutes(totpKeys: TotpKeyMenu): AdminRoute[] {
         tag,
         query: totpCreateQuerySchema,
         body: schemas.totpKeyInputSchema,
+        example: { algorithm: 'SHA1', digits: 6, period: 30, email: true },
         bodyOptional: true,
         responses: {
           200: { description: 'The key was replaced.', schema: schemas.totpKeyCreatedSchema },
