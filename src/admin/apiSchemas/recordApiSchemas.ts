@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { classFields } from '../../directory/schemas/classSchema.ts';
 import { clientFields } from '../../directory/schemas/clientSchema.ts';
+import { fieldsOf } from '../../directory/schemas/commonFields.ts';
 import { rangesSchema } from '../../directory/schemas/ipGroupSchema.ts';
 
 /** The admin API's answers about classes, IP groups, clients, and settings, and its error. */
@@ -34,6 +35,11 @@ export const clientCreatedSchema = z
   .object({ client: clientViewSchema, client_secret: text('The secret of a confidential client: shown in this answer only.').optional() })
   .meta({ id: 'ClientCreated' });
 
-export const defaultClassSchema = z
-  .strictObject({ name: z.string().nullable().meta({ description: 'The class of persons whose class is *DFT; null for none.' }) })
-  .meta({ id: 'DefaultClass' });
+const className = 'required, the name of a class, or null for none.';
+
+/** The body of PUT /settings/default-class (settingsRoutes.ts checks it with this schema), and its answer. */
+export const defaultClassSchema = fieldsOf(
+  { name: z.string({ error: className }).min(1, { error: className }).nullable().meta({ description: 'The class of persons whose class is *DFT; null for none.' }) },
+  'a field of this request',
+  'The request body must be a JSON object.',
+).meta({ id: 'DefaultClass' });
