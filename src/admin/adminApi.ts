@@ -11,7 +11,7 @@ import { authenticateAdmin } from './authenticateAdmin.ts';
 import { classRoutes } from './classRoutes.ts';
 import { clientRoutes } from './clientRoutes.ts';
 import { ipGroupRoutes } from './ipGroupRoutes.ts';
-import { openApiDocument } from './openapi.ts';
+import { buildOpenApiDocument } from './openapi.ts';
 import { personRoutes } from './personRoutes.ts';
 import { readJsonBody } from './readJsonBody.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
@@ -32,14 +32,16 @@ export function adminApiRoutes(services: AdminApiServices): AdminRoute[] {
   ];
 }
 
-/** The router of /admin/api: the OpenAPI document (public), then each operation behind authentication and the JSON body parser. */
+/** The router of /admin/api: the OpenAPI document (public, built from the route table), then each operation behind authentication and the JSON body parser. */
 export function adminApiRouter({ provider, services }: { provider: Provider; services: AdminApiServices }): Router {
   const router = new Router({ prefix: adminApiPrefix });
+  const routes = adminApiRoutes(services);
+  const document = buildOpenApiDocument(routes);
   router.get('/openapi.json', (ctx) => {
-    ctx.body = openApiDocument;
+    ctx.body = document;
   });
   const authenticate = authenticateAdmin({ provider, persons: services.persons });
-  for (const route of adminApiRoutes(services)) {
+  for (const route of routes) {
     router.register(route.path, [route.method], [authenticate, readJsonBody, (ctx: Context) => route.handle(ctx)]);
   }
   return router;

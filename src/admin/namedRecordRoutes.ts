@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Actor } from '../security/createAuditLog.ts';
 import { AdminApiError } from './AdminApiError.ts';
 import { created, noContent, type AdminRoute } from './AdminRoute.ts';
@@ -17,6 +18,9 @@ export type NamedRecordDirectory<View extends { name: string }, Put extends { st
   delete(name: string, options: Options): Promise<void>;
 };
 
+/** How the OpenAPI document tells a kind of named record: its tag, its name in a sentence, its input and view schemas. */
+export type NamedRecordDoc = { tag: string; what: string; input: z.ZodType; view: z.ZodType; changes: z.ZodType; examples: { input: { name: string }; changes: object } };
+
 /**
  * The six operations of a named record under `base`: list, add, show, change some fields
  * (PATCH), create or replace (PUT, the name in the path), delete. `putView` takes the
@@ -26,12 +30,15 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
   base: string,
   directory: NamedRecordDirectory<View, Put>,
   putView: (result: Put) => View,
+  { tag, what, input, view, changes, examples }: NamedRecordDoc,
 ): AdminRoute[] {
   const at = (name: string) => `${base}/${encodeURIComponent(name)}`;
+  const list = z.object({ items: z.array(view) }).meta({ id: `${tag}List` });
   return [
     {
       method: 'GET',
       path: base,
+      doc: { operationId: `list${tag}`, summary: `List the ${what}s`, tag, responses: { 200: { description: `The ${what}s, by name.`, schema: list } } },
       async handle(ctx) {
         ctx.body = { items: await directory.list() };
       },
@@ -39,6 +46,7 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
     {
       method: 'POST',
       path: base,
+      doc: { operationId: `add${tag}`, summary: `Add a ${what}`, tag, body: input, example: examples.input, responses: { 201: { description: `The new ${what}.`, schema: view, location: true } }, refusals: [400, 409] },
       async handle(ctx) {
         const record = await directory.add(bodyObject(ctx), { actor: actorOf(ctx) });
         created(ctx, at(record.name), record);
@@ -47,6 +55,7 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
     {
       method: 'GET',
       path: `${base}/:name`,
+      doc: { operationId: `show${tag}`, summary: `Show a ${what}`, tag, responses: { 200: { description: `The ${what}.`, schema: view } }, refusals: [404] },
       async handle(ctx) {
         ctx.body = await directory.show(ctx.params.name!);
       },
@@ -54,6 +63,16 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
     {
       method: 'PATCH',
       path: `${base}/:name`,
+      doc: {
+        operationId: `change${tag}`,
+        summary: `Change some fields of a ${what}`,
+        description: 'The fields given replace the stored ones; the name cannot change.',
+        tag,
+        body: changes,
+        example: examples.changes,
+        responses: { 200: { description: `The changed ${what}.`, schema: view } },
+        refusals: [400, 404],
+      },
       async handle(ctx) {
         ctx.body = await directory.update(ctx.params.name!, bodyObject(ctx), { actor: actorOf(ctx) });
       },
@@ -61,6 +80,16 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
     {
       method: 'PUT',
       path: `${base}/:name`,
+      doc: {
+        operationId: `put${tag}`,
+        summary: `Create or replace a ${what}`,
+        description: `The whole ${what}: a field left out gets its default. The body's name may be left out; if given, it must be the name in the path.`,
+        tag,
+        body: input,
+        example: examples.input,
+        responses: { 200: { description: `The replaced (or unchanged) ${what}.`, schema: view }, 201: { description: `The new ${what}.`, schema: view, location: true } },
+        refusals: [400],
+      },
       async handle(ctx) {
         const name = ctx.params.name!;
         const body = bodyObject(ctx);
@@ -76,6 +105,7 @@ export function namedRecordRoutes<View extends { name: string }, Put extends { s
     {
       method: 'DELETE',
       path: `${base}/:name`,
+      doc: { operationId: `delete${tag}`, summary: `Delete a ${what}`, description: 'Refused (409) while a person uses it.', tag, responses: { 204: { description: 'Deleted.' } }, refusals: [404, 409] },
       async handle(ctx) {
         await directory.delete(ctx.params.name!, { actor: actorOf(ctx) });
         noContent(ctx);

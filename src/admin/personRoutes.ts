@@ -4,8 +4,11 @@ import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import { unlockPerson } from '../factors/attempts/unlockPerson.ts';
 import type { PrivateQuestions } from '../factors/questions/createPrivateQuestions.ts';
+import { personSchema } from '../directory/schemas/personSchema.ts';
 import { AdminApiError } from './AdminApiError.ts';
 import { adminApiPrefix, created, noContent, type AdminRoute } from './AdminRoute.ts';
+import * as schemas from './apiSchemas/personApiSchemas.ts';
+import { personListQuerySchema, planQuerySchema } from './apiSchemas/personQuerySchemas.ts';
 import { actorOf } from './authenticateAdmin.ts';
 import { bodyFields, bodyObject } from './readJsonBody.ts';
 import { readQuery, wholeNumber, yesNo } from './readQuery.ts';
@@ -13,6 +16,7 @@ import { readQuery, wholeNumber, yesNo } from './readQuery.ts';
 type Persons = Pick<PersonDirectory, 'add' | 'show' | 'list' | 'update' | 'rename' | 'delete' | 'setPassword' | 'plan' | 'findBySub'>;
 
 const at = (name: string) => `/persons/${encodeURIComponent(name)}`;
+const tag = 'Persons';
 
 function requiredText(field: string, value: unknown): string {
   if (typeof value !== 'string') throw new AdminApiError(400, 'invalid_request', `${field}: required, a text.`);
@@ -28,6 +32,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'GET',
       path: '/persons',
+      doc: { operationId: 'listPersons', summary: 'List persons, filtered, one page at a time', tag, query: personListQuerySchema, responses: { 200: { description: 'One page of persons, by name.', schema: schemas.personPageSchema } }, refusals: [400] },
       async handle(ctx) {
         const query = readQuery(ctx, ['q', 'user_id', 'totp', 'questions', 'mfa', 'page', 'page_size']);
         const page = await persons.list({
@@ -45,6 +50,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'POST',
       path: '/persons',
+      doc: { operationId: 'addPerson', summary: 'Add a person', tag, body: personSchema, example: { name: 'PEPE', default_user_id: 'pepe', password: 'correct horse battery', class: 'FULL', email: 'pepe@example.com', preferred_language: 'SPA' }, responses: { 201: { description: 'The new person.', schema: schemas.personViewSchema, location: true } }, refusals: [400, 409] },
       async handle(ctx) {
         const person = await persons.add(bodyObject(ctx), { actor: actorOf(ctx) });
         created(ctx, at(person.name), person);
@@ -53,6 +59,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'GET',
       path: '/persons/:name',
+      doc: { operationId: 'showPerson', summary: 'Show a person', tag, responses: { 200: { description: 'The person.', schema: schemas.personViewSchema } }, refusals: [404] },
       async handle(ctx) {
         ctx.body = await persons.show(ctx.params.name!);
       },
@@ -60,6 +67,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'PATCH',
       path: '/persons/:name',
+      doc: { operationId: 'changePerson', summary: 'Change some fields of a person', tag, body: schemas.personChangesSchema, example: { cell_phone: '+34 600 000 000', enabled: false }, responses: { 200: { description: 'The changed person.', schema: schemas.personViewSchema } }, refusals: [400, 404, 409] },
       async handle(ctx) {
         ctx.body = await persons.update(ctx.params.name!, bodyObject(ctx), { actor: actorOf(ctx) });
       },
@@ -67,6 +75,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'DELETE',
       path: '/persons/:name',
+      doc: { operationId: 'deletePerson', summary: 'Delete a person', description: 'Also ends the person\'s sessions and revokes its grants and tokens.', tag, responses: { 204: { description: 'Deleted.' } }, refusals: [404] },
       async handle(ctx) {
         await persons.delete(ctx.params.name!, { actor: actorOf(ctx) });
         noContent(ctx);
@@ -75,6 +84,16 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'POST',
       path: '/persons/:name/rename',
+      doc: {
+        operationId: 'renamePerson',
+        summary: 'Rename a person (option 3)',
+        description: 'The sub, user IDs and tokens stay as they are.',
+        tag,
+        body: schemas.renameSchema,
+        example: { new_name: 'PEPE2' },
+        responses: { 200: { description: 'The renamed person.', schema: schemas.personViewSchema } },
+        refusals: [400, 404, 409],
+      },
       async handle(ctx) {
         const body = bodyFields(ctx, ['new_name']);
         const person = await persons.rename(ctx.params.name!, requiredText('new_name', body.new_name), { actor: actorOf(ctx) });
@@ -85,6 +104,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'PUT',
       path: '/persons/:name/password',
+      doc: { operationId: 'setPersonPassword', summary: 'Set a person\'s password', tag, body: schemas.setPasswordSchema, example: { password: 'correct horse battery' }, responses: { 204: { description: 'Set.' } }, refusals: [400, 404] },
       async handle(ctx) {
         const body = bodyFields(ctx, ['password']);
         await persons.setPassword(ctx.params.name!, requiredText('password', body.password), { actor: actorOf(ctx) });
@@ -94,6 +114,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'GET',
       path: '/persons/:name/questions',
+      doc: { operationId: 'listPersonQuestions', summary: 'The person\'s private questions (option 7), without the answers', tag, responses: { 200: { description: 'The question texts.', schema: schemas.personQuestionsSchema } }, refusals: [404] },
       async handle(ctx) {
         const person = await persons.show(ctx.params.name!);
         ctx.body = { name: person.name, questions: await questions.questionsOf(person.sub) };
@@ -102,6 +123,16 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'PUT',
       path: '/persons/:name/questions',
+      doc: {
+        operationId: 'setPersonQuestions',
+        summary: 'Replace the person\'s private questions and answers (option 7)',
+        description: 'The body is the whole new set. The class\'s "Number of private questions" is how many one challenge asks: set at least that many. Audited (action `set-questions`) by count, never with the questions or answers.',
+        tag,
+        body: schemas.questionAnswersSchema,
+        example: [{ question: 'Name of your first pet?', answer: 'Rex' }, { question: 'City where you were born?', answer: 'Cádiz' }],
+        responses: { 200: { description: 'The new questions, without the answers.', schema: schemas.personQuestionsSchema } },
+        refusals: [400, 404],
+      },
       async handle(ctx) {
         // The body is the list itself, [{question, answer}], as `gatehouse person questions --set` reads it.
         const person = await persons.show(ctx.params.name!);
@@ -114,6 +145,7 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'GET',
       path: '/persons/:name/plan',
+      doc: { operationId: 'planPerson', summary: 'The person\'s factor plan in a context (option 9)', tag, query: planQuerySchema, responses: { 200: { description: 'The plan, as data and in words.', schema: schemas.planSchema } }, refusals: [400, 404] },
       async handle(ctx) {
         const query = readQuery(ctx, ['context']);
         const { plan, text } = await persons.plan(ctx.params.name!, query.context, Date.now());
@@ -123,6 +155,18 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'POST',
       path: '/persons/:name/unlock',
+      doc: {
+        operationId: 'unlockPerson',
+        summary: 'Lift the locks after too many failures (option 9, unlock)',
+        description:
+          'Clears the locks and the counted failures of one factor, or of every factor when no factor is given (the body may be left out). Emergency tokens share the TOTP lock; `password` clears the password failures from every client address. Audited (action `unlock`).',
+        tag,
+        body: schemas.unlockSchema,
+        example: { factor: 'TOTP' },
+        bodyOptional: true,
+        responses: { 200: { description: 'What was cleared.', schema: schemas.unlockResultSchema } },
+        refusals: [400, 404],
+      },
       async handle(ctx) {
         // The body is optional: none, {} or a null factor unlocks every factor.
         const body = bodyFields(ctx, ['factor']);

@@ -91,7 +91,7 @@ function withClassOptions(command: Command, forUpdate: boolean): Command {
     .option('--no-screen <channel>', `if no screen, prefer: C cell phone (SMS) or E email${defaults('E')}`)
     .option('--email-domain <domain>', `send codes and links only to addresses in this domain${forUpdate ? ' ("" for any)' : ''}`)
     .option('--otp-instead-of-totp <Y|N>', `allow a one-time code instead of TOTP ("try another way")${defaults('N')}`)
-    .option('--factor <CONTEXT:FACTOR=PRIORITY>', `a factor's priority 1-9 in a context (MFA, AOD, P-R; OTP, TOTP, Qstn, App, API, DeviceAuth, Radius), e.g. MFA:TOTP=1; repeat for more${forUpdate ? '; MFA:TOTP= stops using it' : ''}`, collect)
+    .option('--factor <CONTEXT:FACTOR=PRIORITY>', `a factor's priority 1-9 in a context (${contexts.join(', ')}; ${factorIds.join(', ')}), e.g. MFA:TOTP=1; repeat for more${forUpdate ? '; MFA:TOTP= stops using it' : ''}`, collect)
     .option('--api-provider <name>', `with the API factor: the MFA provider (DUO, OKTA, PINGID...)${forUpdate ? ' ("" for none)' : ''}`)
     .option('--questions <n>', `private questions per challenge, 0-10${defaults('0')}`)
     .option('--retries <n>', `failures before the wait, 0-99, 0 = no maximum${defaults('3')}`)

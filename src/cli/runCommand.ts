@@ -1,5 +1,5 @@
 import { GatehouseError } from '../errors/GatehouseError.ts';
-import { ImportRejectedError } from './importDocument.ts';
+import { ImportRejectedError } from './ImportRejectedError.ts';
 import { UsageError } from './UsageError.ts';
 
 /** What a command prints: `data` with --json, `text` otherwise; `notes` go to stderr either way. */

@@ -1,19 +1,22 @@
 import type Router from '@koa/router';
-import { adminApiRouter } from '../../src/admin/adminApi.ts';
-import { openApiDocument, type HttpMethod } from '../../src/admin/openapi.ts';
+import { adminApiRouter, adminApiRoutes } from '../../src/admin/adminApi.ts';
+import { buildOpenApiDocument, type HttpMethod, type OpenApiDocument } from '../../src/admin/openapi.ts';
 import { createProvider } from '../../src/oidc/createProvider.ts';
-import { callAdminApi } from '../support/adminApi.ts';
+import { adminScriptToken, callAdminApi } from '../support/adminApi.ts';
 import { openTestServices, startTestGatehouse } from '../support/testGatehouse.ts';
 
 let gatehouse: Awaited<ReturnType<typeof startTestGatehouse>>;
 let services: Awaited<ReturnType<typeof openTestServices>>;
 let router: Router;
+/** The document as openapi.ts builds it from the route table. */
+let openApiDocument: OpenApiDocument;
 
 beforeAll(async () => {
   gatehouse = await startTestGatehouse();
   services = await openTestServices(gatehouse.config);
   const provider = await createProvider({ config: gatehouse.config, connection: services.store.connection, secretBox: services.secretBox, persons: services.persons, clients: services.clients });
   router = adminApiRouter({ provider, services });
+  openApiDocument = buildOpenApiDocument(adminApiRoutes(services));
 });
 
 afterAll(async () => {
@@ -35,6 +38,9 @@ const documentedOperations = () =>
 const operations = () =>
   Object.entries(openApiDocument.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method: method as HttpMethod, operation: operation! })));
 
+/** The example body the document gives for an operation. */
+const documentedExample = (method: HttpMethod, path: string) => openApiDocument.paths[path]![method]!.requestBody!.content['application/json']!.example;
+
 /** Follows a local $ref ("#/components/…") in the document. */
 function resolve(pointer: string): unknown {
   expect(pointer.startsWith('#/')).toBe(true);
@@ -44,7 +50,7 @@ function resolve(pointer: string): unknown {
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], openApiDocument);
 }
 
-test('GET /admin/api/openapi.json is public, JSON, OpenAPI 3.1.0, and the document of openapi.ts', async () => {
+test('GET /admin/api/openapi.json is public, JSON, OpenAPI 3.1.0, and the document openapi.ts builds from the route table', async () => {
   const response = await fetch(`${gatehouse.issuer}/admin/api/openapi.json`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -105,4 +111,31 @@ test('the document holds together: unique operation ids, declared path parameter
   walk(openApiDocument);
   expect(references.length).toBeGreaterThan(50);
   for (const reference of new Set(references)) expect({ reference, found: resolve(reference) !== undefined }).toEqual({ reference, found: true });
+});
+
+test('every request body in the document has an example, and the schema the route checks its body with takes it', () => {
+  const withBody = adminApiRoutes(services).filter((route) => route.doc.body !== undefined);
+  expect(withBody.length).toBeGreaterThanOrEqual(12);
+  for (const route of withBody) {
+    const where = `${route.method} ${route.path}`;
+    const example = documentedExample(route.method.toLowerCase() as HttpMethod, route.path.replace(/:(\w+)/g, '{$1}'));
+    expect({ where, example }).toEqual({ where, example: route.doc.example });
+    expect({ where, example: route.doc.example === undefined ? 'missing' : 'given', accepted: route.doc.body!.safeParse(route.doc.example).success }).toEqual({ where, example: 'given', accepted: true });
+  }
+});
+
+test('the documented examples of the operations that create records are accepted by the running API', async () => {
+  const token = await adminScriptToken(services, gatehouse.issuer, 'openapi-examples');
+  // In the order a person's class must exist before the person, and the default class before it is set.
+  const calls: [HttpMethod, string, number][] = [
+    ['post', '/classes', 201],
+    ['post', '/ipgroups', 201],
+    ['post', '/persons', 201],
+    ['post', '/clients', 201],
+    ['put', '/settings/default-class', 200],
+  ];
+  for (const [method, path, status] of calls) {
+    const answer = await callAdminApi(gatehouse.issuer, path, { token, method: method.toUpperCase(), body: documentedExample(method, path) });
+    expect({ operation: `${method} ${path}`, status: answer.status, error: answer.body?.error_description }).toEqual({ operation: `${method} ${path}`, status, error: undefined });
+  }
 });

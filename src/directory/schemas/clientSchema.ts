@@ -50,7 +50,8 @@ const grantsMessage = `a non-empty list of ${grantTypes.join(', ')}.`;
 
 const redirectList = (description: string) => z.unknown().optional().meta({ type: 'array', items: { type: 'string', format: 'uri' }, description }) as z.ZodType<string[] | undefined>;
 
-const clientFields = {
+/** The fields of a client document. */
+export const clientFields = {
   client_id: z
     .string({ error: '3 to 64 letters, digits, dots, dashes, underscores or tildes.' })
     .regex(/^[A-Za-z0-9._~-]{3,64}$/, { error: '3 to 64 letters, digits, dots, dashes, underscores or tildes.' })
@@ -68,8 +69,9 @@ const clientFields = {
     .array(z.unknown(), { error: grantsMessage })
     .min(1, { error: grantsMessage })
     .refine((grants) => grants.every((grant) => (grantTypes as readonly unknown[]).includes(grant)), { error: grantsMessage })
+    .meta({ items: { enum: grantTypes } })
     .nullish()
-    .meta({ items: { enum: grantTypes }, description: 'Default: authorization_code, refresh_token.' }) as z.ZodType<string[] | null | undefined>,
+    .meta({ description: 'Default: authorization_code, refresh_token.' }) as z.ZodType<string[] | null | undefined>,
   token_endpoint_auth_method: z
     .enum(authMethods, { error: `one of ${authMethods.join(', ')}.` })
     .nullish()

@@ -65,8 +65,5 @@ export function wholeNumber(min: number, max: number, fallback: number, note = '
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
 }
 
-/** true or false; left out = `fallback`. */
-export const yesOrNo = (fallback?: boolean) => {
-  const flag = z.boolean({ error: 'true or false.' });
-  return fallback === undefined ? flag.optional() : flag.default(fallback);
-};
+/** true or false, or left out. */
+export const yesOrNo = () => z.boolean({ error: 'true or false.' }).optional();

@@ -111,7 +111,8 @@ const listOf = (message: string, valid: (entry: unknown) => boolean, items: Reco
     })
     .meta({ items });
 
-const personFields = {
+/** The fields of a person document, in the order of the "Modify Person" screen. */
+export const personFields = {
   name: personName.meta({ description: 'The name in the directory: unique ignoring case; 1 to 64 letters, digits or . _ @ + -.' }),
   default_user_id: personName.nullish().meta({ description: 'The login name typed on the sign-in page (default: the name).' }),
   user_ids: z
