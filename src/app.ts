@@ -45,7 +45,7 @@ export function createApp({ config, logger, provider, services, firstParty }: Ap
   const account = accountRoutes({ issuer: config.issuer, session: firstParty.account, services, logger });
   const health = healthRoutes(services.store);
   const assets = assetRoutes();
-  const devOutbox = config.production ? undefined : devOutboxRoutes({ connection: services.store.connection });
+  const devOutbox = config.production ? undefined : devOutboxRoutes({ outbox: services.devOutbox });
   // One log of database faults for our routes and the provider's: one warning per outage.
   const databaseFaults = createDatabaseFaultLog(logger, services.store.connection);
   answerProviderDatabaseFaults(provider, { logger, databaseFaults });

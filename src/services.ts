@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './configuration/loadConfig.ts';
 import { createDelivery } from './delivery/createDelivery.ts';
+import { createDevOutbox } from './delivery/devOutbox.ts';
 import { createClassDirectory } from './directory/classDirectory.ts';
 import { createClientDirectory } from './directory/clientDirectory.ts';
 import { createIpGroupDirectory } from './directory/ipGroupDirectory.ts';
@@ -81,6 +82,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     registrationLinks,
     questions,
     delivery,
+    /** The messages kept instead of sent outside production (/dev/outbox). */
+    devOutbox: createDevOutbox(store.connection),
     oneTimeCodes,
     /** What the factors' sign-in steps stand on (factors/FactorServices.ts). */
     factorServices,

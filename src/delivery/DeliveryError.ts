@@ -22,6 +22,6 @@ export function channelNotConfigured(channel: DeliveryChannel): GatehouseError {
     channel === 'email'
       ? 'Email cannot be sent: SMTP_URL is not configured.'
       : 'SMS cannot be sent: SMS_WEBHOOK_URL (or TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM) is not configured.',
-    { status: 503, expose: true },
+    { status: 503, expose: true, messageKey: channel === 'email' ? 'delivery.emailNotConfigured' : 'delivery.smsNotConfigured' },
   );
 }

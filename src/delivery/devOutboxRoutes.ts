@@ -1,14 +1,12 @@
 import Router from '@koa/router';
-import type { Connection } from 'mongoose';
 import { renderPage } from '../http/renderPage.ts';
-import { createDevOutbox } from './devOutbox.ts';
+import type { DevOutbox } from './devOutbox.ts';
 
 /**
  * GET /dev/outbox: the messages kept instead of sent, newest first. Mounted outside
  * production only (src/app.ts): it shows codes in clear, which is its purpose.
  */
-export function devOutboxRoutes({ connection }: { connection: Connection }): Router {
-  const outbox = createDevOutbox(connection);
+export function devOutboxRoutes({ outbox }: { outbox: Pick<DevOutbox, 'list'> }): Router {
   const router = new Router();
   router.get('/dev/outbox', async (ctx) => {
     const messages = (await outbox.list()).map((message) => ({

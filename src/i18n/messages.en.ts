@@ -226,6 +226,9 @@ export const en = {
   'questions.questionLength': '{field}: {min} to {max} characters; got {length}.',
   'questions.answerLength': '{field}: {min} to {max} characters (extra spaces not counted); got {length}.',
   'questions.duplicate': '{field}: the same question as {earlier}.',
+  'otp.resendTooSoon': 'Wait {seconds} s before asking for a new code.',
+  'delivery.emailNotConfigured': 'Codes cannot be sent by email at the moment. Try another way, or contact your administrator.',
+  'delivery.smsNotConfigured': 'Codes cannot be sent by text message at the moment. Try another way, or contact your administrator.',
 } as const;
 
 export type MessageKey = keyof typeof en;

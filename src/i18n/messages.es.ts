@@ -227,4 +227,7 @@ export const es: Record<MessageKey, string> = {
   'questions.questionLength': '{field}: de {min} a {max} caracteres; tiene {length}.',
   'questions.answerLength': '{field}: de {min} a {max} caracteres (sin contar los espacios de más); tiene {length}.',
   'questions.duplicate': '{field}: es la misma pregunta que {earlier}.',
+  'otp.resendTooSoon': 'Espere {seconds} s antes de pedir un código nuevo.',
+  'delivery.emailNotConfigured': 'Ahora mismo no se pueden enviar códigos por correo electrónico. Pruebe de otra forma o póngase en contacto con su administrador.',
+  'delivery.smsNotConfigured': 'Ahora mismo no se pueden enviar códigos por SMS. Pruebe de otra forma o póngase en contacto con su administrador.',
 };

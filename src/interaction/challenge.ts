@@ -73,7 +73,7 @@ export function resendCode({ pages, factorSteps }: Steps) {
       await factorSteps.resend(ctx, resumed);
     } catch (error) {
       if (!(error instanceof GatehouseError) || !error.expose) throw error;
-      return pages.challenge(ctx, resumed, { status: error.status, error: error.message });
+      return pages.challenge(ctx, resumed, { status: error.status, error: error.messageKey ? resumedOf(ctx).t(error.messageKey, error.messageParams) : error.message });
     }
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}`);

@@ -194,3 +194,22 @@ describe('the account page\'s refusal of private questions', () => {
     expect(alertOf(browser)).toBe('No se ha cambiado nada. Pregunta 2: es la misma pregunta que Pregunta 1.');
   });
 });
+
+describe('a refused "send a new code" on the challenge page', () => {
+  test('says how long to wait in Spanish, and the first code still signs in', async () => {
+    await services.classes.add({ name: 'CORREO', text: 'Código por correo', mfa_device: 'E', no_screen_channel: 'E', allow_otp_instead_of_totp: 'N', question_count: 0, max_retries: 3, wait_seconds: 60, factors: { MFA: { OTP: 1 } } });
+    await services.persons.add({ name: 'FELIPE', password, class: 'CORREO', email: 'felipe@example.com' });
+    const request = await startAuthorization(webApp, { ui_locales: 'es' });
+    const browser = new FormBrowser(redirectUri);
+    await browser.open(request.url.toString());
+    await browser.submit(browser.formAction('/login'), { username: 'felipe', password });
+    expect(browser.lastPage).toContain('<html lang="es">');
+    await browser.submit(browser.formAction('/resend'), {});
+    expect(browser.lastStatus).toBe(429);
+    expect(alertOf(browser)).toMatch(/^Espere \d+ s antes de pedir un código nuevo\.$/);
+    const sent = (await services.devOutbox.list()).find((message) => message.to === 'felipe@example.com');
+    const code = /\b(\d{6})\b/.exec(sent!.text)![1]!;
+    const at = await browser.submit(browser.formAction('/verify'), { code });
+    expect(new URL(at).searchParams.get('code')).toEqual(expect.any(String));
+  });
+});

@@ -8,7 +8,7 @@ export class ResendTooSoonError extends GatehouseError {
 
   constructor(resendAfter: Date, now: Date) {
     const seconds = Math.max(1, Math.ceil((resendAfter.getTime() - now.getTime()) / 1000));
-    super(`A new code can be sent in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`, { status: 429, expose: true });
+    super(`A new code can be sent in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`, { status: 429, expose: true, messageKey: 'otp.resendTooSoon', messageParams: { seconds } });
     this.resendAfter = resendAfter;
     this.retryAfterSeconds = seconds;
   }
