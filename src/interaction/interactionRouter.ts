@@ -47,16 +47,19 @@ export function interactionRouter(deps: SignInDependencies): Router {
   };
 
   const signInPage = showSignIn(steps);
-  router.use(acceptForm({ issuerOrigin: new URL(deps.issuer).origin, limit: '16kb' }), formOfThisInteraction, loadSignIn(deps));
-  router.get('/', (ctx) => (signInOf(ctx).interaction.prompt.name === 'login' ? signInPage(ctx) : consent.show(ctx)));
-  router.post('/login', identify(deps, steps));
-  router.post('/verify', verifyChallenge(deps, steps));
-  router.post('/resend', resendCode(steps));
-  router.get('/another-way', showAnotherWay());
-  router.post('/another-way', chooseAnotherWay(steps));
-  router.post('/enrol', confirmEnrolment(deps, steps));
-  router.post('/enrol/continue', continueAfterEnrolment(deps, steps));
-  router.post('/confirm', consent.confirm);
-  router.post('/abort', abortSignIn(steps));
+  // Each request loads its sign-in once; the steps that start or end one read no progress.
+  const resumed = loadSignIn(deps);
+  const fresh = loadSignIn(deps, { resume: false });
+  router.use(acceptForm({ issuerOrigin: new URL(deps.issuer).origin, limit: '16kb' }), formOfThisInteraction);
+  router.get('/', resumed, (ctx) => (signInOf(ctx).interaction.prompt.name === 'login' ? signInPage(ctx) : consent.show(ctx)));
+  router.post('/login', fresh, identify(deps, steps));
+  router.post('/verify', resumed, verifyChallenge(deps, steps));
+  router.post('/resend', resumed, resendCode(steps));
+  router.get('/another-way', resumed, showAnotherWay());
+  router.post('/another-way', resumed, chooseAnotherWay(steps));
+  router.post('/enrol', resumed, confirmEnrolment(deps, steps));
+  router.post('/enrol/continue', resumed, continueAfterEnrolment(deps, steps));
+  router.post('/confirm', fresh, consent.confirm);
+  router.post('/abort', fresh, abortSignIn(steps));
   return router;
 }

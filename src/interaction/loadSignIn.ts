@@ -43,9 +43,10 @@ const withStepState = (progress: SignInProgress): SignInProgress => {
 /**
  * The preamble of every sign-in request: the interaction (an ended or foreign one is an
  * expired page), and for the login prompt the progress, its person and their plan — one
- * plan per request, which every step then reads from ctx.state.signIn.
+ * plan per request, which every step then reads from ctx.state.signIn. The password step
+ * (`resume: false`) starts a sign-in afresh and reads no progress.
  */
-export function loadSignIn({ provider, progress: progressStore, persons }: Pick<SignInDependencies, 'provider' | 'progress' | 'persons'>) {
+export function loadSignIn({ provider, progress: progressStore, persons }: Pick<SignInDependencies, 'provider' | 'progress' | 'persons'>, options: { resume: boolean } = { resume: true }) {
   return async (ctx: Context, next: Next) => {
     let interaction: Interaction;
     try {
@@ -56,7 +57,7 @@ export function loadSignIn({ provider, progress: progressStore, persons }: Pick<
     }
     if (interaction.uid !== ctx.params.uid) throw new InteractionExpiredError();
     let resumed: Resumed | undefined;
-    if (interaction.prompt.name === 'login') {
+    if (options.resume && interaction.prompt.name === 'login') {
       const progress = await progressStore.find(interaction.uid);
       const person = progress ? await persons.findBySub(progress.personId) : undefined;
       if (progress && person?.enabled) {
