@@ -85,7 +85,8 @@ export type PlanStep = {
 export type SkippedFactor = {
   factor: string;
   priority: number;
-  reason: 'not-available-yet' | 'no-active-key' | 'not-enough-answers' | 'no-cell-phone' | 'no-email' | 'email-outside-domain' | 'locked';
+  /** not-available-yet (no factor has the id), locked, or the factor's own code (no-active-key, not-enough-answers, no-cell-phone, no-email, email-outside-domain…). */
+  reason: 'not-available-yet' | 'locked' | (string & {});
   /** Why, as a code for admins, e.g. "the key is not registered yet" (planWords.ts). */
   why: PlanWords;
   /** With reason locked: until when (epoch ms), or undefined when an admin must unlock. */
@@ -139,7 +140,7 @@ export type Plan = {
 /** Whether a factor can be used for a person under a class now (before locks), and if not, why. */
 export type FactorConfigured =
   | { usable: true; /** For a delivered code: where it goes. */ channel?: 'sms' | 'email' }
-  | { usable: false; reason: Exclude<SkippedFactor['reason'], 'locked' | 'not-available-yet'>; /** For admins, e.g. "the person has no TOTP key". */ why: PlanWords };
+  | { usable: false; /** The factor's own code for why (e.g. no-active-key). */ reason: string; /** For admins, e.g. "the person has no TOTP key". */ why: PlanWords };
 
 /**
  * What the planner needs of a factor (factors/Factor.ts extends it): pure, no I/O. The

@@ -1,10 +1,10 @@
 import { isEmailInDomain } from '../../policy/isEmailInDomain.ts';
 import { words, type PlanWords } from '../../policy/planWords.ts';
-import type { ClassPolicy, PersonFacts, SkippedFactor } from '../../policy/types.ts';
+import type { ClassPolicy, PersonFacts } from '../../policy/types.ts';
 
 export type OtpChannel =
   | { deliverable: true; channel: 'sms' | 'email' }
-  | { deliverable: false; reason: Extract<SkippedFactor['reason'], 'no-cell-phone' | 'no-email' | 'email-outside-domain'>; why: PlanWords };
+  | { deliverable: false; reason: 'no-cell-phone' | 'no-email' | 'email-outside-domain'; why: PlanWords };
 
 /**
  * Where a one-time code goes for this class and person: device C → the cell phone by SMS;
