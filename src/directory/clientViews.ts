@@ -1,4 +1,5 @@
 import type { StoredClient } from '../store/models/clientModel.ts';
+import type { ValidClient } from './schemas/clientSchema.ts';
 
 /** A client in the input form of the CLI, the admin API and import/export (schemas/clientSchema.ts checks it). */
 export type ClientInput = {
@@ -18,20 +19,8 @@ export type ClientInput = {
   resource_server?: boolean;
 };
 
-/** What the directory shows of a client: never its secret. */
-export type ClientView = {
-  client_id: string;
-  client_name?: string;
-  redirect_uris: string[];
-  post_logout_redirect_uris: string[];
-  grant_types: string[];
-  token_endpoint_auth_method: string;
-  jwks_uri?: string;
-  first_party: boolean;
-  admin_api: boolean;
-  resource_server: boolean;
-  created_at: string;
-};
+/** What the directory shows of a client: what was given, never its secret, and when it was added. */
+export type ClientView = Omit<ValidClient, 'client_secret'> & { created_at: string };
 
 /** What `client show` tells of a client: its view, whether it has a secret (never the secret) and its last change. */
 export type ClientDetails = ClientView & { has_secret: boolean; updated_at: string };
