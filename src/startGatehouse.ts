@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import type { Config } from './configuration/loadConfig.ts';
 import { createAccountSession } from './account/createAccountSession.ts';
 import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
+import { factors } from './factors/index.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
 import { createProvider } from './oidc/createProvider.ts';
 import { rekeyLegacyArtefacts } from './oidc/rekeyLegacyArtefacts.ts';
@@ -44,6 +45,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     const sweeper = setInterval(() => {
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
       sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
+      for (const factor of factors) factor.sweep?.(store.connection, Date.now()).catch((error) => logger.warn({ err: error, factor: factor.id }, 'sweeping a factor\'s old records failed'));
       services.signInProgress.sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
       for (const [name, page] of Object.entries(firstParty)) page.sessions.sweep().catch((error) => logger.warn({ err: error, page: name }, 'sweeping expired first-party sessions failed'));
     }, sweepEveryMs);

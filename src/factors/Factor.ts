@@ -72,7 +72,11 @@ export type Factor = PlannableFactor &
   Partial<SealsValues>;
 
 /** Optional: a factor that keeps records of a person apart from the person record (removed with the person). */
-export type KeepsPersonRecords = { forgetPerson(connection: Connection, personId: string): Promise<unknown> };
+export type KeepsPersonRecords = {
+  forgetPerson(connection: Connection, personId: string): Promise<unknown>;
+  /** The sweeper's clean-up of records that no longer count (never done on a sign-in's path); how many went. */
+  sweep?(connection: Connection, now: number): Promise<number>;
+};
 
 /** Optional: a factor that seals values into the database (re-sealed by master-key rotation). */
 export type SealsValues = { sealedFields: readonly SealedField[] };

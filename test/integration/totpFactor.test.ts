@@ -1,7 +1,9 @@
 import { generate } from 'otplib';
 import { personFacts } from '../../src/directory/personFacts.ts';
 import { decodeBase32, encodeBase32 } from '../../src/factors/totp/base32.ts';
+import { keepClaimsMs, sweepTotpSteps } from '../../src/factors/totp/sweepTotpSteps.ts';
 import type { Services } from '../../src/services.ts';
+import { totpStepModel } from '../../src/store/models/totpStepModel.ts';
 import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
 
 let services: Services;
@@ -103,6 +105,27 @@ test('a code is accepted once; a code of an earlier step after a later one is re
   expect(await services.totp.verify(person(other), await codeAt(secret, nowSeconds - 30), now)).toEqual({ outcome: 'retry', reason: 'reused' });
   // A server whose clock is three steps behind: the highest accepted step still refuses the older code.
   expect(await services.totp.verify(person(other), await codeAt(secret, nowSeconds - 90), now - 90_000)).toEqual({ outcome: 'retry', reason: 'reused' });
+});
+
+test('a verify deletes nothing; the sweeper removes step claims no code can match, and a swept code stays refused', async () => {
+  const sub = await newPerson();
+  const secret = services.totp.generateSecret();
+  await services.totp.setKey(sub, { secret, state: 'active' });
+  const code = await codeAt(secret, nowSeconds);
+  expect((await services.totp.verify(person(sub), code, now)).outcome).toBe('success');
+  const claims = () => totpStepModel(services.store.connection).countDocuments({ personId: sub });
+  // The step and the two below it a later code could still match.
+  expect(await claims()).toBe(3);
+  // Fifteen steps later another code: the sign-in's path deletes nothing, the old claims stay for the sweeper.
+  expect((await services.totp.verify(person(sub), await codeAt(secret, nowSeconds + 15 * 30), now + 15 * 30_000)).outcome).toBe('success');
+  expect(await claims()).toBe(6);
+  // (Other tests' claims, made at other times, may go with the same sweeps: only this person's are counted.)
+  await sweepTotpSteps(services.store.connection, now + keepClaimsMs - 1);
+  expect(await claims()).toBe(6);
+  expect(await sweepTotpSteps(services.store.connection, now + 15 * 30_000 + keepClaimsMs + 1)).toBeGreaterThanOrEqual(6);
+  expect(await claims()).toBe(0);
+  // The person's highest accepted step still refuses the code (a server with a clock set back).
+  expect(await services.totp.verify(person(sub), code, now)).toEqual({ outcome: 'retry', reason: 'reused' });
 });
 
 test('an earlier step stays refused when the highest accepted step was not seen (another server read the person before)', async () => {

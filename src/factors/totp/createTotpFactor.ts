@@ -24,8 +24,6 @@ const driftSteps = 1;
  * step passes on any server, whatever the person record said when it was read.
  */
 const burnBelow = 2;
-/** Claims older than this many steps below the newest are removed; `lastStep` refuses them. */
-const keepSteps = 10;
 
 /** A key offered to a person who sets up an authenticator app themselves (personModel.ts says how it is kept). */
 export type TotpCandidate = StoredTotpCandidate;
@@ -73,11 +71,10 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     }
   }
 
-  /** After step S was accepted: claim the steps a later code could still match, raise lastStep, forget old claims. */
+  /** After step S was accepted: claim the steps a later code could still match, raise lastStep (old claims go with the sweeper: sweepTotpSteps.ts). */
   async function settle(personId: string, keyId: string, step: number, claimedAt: Date, scope?: string): Promise<void> {
     for (let below = 1; below <= burnBelow && step - below >= 0; below++) await claim(personId, step - below, claimedAt, scope);
     await Persons.updateOne({ _id: personId, 'totp.keyId': keyId }, { $max: { 'totp.lastStep': step } });
-    await Steps.deleteMany({ personId, step: { $lt: step - keepSteps } });
   }
 
   /**

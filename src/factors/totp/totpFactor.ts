@@ -2,6 +2,7 @@ import { totpStepModel } from '../../store/models/totpStepModel.ts';
 import { words } from '../../policy/planWords.ts';
 import { typedText, type EnrolsAtSignIn, type Factor } from '../Factor.ts';
 import { totpEnrolment } from './totpEnrolment.ts';
+import { sweepTotpSteps } from './sweepTotpSteps.ts';
 import { totpMetadata } from './totpMetadata.ts';
 import { totpSealedFields } from './totpSealedFields.ts';
 
@@ -25,6 +26,7 @@ export const totpFactor = {
   verify: (ctx, _state, input) => ctx.services.totp.verify(ctx.person, typedText(input, 'code'), ctx.now),
   /** The time steps claimed by the person's codes. */
   forgetPerson: (connection, personId) => totpStepModel(connection).deleteMany({ personId }),
+  sweep: sweepTotpSteps,
   sealedFields: totpSealedFields,
   enrolment: totpEnrolment,
 } satisfies Factor & EnrolsAtSignIn;
