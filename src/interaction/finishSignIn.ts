@@ -29,13 +29,13 @@ export function createSignInEnds({ provider, progress, logger }: Pick<SignInDepe
    * were passed. With elevated access asked for, the acr is the elevated one; otherwise it
    * says whether a second factor was passed.
    */
-  async function finishSignIn(ctx: Context, person: StoredPerson, factorAmr: readonly string[] | undefined, options: { elevated?: boolean; sessionAmr?: readonly string[] } = {}) {
+  async function finishSignIn(ctx: Context, person: StoredPerson, factorAmr: readonly string[] | undefined, options: { elevated?: boolean; sessionAmr?: readonly string[]; /** The password step saved no progress: nothing to end (a leftover of an earlier try expires with the interaction). */ noProgress?: boolean } = {}) {
     const { interaction } = signInOf(ctx);
     const amr = [...new Set([...(options.sessionAmr ?? []), ...signInAmr(factorAmr)])];
     const acr = options.elevated ? acrValues.elevated : amr.includes('mfa') ? acrValues.mfa : acrValues.password;
     // The plan was aimed at the essential acr (aimOf); should the class have changed under way, the result still never loops.
     if (!meetsAcrRequest(acrRequestOf(interaction.params), acr)) return unmetAcr(ctx, 'The sign-in could not reach any of the requested acr values.');
-    await progress.end(interaction.uid);
+    if (!options.noProgress) await progress.end(interaction.uid);
     await finish(ctx, { login: { accountId: person._id, amr, acr } });
   }
 

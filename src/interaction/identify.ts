@@ -65,7 +65,8 @@ export function identify(deps: SignInDependencies, { pages, ends, factorSteps }:
       await attempts.recordFailure(candidate._id, passwordKey, passwordRule, now, origin);
       return pages.login(ctx, { status: 401, username, error: t('signin.wrongCredentials') });
     }
-    await attempts.recordSuccess(person._id, passwordKey);
+    // Nothing counted against the password from here: a reset would change nothing.
+    if (lock.failures > 0) await attempts.recordSuccess(person._id, passwordKey);
 
     // Elevated access asked for at sign-in: the AOD factor is the second factor (the MFA one
     // when the class has no AOD factor, unless elevated access is essential). An essential
@@ -83,14 +84,14 @@ export function identify(deps: SignInDependencies, { pages, ends, factorSteps }:
     ctx.state.signIn = { ...signIn, ...languageOf(ctx, interaction, person) };
     const first = firstStep(plan);
     if (first.to === 'denied') return pages.denied(ctx, { plan });
-    if (first.to === 'finish') return ends.finishSignIn(ctx, person, undefined, { elevated });
+    if (first.to === 'finish') return ends.finishSignIn(ctx, person, undefined, { elevated, noProgress: true });
 
     // One screen (second source document): user ID, password and the authenticator code at once.
     const oneScreen = typedWithPassword ? { factor: typedWithPassword.id } : undefined;
     if (code && oneScreen && isPermitted(plan, oneScreen)) {
       const resumed: Resumed = { person, plan, ...(policy ? { policy } : {}), progress: { ...progress, step: oneScreen, state: {} } };
       const verdict = await factorSteps.verify(ctx, resumed, { code }, now);
-      if (verdict.outcome === 'success') return ends.finishSignIn(ctx, person, verdict.amr, { elevated });
+      if (verdict.outcome === 'success') return ends.finishSignIn(ctx, person, verdict.amr, { elevated, noProgress: true });
       await deps.progress.save(resumed.progress);
       const next = nextStep(plan, resumed.progress, verdict, { offersEnrolment: false });
       if (next.to === 'again') return pages.challenge(ctx, resumed, { status: next.status, error: againMessage(signInOf(ctx).t, next) });

@@ -33,7 +33,7 @@ export type LimitedAttempt = {
 
 /**
  * The one way anything is verified under retry limits (product.md rule 7): refused while
- * the factor or the address is locked; a success clears the factor's failures; a wrong
+ * the factor or the address is locked; a success clears the factor's failures (when any count); a wrong
  * guess counts (and may lock); a malformed input — a typing slip — does not.
  */
 export async function limitAttempts(attempts: AttemptCounter, attempt: LimitedAttempt, verify: () => Promise<Verdict>): Promise<Verdict> {
@@ -42,7 +42,8 @@ export async function limitAttempts(attempts: AttemptCounter, attempt: LimitedAt
   if (before.locked) return lockedVerdict(before);
   const verdict = await verify();
   if (verdict.outcome === 'success') {
-    await attempts.recordSuccess(personId, factor);
+    // Nothing counted against the factor: a reset would change nothing (failures before an ended lock no longer count either).
+    if (before.failures > 0) await attempts.recordSuccess(personId, factor);
   } else if (verdict.outcome === 'retry' && !uncounted.includes(verdict.reason)) {
     const after = await attempts.recordFailure(personId, factor, rule, now, origin);
     if (after.locked) return lockedVerdict(after);
