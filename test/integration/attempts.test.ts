@@ -1,4 +1,5 @@
 import { passwordAttempt } from '../../src/factors/attempts/attemptKey.ts';
+import { withAttemptReads } from '../../src/factors/attempts/attemptReads.ts';
 import { failureMemoryMs } from '../../src/factors/attempts/attemptStatusOf.ts';
 import { addressWindowMs } from '../../src/factors/attempts/createAddressThrottle.ts';
 import { sweepAttempts } from '../../src/factors/attempts/sweepAttempts.ts';
@@ -98,6 +99,22 @@ describe('retry limits per person and factor', () => {
     expect(await one.attempts.status(sub, 'Emergency', timed, at(6))).toEqual({ locked: true, until: new Date(at(65)) });
     await one.attempts.recordSuccess(sub, 'Qstn');
     expect(await one.attempts.status(sub, 'OTP', timed, at(6))).toEqual({ locked: false, failures: 1, remaining: 2 });
+  });
+
+  test('within one request the reads are made once, and the request sees its own failures, successes and unlocks', async () => {
+    const sub = await newPerson();
+    await withAttemptReads(async () => {
+      expect(await one.attempts.status(sub, 'TOTP', forAdmin, at(0))).toEqual({ locked: false, failures: 0, remaining: 2 });
+      // A failure stored by another instance after this request read: the request's reads were made once, so not seen…
+      await attemptFailureModel(two.store.connection).create({ _id: `other-${sub}`, personId: sub, key: 'TOTP', factor: 'TOTP', at: new Date(at(1)) });
+      expect(await one.attempts.status(sub, 'TOTP', forAdmin, at(1))).toEqual({ locked: false, failures: 0, remaining: 2 });
+      // …until the request writes one itself: then both count, and the second locks.
+      expect(await one.attempts.recordFailure(sub, 'TOTP', forAdmin, at(2))).toEqual({ locked: true });
+      expect(await one.attempts.status(sub, 'TOTP', forAdmin, at(3))).toEqual({ locked: true });
+      expect(await one.attempts.locksOf(sub, { TOTP: forAdmin }, at(3))).toEqual({ TOTP: { untilAdminUnlock: true } });
+      await one.attempts.unlock(sub, 'TOTP', { actor: admin });
+      expect(await one.attempts.status(sub, 'TOTP', forAdmin, at(4))).toEqual({ locked: false, failures: 0, remaining: 2 });
+    });
   });
 
   test('password failures count per person and client address: failures from A do not lock the person at B', async () => {

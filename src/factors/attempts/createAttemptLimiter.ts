@@ -6,6 +6,8 @@ import { attemptFailureModel } from '../../store/models/attemptFailureModel.ts';
 import { attemptLockModel } from '../../store/models/attemptLockModel.ts';
 import { attemptKeyOf, type AttemptFactor, type AttemptFactorKey, type AttemptKey } from './attemptKey.ts';
 import { attemptStatusOf, checkRule, failureMemoryMs, type AttemptRule, type AttemptStatus } from './attemptStatusOf.ts';
+import { forget, remembered } from './attemptReads.ts';
+import { clientAddressKey } from './clientAddressKey.ts';
 import type { AddressThrottle } from './createAddressThrottle.ts';
 import type { AttemptOrigin } from './limitAttempts.ts';
 
@@ -35,24 +37,34 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
   const Failures = attemptFailureModel(connection);
   const Locks = attemptLockModel(connection);
 
+  /** Every failure of the person that still counts, of any key: one query per request (attemptReads.ts). */
+  async function failuresOf(personId: string, now: number): Promise<{ key: string; at: Date }[]> {
+    return remembered(`failures:${personId}`, () => Failures.find({ personId, at: { $gte: new Date(now - failureMemoryMs) } }, { key: 1, at: 1 }).lean());
+  }
+
+  /** The keys of the person's locks that wait for an admin: one query per request. */
+  async function adminLocksOf(personId: string): Promise<Set<string>> {
+    return remembered(`locks:${personId}`, async () => new Set((await Locks.find({ personId }, { key: 1 }).lean()).map((lock) => lock.key)));
+  }
+
   async function failureTimes(personId: string, keys: string[], now: number): Promise<Map<string, number[]>> {
-    const failures = await Failures.find({ personId, key: { $in: keys }, at: { $gte: new Date(now - failureMemoryMs) } }, { key: 1, at: 1 }).lean();
     const byKey = new Map<string, number[]>(keys.map((key) => [key, []]));
-    for (const failure of failures) byKey.get(failure.key)?.push(failure.at.getTime());
+    for (const failure of await failuresOf(personId, now)) byKey.get(failure.key)?.push(failure.at.getTime());
     return byKey;
   }
 
   async function statusOfKey(personId: string, { key }: AttemptKey, rule: AttemptRule, now: number): Promise<AttemptStatus> {
     checkRule(rule);
     // A lock for an admin holds whatever the class says now: it was set under its rule then.
-    if (await Locks.exists({ _id: lockId(personId, key) })) return { locked: true };
+    if ((await adminLocksOf(personId)).has(key)) return { locked: true };
     return attemptStatusOf((await failureTimes(personId, [key], now)).get(key)!, rule, now);
   }
 
   /** The person's status, or the address's refusal when the person may try but the address may not. */
   async function withAddress(status: AttemptStatus, origin: AttemptOrigin | undefined, now: number): Promise<AttemptStatus> {
     if (status.locked || !addressThrottle || origin?.address === undefined) return status;
-    const throttle = await addressThrottle.isThrottled(origin.address, now);
+    const address = origin.address;
+    const throttle = await remembered(`address:${clientAddressKey(address)}`, () => addressThrottle.isThrottled(address, now));
     return throttle.throttled ? { locked: true, until: new Date(now + throttle.retryAfterSeconds * 1000), byAddress: true } : status;
   }
 
@@ -70,12 +82,15 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
         Failures.create({ _id: randomUUID(), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) }),
         ...(addressThrottle && origin?.address !== undefined ? [addressThrottle.recordFailure(origin.address, now)] : []),
       ]);
+      forget(`failures:${personId}`);
+      if (origin?.address !== undefined) forget(`address:${clientAddressKey(origin.address)}`);
       const status = await statusOfKey(personId, attempt, rule, now);
       if (status.locked && status.until === undefined) {
         // The failures are swept after a day; the lock until an admin unlocks must stay. Inserted once, by whichever instance gets there first.
         await Locks.create({ _id: lockId(personId, attempt.key), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) }).catch((error: { code?: number }) => {
           if (error.code !== 11000) throw error;
         });
+        forget(`locks:${personId}`);
       }
       return withAddress(status, origin, now);
     },
@@ -83,6 +98,7 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
     /** A passed factor: its failures no longer count (a lock for an admin stays; callers do not verify while locked). */
     async recordSuccess(personId: string, factor: AttemptFactorKey): Promise<void> {
       await Failures.deleteMany({ personId, key: attemptKeyOf(factor).key });
+      forget(`failures:${personId}`);
     },
 
     /**
@@ -94,6 +110,8 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
       const filter = attempt === undefined ? { personId } : attempt.key === attempt.factor ? { personId, factor: attempt.factor } : { personId, key: attempt.key };
       const locks = await Locks.deleteMany(filter);
       const failures = await Failures.deleteMany(filter);
+      forget(`locks:${personId}`);
+      forget(`failures:${personId}`);
       const result = { factor: attempt?.key ?? 'all', locksCleared: locks.deletedCount, failuresCleared: failures.deletedCount };
       await audit.record({
         actor: options.actor ?? systemActor,
@@ -111,8 +129,7 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
       if (rules.length === 0) return {};
       for (const [, rule] of rules) checkRule(rule);
       const keys = rules.map(([factor]) => factor as string);
-      const [times, adminLocks] = await Promise.all([failureTimes(personId, keys, now), Locks.find({ personId, key: { $in: keys } }, { key: 1 }).lean()]);
-      const lockedForAdmin = new Set(adminLocks.map((lock) => lock.key));
+      const [times, lockedForAdmin] = await Promise.all([failureTimes(personId, keys, now), adminLocksOf(personId)]);
       const locks: PersonFacts['locks'] = {};
       for (const [factor, rule] of rules) {
         const status: AttemptStatus = lockedForAdmin.has(factor) ? { locked: true } : attemptStatusOf(times.get(factor) ?? [], rule, now);
