@@ -180,10 +180,12 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
 
     /**
      * A code typed at sign-in, against the person's active key. The key and the highest
-     * accepted step are read afresh: `person` may have been loaded before a key change.
+     * accepted step are read afresh — `person` may have been loaded before a key change —
+     * unless the caller loaded the person in the same request (`loadedNow`).
      */
-    async verify(person: Pick<StoredPerson, '_id'>, code: string, now = Date.now()): Promise<Verdict> {
-      const { totp } = (await Persons.findById(person._id, { totp: 1 }).lean()) ?? {};
+    async verify(person: Pick<StoredPerson, '_id'> & { totp?: StoredPerson['totp'] }, code: string, now = Date.now(), options: { loadedNow?: boolean } = {}): Promise<Verdict> {
+      // A person loaded by this very request is fresh enough: a code is accepted once by its step's claim, whatever lastStep said.
+      const { totp } = options.loadedNow ? person : ((await Persons.findById(person._id, { totp: 1 }).lean()) ?? {});
       if (!totp || totp.state !== 'active') return { outcome: 'not-applicable', reason: 'not-configured' };
       return check(person._id, totp, code, now);
     },

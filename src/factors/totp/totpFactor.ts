@@ -23,7 +23,8 @@ export const totpFactor = {
   },
   challenge: async () => ({}),
   present: async () => ({}),
-  verify: (ctx, _state, input) => ctx.services.totp.verify(ctx.person, typedText(input, 'code'), ctx.now),
+  /** The sign-in loaded the person in this request (loadSignIn, identify). */
+  verify: (ctx, _state, input) => ctx.services.totp.verify(ctx.person, typedText(input, 'code'), ctx.now, { loadedNow: true }),
   /** The time steps claimed by the person's codes. */
   forgetPerson: (connection, personId) => totpStepModel(connection).deleteMany({ personId }),
   sweep: sweepTotpSteps,
