@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { ConflictError, NotFoundError } from '../errors/GatehouseError.ts';
 import { factorIds, type ClassPolicy, type FactorId, type PolicyContext } from '../policy/types.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
+import { createSharedCache } from '../store/sharedCache.ts';
 import { classModel, type StoredClass } from '../store/models/classModel.ts';
 import { settingModel } from '../store/models/settingModel.ts';
 import { mergeClassInput, toClassInput, validateClassInput, type ClassInput } from './classInput.ts';
@@ -43,6 +44,7 @@ const toView = (stored: StoredClass): ClassView => ({ ...toClassInput(toPolicy(s
 
 export function createClassDirectory(connection: Connection, audit: AuditLog) {
   const Classes = classModel(connection);
+  const cache = createSharedCache<ClassPolicy>(connection, 'classes');
   const Settings = settingModel(connection);
 
   async function find(name: string): Promise<StoredClass> {
@@ -55,6 +57,7 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
     const doc: StoredClass = { _id: key(policy.name), ...policy, lastUpdate: new Date() };
     try {
       await Classes.create(doc);
+      await cache.changed();
     } catch (error) {
       if ((error as { code?: number }).code === 11000) throw new ConflictError(`name: a class "${policy.name}" already exists (names are compared ignoring case).`);
       throw error;
@@ -67,6 +70,7 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
     if (isDeepStrictEqual(toPolicy(existing), policy)) return { stored: existing, changed: false };
     const doc: StoredClass = { _id: existing._id, ...policy, lastUpdate: new Date() };
     await Classes.replaceOne({ _id: existing._id }, doc);
+    await cache.changed();
     await audit.record({ actor, action: 'update', entity: 'class', entityId: doc._id, before: toClassInput(toPolicy(existing)), after: toClassInput(policy) });
     return { stored: doc, changed: true };
   }
@@ -128,6 +132,7 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
       const users = await countPersonsUsing(connection, 'className', existing.name);
       if (users > 0) throw new ConflictError(`The class "${existing.name}" is the class of ${personsCount(users)}; give ${users === 1 ? 'that person' : 'them'} another class first.`);
       const result = await Classes.deleteOne({ _id: existing._id });
+      await cache.changed();
       if (result.deletedCount === 0) throw new NotFoundError(`There is no class "${name}".`);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'class', entityId: existing._id, before: toClassInput(toPolicy(existing)) });
     },
@@ -135,8 +140,11 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
     /** The stored policy of a class by name (ignoring case); undefined for an unknown name, *DFT or *NEVER. */
     async findPolicy(name: string): Promise<ClassPolicy | undefined> {
       if (typeof name !== 'string' || name.startsWith('*')) return undefined;
-      const stored = await Classes.findById(key(name)).lean();
-      return stored ? toPolicy(stored) : undefined;
+      // Read on every sign-in: kept in memory, and seen within two seconds of a change elsewhere (store/sharedCache.ts).
+      return cache.get(key(name), async () => {
+        const stored = await Classes.findById(key(name)).lean();
+        return stored ? toPolicy(stored) : undefined;
+      });
     },
 
     /** Every class in the input form, by name: what `import` takes back unchanged. */

@@ -6,6 +6,7 @@ import { adminScope, providerScopes } from '../oidc/scopes.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import type { SecretBox } from '../security/secretBox.ts';
 import { clientModel, type StoredClient } from '../store/models/clientModel.ts';
+import { createSharedCache } from '../store/sharedCache.ts';
 import { clientSchema, usesSecret, type ValidClient } from './schemas/clientSchema.ts';
 import { parseInput } from './schemas/parseInput.ts';
 import { inputOf, toView, type ClientDetails, type ClientInput, type ClientView, type ClientChanges } from './clientViews.ts';
@@ -33,6 +34,8 @@ function clientScope(client: StoredClient): { scope?: string } {
 
 export function createClientDirectory(connection: Connection, secretBox: SecretBox, audit: AuditLog) {
   const Clients = clientModel(connection);
+  // The provider asks for a client several times per sign-in and grant: kept in memory, seen within two seconds of a change elsewhere.
+  const cache = createSharedCache<Record<string, unknown>>(connection, 'clients');
 
   const directory = {
     /**
@@ -61,6 +64,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       };
       try {
         await Clients.create(doc);
+        await cache.changed();
       } catch (error) {
         if ((error as { code?: number }).code === 11000) throw new ConflictError(`client_id: a client "${doc._id}" already exists.`);
         throw error;
@@ -119,6 +123,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
     async remove(clientId: string, options: { actor?: Actor } = {}): Promise<void> {
       const existing = await Clients.findById(clientId).lean();
       const result = await Clients.deleteOne({ _id: clientId });
+      await cache.changed();
       if (!existing || result.deletedCount === 0) throw new NotFoundError(`There is no client "${clientId}".`);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'client', entityId: clientId, before: toView(existing) });
     },
@@ -130,17 +135,21 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      * the admin role may get it through any client (createProvider.ts limits it there).
      */
     async providerMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
-      const client = await Clients.findById(clientId).lean();
-      if (!client) return undefined;
-      return {
-        ...client.metadata,
-        client_id: client._id,
-        ...(client.sealedSecret ? { client_secret: secretBox.open(client.sealedSecret, secretContext(client._id)) } : {}),
-        first_party: client.firstParty,
-        admin_api: client.adminApi === true,
-        resource_server: client.resourceServer === true,
-        ...clientScope(client),
-      };
+      const metadata = await cache.get(clientId, async () => {
+        const client = await Clients.findById(clientId).lean();
+        if (!client) return undefined;
+        return {
+          ...client.metadata,
+          client_id: client._id,
+          ...(client.sealedSecret ? { client_secret: secretBox.open(client.sealedSecret, secretContext(client._id)) } : {}),
+          first_party: client.firstParty,
+          admin_api: client.adminApi === true,
+          resource_server: client.resourceServer === true,
+          ...clientScope(client),
+        };
+      });
+      // Each caller gets its own copy: the cached one is never handed out to be changed.
+      return metadata && structuredClone(metadata);
     },
 
     /**
@@ -206,6 +215,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         return { client: toView(existing), status: 'unchanged' };
       }
       await Clients.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      await cache.changed();
       const client = toView(doc);
       await audit.record({
         actor: options.actor ?? systemActor,

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { classModel } from '../store/models/classModel.ts';
+import { createSharedCache } from '../store/sharedCache.ts';
 import { settingModel } from '../store/models/settingModel.ts';
 import { parseInput } from './schemas/parseInput.ts';
 import { settingsSchema } from './schemas/settingsSchema.ts';
@@ -25,10 +26,12 @@ export function validateSettingsInput(input: unknown): { default_class?: string 
 
 export function createSettingsDirectory(connection: Connection, audit: AuditLog) {
   const Settings = settingModel(connection);
+  const cache = createSharedCache<unknown>(connection, 'settings');
   const Classes = classModel(connection);
 
+  /** Read on every sign-in of a *DFT person: kept in memory, seen within two seconds of a change elsewhere (store/sharedCache.ts). */
   async function defaultClass(): Promise<string | undefined> {
-    const value = (await Settings.findById(defaultClassSetting).lean())?.value;
+    const value = await cache.get(defaultClassSetting, async () => (await Settings.findById(defaultClassSetting).lean())?.value);
     return typeof value === 'string' ? value : undefined;
   }
 
@@ -44,6 +47,7 @@ export function createSettingsDirectory(connection: Connection, audit: AuditLog)
     if (before === value) return { ...(value === undefined ? {} : { default_class: value }), status: 'unchanged' };
     if (value === undefined) await Settings.deleteOne({ _id: defaultClassSetting });
     else await Settings.replaceOne({ _id: defaultClassSetting }, { _id: defaultClassSetting, value }, { upsert: true });
+    await cache.changed();
     await audit.record({
       actor: options.actor ?? systemActor,
       action: 'update',
