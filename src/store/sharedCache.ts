@@ -7,6 +7,12 @@ export const cacheRecheckMs = 2000;
 
 type Entry = { values: Map<string, unknown>; stamp?: string; checkedAt: number; generation: number };
 
+/** Forgets every record of an entry; loads under way when it happens are not kept. */
+function clear(entry: Entry): void {
+  entry.values.clear();
+  entry.generation += 1;
+}
+
 /** One entry per database and kind: instances of this process on the same database share it, so a change here is seen here at once. */
 const entries = new Map<string, Entry>();
 
@@ -26,10 +32,6 @@ export function createSharedCache<T>(connection: Connection, kind: string, optio
     let found = entries.get(id);
     if (!found) entries.set(id, (found = { values: new Map(), checkedAt: -Infinity, generation: 0 }));
     return found;
-  };
-  const clear = (current: Entry) => {
-    current.values.clear();
-    current.generation += 1;
   };
 
   async function current(now: number): Promise<Entry> {

@@ -26,8 +26,9 @@ const password = 'correct horse battery';
 const secrets = new Map<string, string>();
 
 /** The filters a command carries (find, update, delete, findAndModify, count, distinct, aggregate's first $match). */
+const asFilter = (value: unknown) => (value && typeof value === 'object' ? [value as Record<string, unknown>] : []);
+
 function filtersOf(name: string, command: Record<string, unknown>): Record<string, unknown>[] {
-  const asFilter = (value: unknown) => (value && typeof value === 'object' ? [value as Record<string, unknown>] : []);
   if (name === 'find' || name === 'delete' || name === 'update') {
     if (name === 'find') return asFilter(command.filter ?? {});
     const list = (command[name === 'update' ? 'updates' : 'deletes'] ?? []) as { q?: unknown }[];
