@@ -35,7 +35,7 @@ function clientScope(client: StoredClient): { scope?: string } {
 export function createClientDirectory(connection: Connection, secretBox: SecretBox, audit: AuditLog) {
   const Clients = clientModel(connection);
   // The provider asks for a client several times per sign-in and grant: kept in memory, seen within two seconds of a change elsewhere.
-  const cache = createSharedCache<Record<string, unknown>>(connection, 'clients');
+  const cache = createSharedCache<Record<string, unknown>>(connection, 'clients', { variant: secretBox.keyId });
 
   const directory = {
     /**

@@ -24,10 +24,11 @@ const entries = new Map<string, Entry>();
  * elsewhere is seen within two seconds, and reading a cached record costs no command.
  * Absent records are not cached (a record created elsewhere is seen at once).
  */
-export function createSharedCache<T>(connection: Connection, kind: string, options: { recheckMs?: number } = {}) {
+export function createSharedCache<T>(connection: Connection, kind: string, options: { recheckMs?: number; /** What the cached values depend on besides the database (the master key that opened a secret). */ variant?: string } = {}) {
   const Stamps = cacheStampModel(connection);
   const recheckMs = options.recheckMs ?? cacheRecheckMs;
-  const id = `${connection.host}:${connection.port}/${connection.name}/${kind}`;
+  const kindId = `${connection.host}:${connection.port}/${connection.name}/${kind}/`;
+  const id = `${kindId}${options.variant ?? ''}`;
   const entry = (): Entry => {
     let found = entries.get(id);
     if (!found) entries.set(id, (found = { values: new Map(), checkedAt: -Infinity, generation: 0 }));
@@ -60,7 +61,7 @@ export function createSharedCache<T>(connection: Connection, kind: string, optio
     /** After a change is written: this process forgets at once, the others within cacheRecheckMs. */
     async changed(): Promise<void> {
       const found = entry();
-      clear(found);
+      for (const [other, otherEntry] of entries) if (other.startsWith(kindId)) clear(otherEntry);
       await Stamps.replaceOne({ _id: kind }, { _id: kind, stamp: randomUUID(), at: new Date() }, { upsert: true });
       // Not taken as ours: should another process change the same kind at the same moment, the next check clears again.
       found.stamp = undefined;

@@ -67,14 +67,18 @@ async function askEveryRoute(): Promise<Answer[]> {
   );
 }
 
+/** Routes that may answer without the database: the clients are kept in memory, so a wrong client secret is refused from there. */
+const answeredFromMemory: Record<string, number> = { '/token': 401 };
+
 function expectAllUnavailable(answers: Answer[], label: string): void {
   for (const answer of answers) {
     console.log(`MEASURED ${label}: ${answer.route} answered ${answer.status} in ${answer.ms} ms`);
   }
   for (const answer of answers) {
+    expect(answer.ms).toBeLessThan(5_000);
+    if (answer.status === answeredFromMemory[answer.route]) continue;
     expect({ route: answer.route, status: answer.status, retryAfter: answer.retryAfter }).toEqual({ route: answer.route, status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
     expect(answer.body).toMatch(/database/i);
-    expect(answer.ms).toBeLessThan(5_000);
   }
 }
 
