@@ -65,9 +65,14 @@ async function eventually(check: () => boolean, withinMs: number): Promise<void>
 }
 
 function connectionPragmas(logs: string[]): { journal_mode: string; synchronous: string }[] {
-  return logs
-    .map((line) => JSON.parse(line) as { msg?: string; journal_mode: string; synchronous: string })
-    .filter((entry) => entry.msg === 'sqlite connection');
+  const entries = logs.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as { msg?: string; journal_mode: string; synchronous: string }];
+    } catch {
+      return [];
+    }
+  });
+  return entries.filter((entry) => entry.msg === 'sqlite connection');
 }
 
 test('a collection created after the start gets an index that its `_id` lookups use', async () => {

@@ -41,6 +41,9 @@ func ensureIDIndexes(ctx context.Context, dir string, logger *slog.Logger) {
 	}
 	for _, file := range files {
 		if err := ensureIDIndexesIn(ctx, file, logger); err != nil {
+			if ctx.Err() != nil {
+				return // stopping: not a fault
+			}
 			logger.WarnContext(ctx, "creating _id indexes", slog.String("file", file), slog.String("error", err.Error()))
 		}
 	}
