@@ -92,6 +92,12 @@ export const configSchema = {
     default: '30',
     check: isSeconds(0, 3_600),
   },
+  EMBEDDED_DATABASE_SYNCHRONOUS: {
+    description:
+      'With the embedded database: when SQLite forces its writes to disk (its files are always in WAL mode). `normal`: at each checkpoint of the write-ahead log, not at each commit, like MongoDB acknowledging a write before its journal is flushed; a power cut or an operating-system crash can lose the writes of the last moments (since the last checkpoint), never corrupt the database, and a crash of Gatehouse or of the database process alone loses nothing. `full`: every commit is on disk before it is acknowledged, at the cost of one sync per write.',
+    default: 'normal',
+    check: oneOf('normal', 'full'),
+  },
   MASTER_KEY: {
     description:
       'Key (32 bytes, base64) that encrypts signing keys, cookie keys, client secrets, TOTP keys and emergency tokens at rest (including keys a person is still setting up), and keys the hashes under which sessions, codes and tokens are stored. Required in production; in development it is generated into DATA_DIR/master.key.',

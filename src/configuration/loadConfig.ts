@@ -14,6 +14,8 @@ export type Config = {
   dataDir: string;
   /** How long to wait for another process's embedded database on DATA_DIR before refusing. */
   embeddedDatabaseWaitSeconds: number;
+  /** SQLite's synchronous mode for the embedded database (WAL either way); unset: `normal`. */
+  embeddedDatabaseSynchronous?: 'normal' | 'full';
   /** Base64 master key, or undefined when it is to be generated (development only). */
   masterKey: string | undefined;
   /** Former master keys (base64) that still open what they sealed while a rotation re-seals it; unset: none. */
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     mongodbUri: raw.MONGODB_URI,
     dataDir: resolve(raw.DATA_DIR!),
     embeddedDatabaseWaitSeconds: Number(raw.EMBEDDED_DATABASE_WAIT_SECONDS),
+    embeddedDatabaseSynchronous: raw.EMBEDDED_DATABASE_SYNCHRONOUS as 'normal' | 'full',
     masterKey: raw.MASTER_KEY,
     masterKeysPrevious: raw.MASTER_KEYS_PREVIOUS?.split(',').map((key) => key.trim()),
     trustProxy: raw.TRUST_PROXY === 'true',

@@ -52,7 +52,7 @@ const firstConnectionWithinMs = 10_000;
  * database, before advertising it, or on MONGODB_URI by each process.
  */
 export async function openStore(
-  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'embeddedDatabaseWaitSeconds'>,
+  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'embeddedDatabaseWaitSeconds' | 'embeddedDatabaseSynchronous'>,
   logger: Logger,
   options: { advertise?: boolean; purpose?: 'server' | 'command' } = {},
 ): Promise<Store> {
@@ -64,7 +64,7 @@ export async function openStore(
 
   let embedded: EmbeddedDatabase | undefined;
   try {
-    embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
+    embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, logger, synchronous: config.embeddedDatabaseSynchronous });
     const store = await initialised(await connect(`${embedded.uri}${embeddedDatabaseName}`, timeouts, { embedded, lock: claim.lock }), logger);
     // Only a server offers its database: a command's stops with the command, so others wait for its lock instead.
     if (options.advertise) embedded.advertise();

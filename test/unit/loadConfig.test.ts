@@ -27,6 +27,7 @@ test('defaults: development on port 3000, the embedded database, a generated mas
     mongodbUri: undefined,
     dataDir: resolve('./data'),
     embeddedDatabaseWaitSeconds: 30,
+    embeddedDatabaseSynchronous: 'normal',
     masterKey: undefined,
     trustProxy: false,
     trustProxyHops: 1,
@@ -81,6 +82,7 @@ test('values from the environment are read and converted', () => {
     mongodbUri: 'mongodb://db.example.com:27017/gatehouse',
     dataDir: '/var/lib/gatehouse',
     embeddedDatabaseWaitSeconds: 30,
+    embeddedDatabaseSynchronous: 'normal',
     masterKey: validMasterKey,
     trustProxy: true,
     trustProxyHops: 2,
@@ -104,6 +106,10 @@ test('the Twilio keys go together', () => {
 test('trusting a proxy needs at least one trusted hop or the ranges of the proxies', () => {
   expect(errorFor({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '0' }).message).toMatch(/TRUST_PROXY_HOPS.*TRUST_PROXY_RANGES/);
   expect(loadConfig({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '0', TRUST_PROXY_RANGES: '10.0.0.0/8' }, noFile)).toMatchObject({ trustProxyHops: 0, trustProxyRanges: ['10.0.0.0/8'] });
+});
+
+test('EMBEDDED_DATABASE_SYNCHRONOUS=full goes back to a sync at every commit', () => {
+  expect(loadConfig({ EMBEDDED_DATABASE_SYNCHRONOUS: 'full' }, noFile).embeddedDatabaseSynchronous).toBe('full');
 });
 
 test('the issuer follows PORT when ISSUER is not set', () => {
@@ -132,6 +138,7 @@ test.each([
   ['SESSION_TTL', '10'],
   ['ACCESS_TOKEN_TTL', 'an hour'],
   ['REFRESH_TOKEN_TTL', '99999999999'],
+  ['EMBEDDED_DATABASE_SYNCHRONOUS', 'off'],
 ])('%s=%s is refused with a message naming the key', (key, value) => {
   const error = errorFor({ [key]: value });
   expect(error.message).toMatch(new RegExp(`\\b${key}\\b`));

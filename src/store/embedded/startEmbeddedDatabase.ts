@@ -15,6 +15,9 @@ export type EmbeddedDatabase = {
 
 type Marker = { pid: number; uri: string };
 
+/** SQLite's synchronous mode (WAL journal either way): `normal` syncs at checkpoints, `full` at every commit. */
+export type EmbeddedDatabaseSynchronous = 'normal' | 'full';
+
 /** Restart delays: doubling from the first to the last; back to the first once it stayed up a while. */
 export const restartBackoff = { firstMs: 500, lastMs: 30_000, resetAfterMs: 60_000 };
 
@@ -39,14 +42,21 @@ export function findRunningEmbeddedDatabase(dataDir: string): string | undefined
  * `dataDir`. The child exits when this process does: it watches its standard input.
  * When it exits otherwise (killed, crashed), it is started again on the same port, so the
  * URI stays valid and the driver reconnects by itself; each restart is logged. The caller
- * must hold the data directory's lock (lockDataDirectory.ts).
+ * must hold the data directory's lock (lockDataDirectory.ts). `synchronous` defaults to
+ * `normal` (EMBEDDED_DATABASE_SYNCHRONOUS in config/schema.ts says what it risks).
  */
-export async function startEmbeddedDatabase(options: { dataDir: string; logger: Logger; port?: number }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(options: {
+  dataDir: string;
+  logger: Logger;
+  port?: number;
+  synchronous?: EmbeddedDatabaseSynchronous;
+}): Promise<EmbeddedDatabase> {
   const { dataDir, logger } = options;
+  const spawnOn = (port: number) => spawnDatabase(dataDir, port, options.synchronous ?? 'normal', logger);
   buildEmbeddedDatabase((line) => logger.info(line));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  let child = spawnDatabase(dataDir, options.port ?? 0, logger);
+  let child = spawnOn(options.port ?? 0);
   const uri = await waitForReady(child);
   // Later starts must listen where the driver already points.
   const port = Number(new URL(uri).port);
@@ -73,7 +83,7 @@ export async function startEmbeddedDatabase(options: { dataDir: string; logger: 
   };
   const restart = async () => {
     if (stopping) return;
-    const next = spawnDatabase(dataDir, port, logger);
+    const next = spawnOn(port);
     child = next;
     try {
       await waitForReady(next);
@@ -113,10 +123,9 @@ export async function startEmbeddedDatabase(options: { dataDir: string; logger: 
   };
 }
 
-function spawnDatabase(dataDir: string, port: number, logger: Logger): ChildProcess {
-  const child = spawn(embeddedDatabaseBinary, ['-listen', `127.0.0.1:${port}`, '-data', embeddedDatabaseFiles(dataDir), '-log-level', 'error'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+function spawnDatabase(dataDir: string, port: number, synchronous: EmbeddedDatabaseSynchronous, logger: Logger): ChildProcess {
+  const args = ['-listen', `127.0.0.1:${port}`, '-data', embeddedDatabaseFiles(dataDir), '-log-level', 'error', '-synchronous', synchronous];
+  const child = spawn(embeddedDatabaseBinary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   forwardLogs(child, logger);
   child.on('error', (error) => logger.error({ reason: error.message }, 'the embedded database process failed'));
   return child;
