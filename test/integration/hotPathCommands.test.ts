@@ -127,8 +127,8 @@ test('a one-screen MFA sign-in', async () => {
     // The accepted TOTP step raised only while the key is still the one checked.
     'update persons {_id,totp.keyId}',
   ]);
-  // 31, and one more when the two-second check of the cached directory records falls inside it.
-  expect(commands.length).toBeLessThanOrEqual(32);
+  // 29, and one more when the two-second check of the cached directory records falls inside it.
+  expect(commands.length).toBeLessThanOrEqual(30);
 });
 
 test('a refresh grant', async () => {

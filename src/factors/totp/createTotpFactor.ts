@@ -34,7 +34,6 @@ export type OpenedTotpKey = { secret: string; algorithm: StoredTotpKey['algorith
 const sealContext = (personId: string) => `totp-key:${personId}`;
 /** A claim on a person's step; a key being set up claims its steps apart (`scope`): its codes are not the current key's. */
 const stepId = (personId: string, step: number, scope?: string) => (scope ? `${personId}:${scope}:${step}` : `${personId}:${step}`);
-const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
 /** otplib's refusals of the token itself (not of the key): a typing slip. */
 const isTokenError = (error: unknown) => error instanceof Error && (error.name === 'TokenLengthError' || error.name === 'TokenFormatError');
 
@@ -61,19 +60,27 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
   }
 
   /** Inserts the claim on one step; false when some caller claimed it first. */
+  /**
+   * Claims step S and, in the same command, the steps below it a later code could still
+   * match (S-1 and S-2). True when S itself was claimed by this caller: each insert of a
+   * unique _id goes through once, whoever else tries it (unordered: a below step claimed
+   * before does not stop the others).
+   */
   async function claim(personId: string, step: number, claimedAt: Date, scope?: string): Promise<boolean> {
+    const steps = [step, ...Array.from({ length: burnBelow }, (_, index) => step - index - 1)].filter((each) => each >= 0);
     try {
-      await Steps.create({ _id: stepId(personId, step, scope), personId, step, claimedAt });
+      await Steps.insertMany(steps.map((each) => ({ _id: stepId(personId, each, scope), personId, step: each, claimedAt })), { ordered: false });
       return true;
     } catch (error) {
-      if (isDuplicate(error)) return false;
-      throw error;
+      const reported = (error as { writeErrors?: unknown }).writeErrors;
+      const writeErrors = (Array.isArray(reported) ? reported : reported ? [reported] : []) as { index?: number; code?: number }[];
+      if (writeErrors.length === 0 || writeErrors.some((each) => each.code !== 11000)) throw error;
+      return !writeErrors.some((each) => each.index === 0);
     }
   }
 
-  /** After step S was accepted: claim the steps a later code could still match, raise lastStep (old claims go with the sweeper: sweepTotpSteps.ts). */
-  async function settle(personId: string, keyId: string, step: number, claimedAt: Date, scope?: string): Promise<void> {
-    for (let below = 1; below <= burnBelow && step - below >= 0; below++) await claim(personId, step - below, claimedAt, scope);
+  /** After step S was accepted and claimed: raise lastStep (old claims go with the sweeper: sweepTotpSteps.ts). */
+  async function settle(personId: string, keyId: string, step: number): Promise<void> {
     await Persons.updateOne({ _id: personId, 'totp.keyId': keyId }, { $max: { 'totp.lastStep': step } });
   }
 
@@ -111,7 +118,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     if (step === undefined) return { verdict: { outcome: 'retry', reason: 'wrong-code' } };
     const claimedAt = new Date(now);
     if (!(await claim(personId, step, claimedAt, scope))) return { verdict: { outcome: 'retry', reason: 'reused' } };
-    await settle(personId, key.keyId, step, claimedAt, scope);
+    await settle(personId, key.keyId, step);
     return { verdict: { outcome: 'success', amr: totpMetadata.amr }, step };
   }
 
