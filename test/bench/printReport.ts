@@ -21,7 +21,7 @@ const percent = (share: number) => `${round(share * 100, 1)} %`;
 const ratioOf = (gatehouse: number | undefined, baseline: number | undefined) => (gatehouse === undefined || !baseline ? undefined : round(gatehouse / baseline, 3));
 
 const show = (value: number | undefined, unit: string) => (value === undefined ? '—' : `${value}${unit && unit !== '/s' ? ` ${unit}` : ''}`);
-const phaseText = (m: Measured) => `${m.perSecond} sign-ins/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, ${m.perOperation.databaseCommands} DB commands, server CPU ${m.perOperation.serverCpuMs} ms${m.perOperation.databaseCpuMs !== undefined ? `, database CPU ${m.perOperation.databaseCpuMs} ms` : ''}`;
+const phaseText = (m: Measured & { failed: number; failures: Record<string, number> }) => `${m.perSecond} sign-ins/s${m.failed ? ` (${m.failed} failed: ${Object.entries(m.failures).map(([reason, count]) => `${reason} × ${count}`).join(', ')})` : ''}, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, ${m.perOperation.databaseCommands} DB commands, server CPU ${m.perOperation.serverCpuMs} ms${m.perOperation.databaseCpuMs !== undefined ? `, database CPU ${m.perOperation.databaseCpuMs} ms` : ''}`;
 
 /** The side-by-side rows: what each is, the baseline's figure, Gatehouse's, and their ratio. */
 function sideBySide(b: Load, g: Load) {
