@@ -57,19 +57,20 @@ export async function measureDirectorySizes(options: Options) {
     for (const index of picked) used.add(index);
     return picked.map((index) => persons.loaded[index]!);
   };
+  const tolerantSignIn = (person: BenchPerson, failures: Record<string, number>) =>
+    signInWithTotp(target.rp, person, password).then(
+      () => undefined,
+      (error: Error) => {
+        const reason = /HTTP \d+/.exec(error.message)?.[0] ?? error.name;
+        failures[reason] = (failures[reason] ?? 0) + 1;
+      },
+    );
   // A sign-in refused here is counted, not fatal: at a size Gatehouse cannot yet serve (a
   // command slower than the driver's socket timeout answers 503), that is the finding.
   const phase = async () => {
     const chosen = unused(phaseWarmUp + s.directorySignIns);
     const failures: Record<string, number> = {};
-    const signIn = (person: BenchPerson) =>
-      signInWithTotp(target.rp, person, password).then(
-        () => undefined,
-        (error: Error) => {
-          const reason = /HTTP \d+/.exec(error.message)?.[0] ?? error.name;
-          failures[reason] = (failures[reason] ?? 0) + 1;
-        },
-      );
+    const signIn = (person: BenchPerson) => tolerantSignIn(person, failures);
     await runPool(phaseWarmUp, s.concurrency, (index) => signIn(chosen[index]!));
     for (const reason of Object.keys(failures)) delete failures[reason];
     const measured = await measure(target, s.directorySignIns, s.concurrency, (index) => signIn(chosen[phaseWarmUp + index]!));
@@ -86,11 +87,12 @@ export async function measureDirectorySizes(options: Options) {
   let afterEarlier;
   if (s.earlierSignIns > 0) {
     const started = performance.now();
+    const earlierFailures: Record<string, number> = {};
     const left = await leaveBehind(services.store.connection.db!, s.earlierRealSignIns, s.earlierSignIns, async (count) => {
       const chosen = unused(count);
-      await runPool(count, s.concurrency, (index) => signInWithTotp(target.rp, chosen[index]!, password).then(() => undefined));
+      await runPool(count, s.concurrency, (index) => tolerantSignIn(chosen[index]!, earlierFailures));
     });
-    afterEarlier = { persons: persons.count, earlierSignIns: s.earlierSignIns, ...left, seconds: round((performance.now() - started) / 1000, 1), signIns: await phase() };
+    afterEarlier = { persons: persons.count, earlierSignIns: s.earlierSignIns, ...left, earlierFailures, seconds: round((performance.now() - started) / 1000, 1), signIns: await phase() };
   }
   const first = bySize[0]!.signIns.perSecond;
   return {

@@ -106,7 +106,7 @@ export function printReport(r: Report): { ratios: Record<string, number | null> 
       ...d.bySize.map((entry) => [`${entry.persons} persons`, `${phaseText(entry.signIns)}; ratio ${d.rateOverSmallest[String(entry.persons)]} (bulk load ${entry.loadSeconds} s)`] as [string, string]),
       ...(d.afterEarlier
         ? [[`${d.afterEarlier.persons} after ${d.afterEarlier.earlierSignIns} sign-ins`, `${phaseText(d.afterEarlier.signIns)}; ratio ${d.rateOverSmallest[`${d.afterEarlier.persons} after ${d.afterEarlier.earlierSignIns} sign-ins`]}`] as [string, string],
-           ['  earlier sign-ins', `${d.afterEarlier.realSignIns} real, ${d.afterEarlier.copiedSignIns} as copies of their documents (${d.afterEarlier.seconds} s): ${Object.entries(d.afterEarlier.documentsAdded).map(([name, count]) => `${name} ${count}`).join(', ')}`] as [string, string]]
+           ['  earlier sign-ins', `${d.afterEarlier.realSignIns} real${Object.keys(d.afterEarlier.earlierFailures).length ? ` (refused: ${Object.entries(d.afterEarlier.earlierFailures).map(([reason, count]) => `${reason} × ${count}`).join(', ')})` : ''}, ${d.afterEarlier.copiedSignIns} as copies of their documents (${d.afterEarlier.seconds} s): ${Object.entries(d.afterEarlier.documentsAdded).map(([name, count]) => `${name} ${count}`).join(', ')}`] as [string, string]]
         : []),
     ]]);
   }
