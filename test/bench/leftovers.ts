@@ -14,29 +14,37 @@ function copyId(id: unknown, copy: number): unknown {
 /**
  * Sessions, grants, tokens, codes, sign-in progress, TOTP step claims and audit records
  * of `total` earlier sign-ins. The first `real` of them are done for real (`signIns`); the
- * documents they added, found by _id against a snapshot taken before, are then copied
- * (with new _ids, every other field as it is) until there are as many as `total` sign-ins
- * leave: 10,000 real sign-ins would take hours today, and what the later ones pay for is
- * the size of the collections, which the copies give. With `real` ≥ `total` all are real.
+ * documents they added, found by _id against a snapshot taken before, are kept, and
+ * `copy()` later inserts copies of them (new _ids, every other field as it is) until there
+ * are as many as `total` sign-ins leave: 10,000 real sign-ins would take hours today, and
+ * what the later ones pay for is the size of the collections, which the copies give. With
+ * `real` ≥ `total` all are real. The real ones may be done at a small directory size
+ * (where today's Gatehouse completes them) and copied once the directory is large.
  */
-export async function leaveBehind(db: mongo.Db, real: number, total: number, signIns: (count: number) => Promise<void>) {
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name).filter((name) => !untouched.has(name) && !name.startsWith('system.'));
+export async function recordSignIns(db: mongo.Db, real: number, total: number, signIns: (count: number) => Promise<void>) {
+  const names = async () => (await db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name).filter((name) => !untouched.has(name) && !name.startsWith('system.'));
   const before = new Map<string, Set<string>>();
-  for (const name of names) before.set(name, new Set((await db.collection(name).find({}, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id))));
+  for (const name of await names()) before.set(name, new Set((await db.collection(name).find({}, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id))));
   const realCount = Math.min(real, total);
   await signIns(realCount);
-  const copies = Math.ceil(total / realCount) - 1;
-  const added: Record<string, number> = {};
-  for (const name of (await db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name)) {
-    if (untouched.has(name) || name.startsWith('system.')) continue;
+  const fresh = new Map<string, mongo.Document[]>();
+  for (const name of await names()) {
     const seen = before.get(name) ?? new Set<string>();
-    const fresh = (await db.collection(name).find({}).toArray()).filter((doc) => !seen.has(String(doc._id)));
-    if (fresh.length === 0) continue;
-    for (let copy = 1; copy <= copies; copy += 1) {
-      const docs = fresh.map((doc) => ({ ...doc, _id: copyId(doc._id, copy) }));
-      for (let start = 0; start < docs.length; start += batchSize) await db.collection(name).insertMany(docs.slice(start, start + batchSize) as mongo.OptionalId<mongo.Document>[], { ordered: false });
-    }
-    added[name] = fresh.length * (copies + 1);
+    const docs = (await db.collection(name).find({}).toArray()).filter((doc) => !seen.has(String(doc._id)));
+    if (docs.length) fresh.set(name, docs);
   }
-  return { realSignIns: realCount, copiedSignIns: realCount * copies, documentsAdded: added };
+  const copies = Math.ceil(total / realCount) - 1;
+  return {
+    async copy() {
+      const added: Record<string, number> = {};
+      for (const [name, docs] of fresh) {
+        for (let copy = 1; copy <= copies; copy += 1) {
+          const copied = docs.map((doc) => ({ ...doc, _id: copyId(doc._id, copy) }));
+          for (let start = 0; start < copied.length; start += batchSize) await db.collection(name).insertMany(copied.slice(start, start + batchSize) as mongo.OptionalId<mongo.Document>[], { ordered: false });
+        }
+        added[name] = docs.length * (copies + 1);
+      }
+      return { realSignIns: realCount, copiedSignIns: realCount * copies, documentsAdded: added };
+    },
+  };
 }
