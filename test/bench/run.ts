@@ -1,27 +1,33 @@
 /**
- * `npm run bench`: the sign-in benchmark. It starts, by itself, a database (the embedded
- * one in a temporary directory, or MONGODB_URI with a database of its own) and one
- * Gatehouse server on 127.0.0.1 in a forked process (test/bench/benchServer.ts), seeds a
- * first-party client and persons of a class that asks TOTP for MFA, and measures:
+ * `npm run bench`: the benchmark. It starts, by itself, a database (the embedded one in a
+ * temporary directory, or MONGODB_URI with a database of its own), one Gatehouse server and
+ * one baseline server (a bare oidc-provider with its in-memory adapter and one page that
+ * checks the same password and TOTP code: baselineServer.ts), each on 127.0.0.1 in a forked
+ * process. With `taskset`, the servers and the embedded database run on CPU 0 and this
+ * process (the load) on CPU 1. It seeds a first-party client, a client-credentials client
+ * and persons of a class that asks TOTP for MFA, and measures:
  *
- * 1. complete sign-ins (PKCE, sign-in page, user ID + password + TOTP code on one screen,
- *    code exchange and ID token validation with openid-client), at a small concurrency;
+ * 1. on both servers, side by side: complete MFA sign-ins (PKCE, sign-in page, user ID +
+ *    password + TOTP code on one screen, code exchange and ID token validation with
+ *    openid-client), refresh-token grants and client-credentials grants, each with its
+ *    rate, latency, server CPU, database CPU and commands per operation, and the server's
+ *    memory idle and after the load; every Gatehouse figure also as a ratio to the baseline;
  * 2. argon2id password verification alone;
  * 3. the TOTP check alone: services.totp.verify (with its once-only database claim)
  *    and otplib's verify without the database;
  * 4. a wrong password for a known user ID against any password for an unknown one,
  *    alternating (the two must cost the same: nobody may learn whether a user ID exists);
- * 5. memory of the server process and of this one, before and after.
+ * 5. Gatehouse's sign-in rate at each directory size (persons bulk-loaded into a database
+ *    of their own), and after earlier sign-ins have left sessions and tokens behind
+ *    (directorySizes.ts).
  *
  * It prints a table and one `BENCH {...}` JSON line. Everything it starts is stopped at the
  * end; after BENCH_TIME_LIMIT_SECONDS it stops everything and exits non-zero.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { generate, verify as verifyTotp } from 'otplib';
 import { hashPassword, verifyPassword } from '../../src/factors/password/passwordHasher.ts';
@@ -32,32 +38,24 @@ import { embeddedDatabaseBinary } from '../../src/store/embedded/embeddedDatabas
 import { startEmbeddedDatabase } from '../../src/store/embedded/startEmbeddedDatabase.ts';
 import { discoverRelyingParty, redirectUri } from '../support/relyingParty.ts';
 import { freePort, newMasterKey, testConfig } from '../support/testGatehouse.ts';
-import type { ParentMessage, ServerMessage, ServerStats } from './benchServer.ts';
-import { childPidNamed, machine, mean, meanByPart, memoryOf, percentile, processCpuSeconds, round, runPool, type Memory } from './measure.ts';
-import { signInWithTotp, type BenchPerson } from './signInWithTotp.ts';
+import type { BaselineStart } from './baselineServer.ts';
+import { settings } from './benchSettings.ts';
+import { seedClassAndClients } from './seedBench.ts';
+import { measureDirectorySizes } from './directorySizes.ts';
+import { childPidNamed, machine, mean, memoryOf, percentile, round, runPool } from './measure.ts';
+import { printReport } from './printReport.ts';
+import { ask, forkServer, pin, pinningAvailable, stopServer } from './serverProcess.ts';
+import type { BenchPerson } from './signInWithTotp.ts';
+import { loadTarget, perSecond, serverStats, type LoadSettings, type Target } from './targetLoad.ts';
 import { timeWrongPassword } from './wrongPassword.ts';
 
-function setting(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
-  return value;
-}
-
-const settings = {
-  signIns: setting('BENCH_SIGNINS', 200, 1, 20_000),
-  concurrency: setting('BENCH_CONCURRENCY', 4, 1, 64),
-  warmUp: setting('BENCH_WARMUP', 20, 0, 2_000),
-  totpChecks: setting('BENCH_TOTP_CHECKS', 300, 1, 20_000),
-  hashes: setting('BENCH_HASHES', 40, 1, 2_000),
-  wrongPasswords: setting('BENCH_WRONG_PASSWORDS', 100, 2, 5_000),
-  timeLimitSeconds: setting('BENCH_TIME_LIMIT_SECONDS', 300, 10, 3_600),
-};
 const password = 'bench correct horse battery';
 /** TOTP checks in this process before the timed ones, so that its code paths are warm. */
 const totpWarmUp = Math.min(20, settings.totpChecks);
 const seedConcurrency = 8;
+/** With pinning: the servers and the embedded database here, the load on the other CPU. */
+const serverCpu = 0;
+const loadCpu = 1;
 
 // Clean-up steps, run in reverse order, each bounded.
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -78,80 +76,8 @@ async function exitAfterCleanUp(code: number): Promise<never> {
   process.exit(code);
 }
 
-/** Sends `message` (if any) to the server process and waits for its answer of `type`. */
-function ask<T extends ServerMessage['type']>(child: ChildProcess, message: ParentMessage | undefined, type: T, timeoutMs: number): Promise<Extract<ServerMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`The server process did not answer "${type}" within ${timeoutMs / 1000} s.`));
-    }, timeoutMs);
-    const onMessage = (answer: ServerMessage) => {
-      if (answer.type === 'failed') {
-        done();
-        reject(new Error(`The server did not start: ${answer.message}`));
-      } else if (answer.type === type) {
-        done();
-        resolve(answer as Extract<ServerMessage, { type: T }>);
-      }
-    };
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`The server process exited (code ${code}).`));
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    if (message) child.send(message);
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
-  else child.kill('SIGTERM');
-  await Promise.race([exited, pause(12_000)]);
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-const latencySummary = (durationsMs: number[]) => ({ mean: round(mean(durationsMs)), p50: round(percentile(durationsMs, 50)), p95: round(percentile(durationsMs, 95)), max: round(Math.max(...durationsMs)) });
-const perSecond = (count: number, wallMs: number) => round(count / (wallMs / 1000), 1);
-
-/** Per sign-in: CPU of each process and the server's database commands, from two snapshots. */
-function perSignIn(before: ServerStats, after: ServerStats, count: number, runnerCpu: NodeJS.CpuUsage, databaseCpuSeconds: number | undefined) {
-  const byCommand = Object.fromEntries(
-    Object.entries(after.database.byCommand)
-      .map(([key, total]) => {
-        const earlier = before.database.byCommand[key] ?? { count: 0, durationMs: 0 };
-        const commands = total.count - earlier.count;
-        return [key, { perSignIn: round(commands / count, 2), meanMs: commands ? round((total.durationMs - earlier.durationMs) / commands, 2) : 0 }] as const;
-      })
-      .filter(([, value]) => value.perSignIn > 0)
-      .toSorted((a, b) => b[1].perSignIn * b[1].meanMs - a[1].perSignIn * a[1].meanMs),
-  );
-  const serverCpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-  return {
-    serverCpuMs: round(serverCpuMs / count, 2),
-    benchClientCpuMs: round((runnerCpu.user + runnerCpu.system) / 1000 / count, 2),
-    ...(databaseCpuSeconds !== undefined ? { databaseCpuMs: round((databaseCpuSeconds * 1000) / count, 2) } : {}),
-    databaseCommands: round((after.database.count - before.database.count) / count, 1),
-    databaseWaitMs: round((after.database.durationMs - before.database.durationMs) / count, 2),
-    databaseCommandsByKind: byCommand,
-  };
-}
-
-async function seed(services: Services, count: number): Promise<{ persons: BenchPerson[]; clientSecret: string; passwordHash: string }> {
-  await services.classes.add({ name: 'BENCH', mfa_device: 'S', no_screen_channel: 'E', allow_otp_instead_of_totp: 'N', question_count: 0, max_retries: 3, wait_seconds: 60, factors: { MFA: { TOTP: 1 } } });
-  // The default class, as a deployment has one: a user ID nobody has is handled as a person of it (part 4).
-  await services.settings.setDefaultClass('BENCH');
-  const { clientSecret } = await services.clients.add({ client_id: 'bench-app', redirect_uris: [redirectUri], first_party: true });
+async function seed(services: Services, count: number) {
+  const secrets = await seedClassAndClients(services);
   // One hash for everyone: seeding stays fast, and each sign-in still verifies it in full.
   const passwordHash = await hashPassword(password);
   const persons: BenchPerson[] = [];
@@ -162,7 +88,7 @@ async function seed(services: Services, count: number): Promise<{ persons: Bench
     await services.totp.setKey(sub, { secret, state: 'active' });
     persons[index] = { userId: name.toLowerCase(), sub, secret };
   });
-  return { persons, clientSecret: clientSecret!, passwordHash };
+  return { persons, passwordHash, ...secrets };
 }
 
 /** services.totp.verify for fresh codes: one person each, all codes of the same instant `now`. */
@@ -187,26 +113,64 @@ async function timeOtplib(persons: BenchPerson[], total: number) {
   });
 }
 
+/** Relying parties of a server: the first-party sign-in client and the client-credentials one. */
+async function relyingParties(url: string, clientSecret: string, serviceSecret: string) {
+  if (!url.startsWith('http://127.0.0.1:')) throw new Error(`The server listens on ${url}, not on 127.0.0.1.`);
+  const rp = await discoverRelyingParty(url, 'bench-app', clientSecret);
+  oidc.enableNonRepudiationChecks(rp);
+  return { rp, service: await discoverRelyingParty(url, 'bench-service', serviceSecret) };
+}
+
+/** Starts a Gatehouse server process on `config` (with command monitoring); stopped at clean-up. */
+async function startGatehouseServer(config: ReturnType<typeof testConfig>, cpu: number | undefined) {
+  // The server counts its database commands: monitorCommands is a client-side option.
+  const serverUri = new URL(config.mongodbUri!);
+  serverUri.searchParams.set('monitorCommands', 'true');
+  const child = forkServer('./benchServer.ts', cpu);
+  cleanups.push(() => stopServer(child));
+  const { url } = await ask(child, { type: 'start', config: { ...config, mongodbUri: serverUri.toString() } }, 'ready', 120_000);
+  return { child, url };
+}
+
+/** The embedded database's pid, pinned to the servers' CPU when pinning. */
+function embeddedDatabasePid(pinned: boolean): number | undefined {
+  const pid = childPidNamed(basename(embeddedDatabaseBinary).slice(0, 15));
+  if (pid !== undefined && pinned) pin(pid, serverCpu);
+  return pid;
+}
+
 async function main(): Promise<void> {
   const runnerBefore = memoryOf(process.memoryUsage());
+  const pinned = pinningAvailable(settings.pin);
+  if (pinned) pin(process.pid, loadCpu);
+  const serverCpuOrNone = pinned ? serverCpu : undefined;
   const logger = createLogger('warn');
   const external = Boolean(process.env.MONGODB_URI);
-  let mongodbUri: string;
+  let databaseBase: string;
+  let databaseName: string;
   if (process.env.MONGODB_URI) {
     const url = new URL(process.env.MONGODB_URI);
-    url.pathname = `/gatehouse_bench_${randomBytes(6).toString('hex')}`;
-    mongodbUri = url.toString();
+    databaseName = `gatehouse_bench_${randomBytes(6).toString('hex')}`;
+    url.pathname = '/';
+    databaseBase = url.toString();
   } else {
     const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-db-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const database = await startEmbeddedDatabase({ dataDir, logger });
     cleanups.push(() => database.stop());
-    mongodbUri = `${database.uri}gatehouse_bench`;
+    databaseBase = database.uri;
+    databaseName = 'gatehouse_bench';
   }
+  const databaseUri = (name: string) => {
+    const url = new URL(databaseBase);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  const databasePid = external ? undefined : embeddedDatabasePid(pinned);
 
   const port = await freePort();
   // Every wrong password of part 4 comes from 127.0.0.1: the address throttle must not answer for the password check.
-  const config = testConfig({ mongodbUri, masterKey: newMasterKey(), port, issuer: `http://127.0.0.1:${port}`, logLevel: 'warn', addressFailureLimit: 10_000 });
+  const config = testConfig({ mongodbUri: databaseUri(databaseName), masterKey: newMasterKey(), port, issuer: `http://127.0.0.1:${port}`, logLevel: 'warn', addressFailureLimit: 10_000 });
   const services = await openServices(config, logger);
   cleanups.push(async () => {
     if (external) await services.store.connection.dropDatabase();
@@ -216,36 +180,31 @@ async function main(): Promise<void> {
   const { signIns, concurrency, warmUp, totpChecks, hashes } = settings;
   const personCount = warmUp + signIns + totpWarmUp + 2 * totpChecks;
   const seedStarted = performance.now();
-  const { persons, clientSecret, passwordHash } = await seed(services, personCount);
+  const { persons, clientSecret, serviceSecret, passwordHash } = await seed(services, personCount);
   const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
   const signInPersons = persons.slice(0, warmUp + signIns);
   const totpPersons = persons.slice(warmUp + signIns);
 
-  // The server counts its database commands: monitorCommands is a client-side option.
-  const serverUri = new URL(mongodbUri);
-  serverUri.searchParams.set('monitorCommands', 'true');
-  const server = fork(fileURLToPath(new URL('./benchServer.ts', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  process.once('exit', () => server.kill('SIGKILL'));
-  cleanups.push(() => stopServer(server));
-  const { url } = await ask(server, { type: 'start', config: { ...config, mongodbUri: serverUri.toString() } }, 'ready', 60_000);
-  if (!url.startsWith('http://127.0.0.1:')) throw new Error(`The server listens on ${url}, not on 127.0.0.1.`);
-  const serverStats = () => ask(server, { type: 'stats' }, 'stats', 10_000);
-  const databasePid = external ? undefined : childPidNamed(basename(embeddedDatabaseBinary).slice(0, 15));
+  const gatehouseServer = await startGatehouseServer(config, serverCpuOrNone);
+  const gatehouse: Target = { child: gatehouseServer.child, ...(await relyingParties(gatehouseServer.url, clientSecret, serviceSecret)), ...(databasePid ? { databasePid } : {}) };
 
-  const rp = await discoverRelyingParty(url, 'bench-app', clientSecret);
-  oidc.enableNonRepudiationChecks(rp);
+  const baselineChild = forkServer('./baselineServer.ts', serverCpuOrNone);
+  cleanups.push(() => stopServer(baselineChild));
+  const baselineStart: BaselineStart = {
+    type: 'start',
+    port: await freePort(),
+    persons: signInPersons.map((person) => ({ ...person, passwordHash })),
+    clients: { signIn: { clientId: 'bench-app', clientSecret, redirectUri }, service: { clientId: 'bench-service', clientSecret: serviceSecret } },
+    ttl: config.ttl,
+  };
+  const baselineReady = await ask(baselineChild, baselineStart, 'ready', 60_000);
+  const baseline: Target = { child: baselineChild, ...(await relyingParties(baselineReady.url, clientSecret, serviceSecret)) };
 
-  // 1. Complete sign-ins: every person signs in once, so every TOTP code is a fresh one.
-  const serverBefore = await serverStats();
-  await runPool(warmUp, concurrency, (index) => signInWithTotp(rp, signInPersons[index]!, password));
-  const statsBefore = await serverStats();
-  const databaseCpuBefore = databasePid ? processCpuSeconds(databasePid) : undefined;
-  const runnerCpuBefore = process.cpuUsage();
-  const signInRun = await runPool(signIns, concurrency, (index) => signInWithTotp(rp, signInPersons[warmUp + index]!, password));
-  const runnerCpu = process.cpuUsage(runnerCpuBefore);
-  const databaseCpuAfter = databasePid ? processCpuSeconds(databasePid) : undefined;
-  const statsAfter = await serverStats();
-  const databaseCpuSeconds = databaseCpuBefore !== undefined && databaseCpuAfter !== undefined ? databaseCpuAfter - databaseCpuBefore : undefined;
+  // 1. The same load on both, one server at a time: the baseline first, then Gatehouse.
+  const loadSettings: LoadSettings = { signIns, warmUp, concurrency, refreshes: settings.refreshes, clientCredentials: settings.clientCredentials, grantWarmUp: settings.grantWarmUp };
+  const baselineLoad = await loadTarget(baseline, signInPersons, password, loadSettings);
+  await stopServer(baselineChild);
+  const gatehouseLoad = await loadTarget(gatehouse, signInPersons, password, loadSettings);
 
   // 2. argon2id verify alone (the one each sign-in does), in this process.
   const hashSequential = await runPool(hashes, 1, async () => {
@@ -265,41 +224,52 @@ async function main(): Promise<void> {
   // 4. Wrong passwords, alternating known and unknown user IDs (each known person once, so no lock answers instead).
   const wrong = { known: [] as number[], unknown: [] as number[] };
   for (let index = 0; index < settings.wrongPasswords; index += 1) {
-    wrong.known.push(await timeWrongPassword(rp, signInPersons[index % signInPersons.length]!.userId));
-    wrong.unknown.push(await timeWrongPassword(rp, `nobody-${index}`));
+    wrong.known.push(await timeWrongPassword(gatehouse.rp, signInPersons[index % signInPersons.length]!.userId));
+    wrong.unknown.push(await timeWrongPassword(gatehouse.rp, `nobody-${index}`));
   }
+  const gatehouseEnd = memoryOf((await serverStats(gatehouse.child)).memory);
+  await stopServer(gatehouse.child);
 
-  const serverEnd = await serverStats();
+  // 5. Directory sizes, on a database of their own with a server of its own.
+  const directoryUri = databaseUri(`${databaseName}_directory`);
+  const directory = settings.directorySizes.length
+    ? await measureDirectorySizes({
+        mongodbUri: directoryUri,
+        services: await openServices({ ...config, mongodbUri: directoryUri }, logger),
+        external,
+        settings,
+        passwordHash,
+        startServer: (mongodbUri) => startGatehouseServer({ ...config, mongodbUri }, serverCpuOrNone),
+        relyingParties,
+        ...(databasePid ? { databasePid } : {}),
+        cleanups,
+      })
+    : undefined;
+
   const runnerAfter = memoryOf(process.memoryUsage());
-
-  const signInLatency = latencySummary(signInRun.durationsMs);
+  const signInMeanMs = gatehouseLoad.signIns.latencyMs.mean;
   const argon2MeanMs = mean(hashSequential.durationsMs);
-  const signInsPerSecond = perSecond(signIns, signInRun.wallMs);
   const argon2Concurrent = perSecond(hashes, hashConcurrent.wallMs);
   const result = {
     machine: machine(),
     setup: {
-      database: external ? 'MONGODB_URI (a database of its own, dropped at the end)' : 'embedded FerretDB/SQLite in a temporary directory',
-      server: 'one Gatehouse process forked by the benchmark, on 127.0.0.1',
+      database: external ? 'MONGODB_URI (databases of their own, dropped at the end)' : 'embedded FerretDB/SQLite in a temporary directory',
+      server: 'one Gatehouse process and one baseline process (bare oidc-provider, in-memory adapter) forked by the benchmark, on 127.0.0.1, loaded one at a time',
+      pinning: pinned ? `taskset: servers${external ? '' : ' and the embedded database'} on CPU ${serverCpu}, the load on CPU ${loadCpu}` : 'none (no taskset, one CPU, or BENCH_PIN=0)',
       signIns,
       concurrency,
       warmUp,
       persons: personCount,
       seedSeconds,
     },
-    signIn: {
-      perSecond: signInsPerSecond,
-      wallSeconds: round(signInRun.wallMs / 1000, 2),
-      latencyMs: signInLatency,
-      meanLatencyByQuarterMs: meanByPart(signInRun.durationsMs, 4).map((value) => round(value)),
-      perSignIn: perSignIn(statsBefore, statsAfter, signIns, runnerCpu, databaseCpuSeconds),
-    },
+    baseline: baselineLoad,
+    gatehouse: gatehouseLoad,
     argon2Verify: {
       meanMs: round(argon2MeanMs, 2),
       perSecondSequential: perSecond(hashes, hashSequential.wallMs),
       perSecondConcurrent: argon2Concurrent,
-      shareOfMeanSignInLatency: round(argon2MeanMs / signInLatency.mean, 3),
-      shareOfHashingCapacity: round(signInsPerSecond / argon2Concurrent, 3),
+      shareOfMeanSignInLatency: round(argon2MeanMs / signInMeanMs, 3),
+      shareOfHashingCapacity: round(gatehouseLoad.signIns.perSecond / argon2Concurrent, 3),
     },
     totp: {
       serviceVerify: {
@@ -316,77 +286,11 @@ async function main(): Promise<void> {
       unknownMedianMs: round(percentile(wrong.unknown, 50), 2),
       knownOverUnknown: round(percentile(wrong.known, 50) / percentile(wrong.unknown, 50), 3),
     },
-    memory: {
-      server: { afterStart: memoryOf(serverBefore.memory), afterSignIns: memoryOf(statsAfter.memory), atEnd: memoryOf(serverEnd.memory) },
-      benchProcess: { atStart: runnerBefore, atEnd: runnerAfter },
-    },
+    directory,
+    memory: { gatehouseAtEnd: gatehouseEnd, benchProcess: { atStart: runnerBefore, atEnd: runnerAfter } },
   };
-  printTable(result);
-  console.log(`BENCH ${JSON.stringify({ settings, ...result })}`);
-}
-
-const memoryText = (m: Memory) => `RSS ${m.rssMiB} MiB, heap used ${m.heapUsedMiB} MiB`;
-const percent = (share: number) => `${round(share * 100, 1)} %`;
-
-function printTable(r: {
-  machine: ReturnType<typeof machine>;
-  setup: { database: string; server: string; signIns: number; concurrency: number; warmUp: number; persons: number; seedSeconds: number };
-  signIn: { perSecond: number; wallSeconds: number; latencyMs: ReturnType<typeof latencySummary>; meanLatencyByQuarterMs: number[]; perSignIn: ReturnType<typeof perSignIn> };
-  argon2Verify: { meanMs: number; perSecondSequential: number; perSecondConcurrent: number; shareOfMeanSignInLatency: number; shareOfHashingCapacity: number };
-  totp: { serviceVerify: { perSecondSequential: number; meanUs: number; p95Us: number; perSecondConcurrent: number }; otplibVerify: { perSecond: number; meanUs: number } };
-  wrongPassword: { attempts: number; knownMedianMs: number; unknownMedianMs: number; knownOverUnknown: number };
-  memory: { server: { afterStart: Memory; afterSignIns: Memory; atEnd: Memory }; benchProcess: { atStart: Memory; atEnd: Memory } };
-}): void {
-  const p = r.signIn.perSignIn;
-  const c = r.setup.concurrency;
-  const sections: [string, [string, string][]][] = [
-    ['Machine', [
-      ['CPU', `${r.machine.cpuModel} × ${r.machine.cpuCount}`],
-      ['memory', `${r.machine.totalMemoryMiB} MiB`],
-      ['node', `${r.machine.node} (${r.machine.platform})`],
-      ['database', r.setup.database],
-      ['server', r.setup.server],
-      ['persons seeded', `${r.setup.persons} in ${r.setup.seedSeconds} s`],
-    ]],
-    [`Complete sign-ins (password + TOTP on one screen, code exchange, ID token validated)`, [
-      ['sign-ins', `${r.setup.signIns} after ${r.setup.warmUp} warm-up, concurrency ${c}`],
-      ['throughput', `${r.signIn.perSecond} sign-ins/s (${r.signIn.wallSeconds} s)`],
-      ['latency', `mean ${r.signIn.latencyMs.mean} ms, p50 ${r.signIn.latencyMs.p50} ms, p95 ${r.signIn.latencyMs.p95} ms, max ${r.signIn.latencyMs.max} ms`],
-      ['mean latency by quarter', `${r.signIn.meanLatencyByQuarterMs.map((value) => `${value} ms`).join(', ')} (first to last quarter of the run)`],
-      ['server CPU / sign-in', `${p.serverCpuMs} ms`],
-      ...(p.databaseCpuMs !== undefined ? [['database CPU / sign-in', `${p.databaseCpuMs} ms`] as [string, string]] : []),
-      ['client CPU / sign-in', `${p.benchClientCpuMs} ms (this process: browser, openid-client)`],
-      ['DB commands / sign-in', `${p.databaseCommands}, the server waiting ${p.databaseWaitMs} ms in all for answers; by kind (count × mean wait):`],
-      ...Object.entries(p.databaseCommandsByKind).map(([kind, { perSignIn: times, meanMs }]) => [`  ${kind}`, `${times} × ${meanMs} ms`] as [string, string]),
-    ]],
-    ['Password hashing (argon2id verify alone, this process)', [
-      ['one at a time', `${r.argon2Verify.perSecondSequential} hashes/s, mean ${r.argon2Verify.meanMs} ms`],
-      [`concurrency ${c}`, `${r.argon2Verify.perSecondConcurrent} hashes/s`],
-      ['share of sign-in', `${percent(r.argon2Verify.shareOfMeanSignInLatency)} of the mean sign-in latency; ${percent(r.argon2Verify.shareOfHashingCapacity)} of the machine's hashing capacity at the measured sign-in rate`],
-    ]],
-    ['TOTP check alone', [
-      ['services.totp.verify', `${r.totp.serviceVerify.perSecondSequential} checks/s one at a time, mean ${r.totp.serviceVerify.meanUs} µs, p95 ${r.totp.serviceVerify.p95Us} µs`],
-      [`  concurrency ${c}`, `${r.totp.serviceVerify.perSecondConcurrent} checks/s`],
-      ['otplib verify (no DB)', `${r.totp.otplibVerify.perSecond} checks/s, mean ${r.totp.otplibVerify.meanUs} µs`],
-    ]],
-    ['Wrong password: known against unknown user ID (alternating, one at a time)', [
-      ['attempts', `${r.wrongPassword.attempts} of each`],
-      ['median', `known ${r.wrongPassword.knownMedianMs} ms, unknown ${r.wrongPassword.unknownMedianMs} ms, known/unknown ${r.wrongPassword.knownOverUnknown}`],
-    ]],
-    ['Memory', [
-      ['server after start', memoryText(r.memory.server.afterStart)],
-      ['server after sign-ins', memoryText(r.memory.server.afterSignIns)],
-      ['server at end', memoryText(r.memory.server.atEnd)],
-      ['bench process at start', memoryText(r.memory.benchProcess.atStart)],
-      ['bench process at end', memoryText(r.memory.benchProcess.atEnd)],
-    ]],
-  ];
-  const width = Math.max(...sections.flatMap(([, rows]) => rows.map(([label]) => label.length)));
-  for (const [title, rows] of sections) {
-    console.log(`\n${title}`);
-    for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
-  }
-  console.log('');
+  const report = printReport(result);
+  console.log(`BENCH ${JSON.stringify({ settings, ...result, ratio: report.ratios })}`);
 }
 
 let timedOut = false;

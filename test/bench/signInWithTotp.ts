@@ -10,9 +10,10 @@ export type BenchPerson = { userId: string; sub: string; secret: string };
  * with PKCE → sign-in page → user ID, password and the current TOTP code in one POST →
  * redirect with the code → token exchange with openid-client, which validates the ID
  * token (signature included when non-repudiation checks are on). Throws unless the ID
- * token is the person's and says a second factor was passed.
+ * token is the person's and says a second factor was passed. Returns the refresh token
+ * issued with it (the refresh-grant load starts from these), if any.
  */
-export async function signInWithTotp(rp: oidc.Configuration, person: BenchPerson, password: string): Promise<void> {
+export async function signInWithTotp(rp: oidc.Configuration, person: BenchPerson, password: string): Promise<string | undefined> {
   const browser = new FormBrowser(redirectUri);
   const request = await startAuthorization(rp);
   await browser.open(request.url.toString());
@@ -32,4 +33,5 @@ export async function signInWithTotp(rp: oidc.Configuration, person: BenchPerson
   if (claims?.sub !== person.sub || !(claims.amr as string[] | undefined)?.includes('otp') || claims.acr !== 'urn:gatehouse:acr:mfa') {
     throw new Error(`Unexpected ID token for ${person.userId}: ${JSON.stringify({ sub: claims?.sub, amr: claims?.amr, acr: claims?.acr })}`);
   }
+  return tokens.refresh_token;
 }
