@@ -37,6 +37,13 @@ const stepId = (personId: string, step: number, scope?: string) => (scope ? `${p
 /** otplib's refusals of the token itself (not of the key): a typing slip. */
 const isTokenError = (error: unknown) => error instanceof Error && (error.name === 'TokenLengthError' || error.name === 'TokenFormatError');
 
+/** The highest step accepted for the person's current key: the one it started with (carried over from the key before), or one raised since. */
+const highestStep = (person: Pick<StoredPerson, 'totp' | 'totpSteps'>): number =>
+  person.totp ? Math.max(person.totp.lastStep ?? -1, person.totpSteps?.[person.totp.keyId] ?? -1) : -1;
+
+/** The person's key with its highest accepted step, as check() takes it. */
+const keyWithSteps = (person: Pick<StoredPerson, 'totp' | 'totpSteps'> & { totp: StoredTotpKey }) => ({ ...person.totp, lastStep: highestStep(person) });
+
 /** The time step the token matches in the window, if any. */
 async function matchedStep(options: Parameters<typeof verifyTotp>[0]): Promise<number | undefined> {
   const result = await verifyTotp(options);
@@ -53,8 +60,8 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
   const Persons = personModel(connection);
   const Steps = totpStepModel(connection);
 
-  async function findPerson(personId: string): Promise<Pick<StoredPerson, '_id' | 'name' | 'totp'>> {
-    const person = await Persons.findById(personId, { name: 1, totp: 1 }).lean();
+  async function findPerson(personId: string): Promise<Pick<StoredPerson, '_id' | 'name' | 'totp' | 'totpSteps'>> {
+    const person = await Persons.findById(personId, { name: 1, totp: 1, totpSteps: 1 }).lean();
     if (!person) throw new NotFoundError(`There is no person with sub "${personId}".`);
     return person;
   }
@@ -79,9 +86,9 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     }
   }
 
-  /** After step S was accepted and claimed: raise lastStep (old claims go with the sweeper: sweepTotpSteps.ts). */
+  /** After step S was accepted and claimed: raise the key's highest step (old claims go with the sweeper: sweepTotpSteps.ts). */
   async function settle(personId: string, keyId: string, step: number): Promise<void> {
-    await Persons.updateOne({ _id: personId, 'totp.keyId': keyId }, { $max: { 'totp.lastStep': step } });
+    await Persons.updateOne({ _id: personId }, { $max: { [`totpSteps.${keyId}`]: step } });
   }
 
   /**
@@ -145,9 +152,9 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
         period: key.period,
         createdAt: now,
         ...(key.state === 'active' ? { activatedAt: now } : {}),
-        ...(person.totp?.lastStep !== undefined ? { lastStep: person.totp.lastStep } : {}),
+        ...(highestStep(person) >= 0 ? { lastStep: highestStep(person) } : {}),
       };
-      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: now } });
+      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: now }, $unset: { totpSteps: 1 } });
       await audit.record({
         actor: options.actor ?? systemActor,
         action: person.totp ? 'replace-key' : 'set-key',
@@ -173,7 +180,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     async removeKey(personId: string, options: Options = {}): Promise<boolean> {
       const person = await findPerson(personId);
       if (!person.totp) return false;
-      await Persons.updateOne({ _id: personId }, { $unset: { totp: 1 }, $set: { lastUpdate: new Date() } });
+      await Persons.updateOne({ _id: personId }, { $unset: { totp: 1, totpSteps: 1 }, $set: { lastUpdate: new Date() } });
       await audit.record({ actor: options.actor ?? systemActor, action: 'remove-key', entity: 'totp', entityId: personId, before: { name: person.name, state: person.totp.state } });
       return true;
     },
@@ -190,11 +197,12 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
      * accepted step are read afresh — `person` may have been loaded before a key change —
      * unless the caller loaded the person in the same request (`loadedNow`).
      */
-    async verify(person: Pick<StoredPerson, '_id'> & { totp?: StoredPerson['totp'] }, code: string, now = Date.now(), options: { loadedNow?: boolean } = {}): Promise<Verdict> {
-      // A person loaded by this very request is fresh enough: a code is accepted once by its step's claim, whatever lastStep said.
-      const { totp } = options.loadedNow ? person : ((await Persons.findById(person._id, { totp: 1 }).lean()) ?? {});
+    async verify(person: Pick<StoredPerson, '_id'> & Partial<Pick<StoredPerson, 'totp' | 'totpSteps'>>, code: string, now = Date.now(), options: { loadedNow?: boolean } = {}): Promise<Verdict> {
+      // A person loaded by this very request is fresh enough: a code is accepted once by its step's claim, whatever the highest step said.
+      const record: Pick<StoredPerson, 'totp' | 'totpSteps'> = options.loadedNow ? person : ((await Persons.findById(person._id, { totp: 1, totpSteps: 1 }).lean()) ?? {});
+      const { totp } = record;
       if (!totp || totp.state !== 'active') return { outcome: 'not-applicable', reason: 'not-configured' };
-      return check(person._id, totp, code, now);
+      return check(person._id, keyWithSteps({ ...record, totp }), code, now);
     },
 
     /**
@@ -202,9 +210,10 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
      * active (the same once-only rule applies to the code).
      */
     async confirmPending(person: Pick<StoredPerson, '_id'>, code: string, now = Date.now()): Promise<Verdict> {
-      const { totp } = (await Persons.findById(person._id, { totp: 1 }).lean()) ?? {};
+      const record: Pick<StoredPerson, 'totp' | 'totpSteps'> = (await Persons.findById(person._id, { totp: 1, totpSteps: 1 }).lean()) ?? {};
+      const { totp } = record;
       if (!totp || totp.state !== 'pending') return { outcome: 'not-applicable', reason: 'not-configured' };
-      const verdict = await check(person._id, totp, code, now);
+      const verdict = await check(person._id, keyWithSteps({ ...record, totp }), code, now);
       if (verdict.outcome !== 'success') return verdict;
       const activatedAt = new Date(now);
       const { modifiedCount } = await Persons.updateOne({ _id: person._id, 'totp.keyId': totp.keyId, 'totp.state': 'pending' }, { $set: { 'totp.state': 'active', 'totp.activatedAt': activatedAt, lastUpdate: activatedAt } });
@@ -248,9 +257,9 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
       const { verdict, step } = await checkStep(personId, offered, code, now, `setup-${candidate.keyId}`);
       if (verdict.outcome !== 'success') return { verdict, replaced };
       const activatedAt = new Date(now);
-      const lastStep = Math.max(step ?? -1, person.totp?.lastStep ?? -1);
+      const lastStep = Math.max(step ?? -1, highestStep(person));
       const stored: StoredTotpKey = { ...offered, state: 'active', createdAt: activatedAt, activatedAt, ...(lastStep >= 0 ? { lastStep } : {}) };
-      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: activatedAt } });
+      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: activatedAt }, $unset: { totpSteps: 1 } });
       await audit.record({
         actor: options.actor ?? { kind: 'person', id: personId, name: person.name },
         action: person.totp ? 'replace-key' : 'set-key',

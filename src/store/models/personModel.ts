@@ -83,6 +83,13 @@ export type StoredPerson = {
   lastUsed?: Date;
   /** Kept by the TOTP factor (src/factors/totp/): the key, sealed, and its parameters. */
   totp?: StoredTotpKey;
+  /**
+   * The highest time step accepted per key id, raised by a write filtered on `_id` alone
+   * (the embedded database scans for any other filter). Beside `totp`, not in it: a write
+   * meant for a key replaced or removed meanwhile lands under that key's id and changes
+   * nothing of the current key.
+   */
+  totpSteps?: Record<string, number>;
   /** Kept by the questions factor (src/factors/questions/): one entry per answered private question. */
   questionAnswers?: StoredQuestionAnswer[];
   /** Kept by the emergency-token factor (src/factors/emergency/): the current set of tokens. */
@@ -117,6 +124,7 @@ const personSchema = new Schema<StoredPerson>(
     lastUpdate: { type: Date, required: true },
     lastUsed: Date,
     totp: Schema.Types.Mixed,
+    totpSteps: Schema.Types.Mixed,
     questionAnswers: Schema.Types.Mixed,
     emergencyTokens: Schema.Types.Mixed,
   },
