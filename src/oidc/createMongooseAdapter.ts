@@ -50,6 +50,10 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
       else unset.expiresAt = 1;
       await this.model.updateOne({ _id: keys.hash(id) }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+      // The provider finds a session by its uid too: a link under the uid's hash makes that a lookup by _id (the embedded database scans any other filter).
+      if (this.name === 'Session' && record.uid) {
+        await oidcArtefactModel(connection, 'SessionUid').updateOne({ _id: record.uid }, { $set: { payload: {}, ref: keys.hash(id), ...(set.expiresAt ? { expiresAt: set.expiresAt } : {}) } }, { upsert: true });
+      }
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -60,6 +64,13 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const links = oidcArtefactModel(connection, 'SessionUid');
+      for (const current of [keys, ...keys.previous]) {
+        const link = await links.findById(current.hash(uid), { ref: 1 }).lean();
+        const doc = link?.ref ? await this.live({ _id: link.ref }) : undefined;
+        if (doc && doc.uid === current.hash(uid)) return this.withConsumption(doc, payloadWithoutId(doc));
+      }
+      // A session stored before the links, or moved under a new master key since: found by its uid.
       for (const current of [keys, ...keys.previous]) {
         const doc = await this.live({ uid: current.hash(uid) });
         if (doc) return this.withConsumption(doc, payloadWithoutId(doc));

@@ -17,6 +17,8 @@ export type OidcArtefact = {
   userCode?: string;
   uid?: string;
   consumedAt?: Date;
+  /** In a link (`SessionUid`): the `_id` of the record it leads to. */
+  ref?: string;
 };
 
 const oidcArtefactSchema = new Schema<OidcArtefact>(
@@ -30,6 +32,7 @@ const oidcArtefactSchema = new Schema<OidcArtefact>(
     userCode: String,
     uid: String,
     consumedAt: Date,
+    ref: String,
   },
   { versionKey: false, minimize: false, strict: true },
 );
@@ -69,4 +72,6 @@ export const oidcArtefactModelNames = [
   'PushedAuthorizationRequest',
   'Grant',
   'Consumption',
+  // A session's uid → the session's _id, so that finding a session by uid is a lookup by _id.
+  'SessionUid',
 ] as const;
