@@ -4,10 +4,10 @@ import { nextStep } from '../policy/nextStep.ts';
 import { isPermitted } from '../policy/permittedSteps.ts';
 import { acrRequestOf, asksOnlyUnknownAcr } from '../oidc/acr.ts';
 import type { FactorSteps } from './factorSteps.ts';
-import type { SignInEnds } from './finishSignIn.ts';
+import { sessionAmrOf, type SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
 import { resumedOf, signInOf } from './loadSignIn.ts';
-import { enrollingFactor } from './enrol.ts';
+import { enrollingFactor } from './enrollingFactor.ts';
 import { againMessage, factorContextOf, lockMessage, type SignInPages } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 import type { StepUp } from './stepUp.ts';
@@ -35,8 +35,7 @@ export function showSignIn({ pages, ends, stepUp }: Steps) {
 /** POST /verify — the step's input: on to the application (or the enrolment offer), or the same step again. */
 export function verifyChallenge(deps: Pick<SignInDependencies, 'accountClientId' | 'factorServices' | 'progress'>, { pages, ends, factorSteps }: Steps) {
   return async (ctx: Context) => {
-    const { interaction, t } = resumedOf(ctx);
-    const { resumed } = resumedOf(ctx);
+    const { interaction, resumed, t } = resumedOf(ctx);
     const { progress, person, plan } = resumed;
     if (plan.denied) return pages.denied(ctx, resumed);
     if (!isPermitted(plan, progress.step)) {
@@ -56,8 +55,8 @@ export function verifyChallenge(deps: Pick<SignInDependencies, 'accountClientId'
       ctx.status = 303;
       return ctx.redirect(`/interaction/${interaction.uid}`);
     }
-    const stepUpOfSession = interaction.session?.accountId === person._id;
-    const sessionAmr = stepUpOfSession ? (interaction.session as { amr?: string[] } | undefined)?.amr : undefined;
+    // A step-up keeps what the session's own sign-in proved.
+    const sessionAmr = interaction.session?.accountId === person._id ? sessionAmrOf(ctx) : undefined;
     // An essential acr was aimed at when the sign-in began: elevated then means the AOD context.
     const request = acrRequestOf(interaction.params);
     const elevated = progress.context === 'AOD' || (!request.essential && request.elevated);
@@ -68,12 +67,12 @@ export function verifyChallenge(deps: Pick<SignInDependencies, 'accountClientId'
 /** POST /resend — a new code for the step under way. */
 export function resendCode({ pages, factorSteps }: Steps) {
   return async (ctx: Context) => {
-    const { interaction, resumed } = resumedOf(ctx);
+    const { interaction, resumed, t } = resumedOf(ctx);
     try {
       await factorSteps.resend(ctx, resumed);
     } catch (error) {
       if (!(error instanceof GatehouseError) || !error.expose) throw error;
-      return pages.challenge(ctx, resumed, { status: error.status, error: error.messageKey ? resumedOf(ctx).t(error.messageKey, error.messageParams) : error.message });
+      return pages.challenge(ctx, resumed, { status: error.status, error: error.messageKey ? t(error.messageKey, error.messageParams) : error.message });
     }
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}`);

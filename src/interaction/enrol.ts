@@ -1,19 +1,11 @@
 import type { Context } from 'koa';
-import { factorOf } from '../factors/index.ts';
-import { enrolsAtSignIn } from '../factors/Factor.ts';
 import { retryMessageKey } from '../factors/Verdict.ts';
 import type { SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
-import { resumedOf, type Resumed } from './loadSignIn.ts';
+import { enrollingFactor } from './enrollingFactor.ts';
+import { resumedOf } from './loadSignIn.ts';
 import { factorContextOf, lockMessage, renderSignInPage, type SignInPages } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
-
-/** The factor being set up: the one the progress names (in records from before it named one, the plan's). */
-export const enrollingFactor = (resumed: Resumed) => {
-  const factor = factorOf(resumed.progress.enrolment?.factor ?? resumed.plan.enrolment?.factor ?? '');
-  if (!factor || !enrolsAtSignIn(factor)) throw new InteractionExpiredError();
-  return factor;
-};
 
 /** The sign-in in its enrolment step (the second factor is passed), or an expired page. */
 const enrolling = (ctx: Context) => {

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { factorOf } from '../factors/index.ts';
-import { enrolsAtSignIn, type FactorContext } from '../factors/Factor.ts';
+import type { FactorContext } from '../factors/Factor.ts';
 import { codeMessage } from '../factors/otp/codeMessage.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { formatWait } from '../i18n/formatWait.ts';
@@ -8,7 +8,7 @@ import type { Translate } from '../i18n/translate.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { NextStep } from '../policy/nextStep.ts';
 import { permittedSteps, stepKey } from '../policy/permittedSteps.ts';
-import { InteractionExpiredError } from './InteractionExpiredError.ts';
+import { enrollingFactor } from './enrollingFactor.ts';
 import { languageOf, signInOf, type Interaction, type Resumed } from './loadSignIn.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 
@@ -35,7 +35,8 @@ export const againMessage = (t: Translate, next: Extract<NextStep, { to: 'again'
 
 /** What a factor's step is given: the sign-in's person, class, step and language. */
 export function factorContextOf(ctx: Context, deps: Pick<SignInDependencies, 'factorServices'>, interaction: Interaction, resumed: Pick<Resumed, 'person' | 'policy' | 'progress'>, now = Date.now()): FactorContext {
-  const locale = languageOf(ctx, interaction, resumed.person).locale as 'en' | 'es';
+  // The page's language, the person's once known (loadSignIn and the steps that find the person set it).
+  const locale = signInOf(ctx).locale as 'en' | 'es';
   return {
     person: resumed.person,
     policy: resumed.policy,
@@ -111,8 +112,7 @@ export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'f
     /** Rule 6's offer: the factor's set-up (for TOTP: the QR code, the key) and what confirms it, or go on without it. */
     async enrolment(ctx: Context, resumed: Resumed, extra: PageExtra = {}) {
       const { interaction, t, locale } = signInOf(ctx);
-      const factor = factorOf(resumed.progress.enrolment?.factor ?? resumed.plan.enrolment?.factor ?? '');
-      if (!factor || !enrolsAtSignIn(factor)) throw new InteractionExpiredError();
+      const factor = enrollingFactor(resumed);
       const view = await factor.enrolment.present(factorContextOf(ctx, deps, interaction, resumed), resumed.progress.enrolment!.candidate);
       await renderSignInPage(ctx, 'interaction/enrol', extra.status ?? 200, {
         title: t('enrol.title'),

@@ -26,7 +26,10 @@ export function planInWords(plan: Plan, t: Translate) {
   const message = deniedMessage(plan, t);
   return {
     ...rest,
-    skipped: skipped.map(({ why: _why, ...entry }) => ({ ...entry, message: skippedMessage({ ...entry, why: _why }, t) })),
+    skipped: skipped.map((entry) => {
+      const { why: _why, ...shown } = entry;
+      return { ...shown, message: skippedMessage(entry, t) };
+    }),
     ...(denied ? { denied: { ...denied, message: message! } } : {}),
     explanation: explainPlan(plan, t),
   };
