@@ -9,7 +9,7 @@ import { accountRoutes } from './account/accountRoutes.ts';
 import { registrationRoutes } from './registration/registrationRoutes.ts';
 import { assetRoutes } from './http/assetRoutes.ts';
 import { resolveClientAddress } from './http/clientAddress.ts';
-import { withAttemptReads } from './factors/attempts/attemptReads.ts';
+import { withRequestReads } from './store/requestReads.ts';
 import { createDatabaseFaultLog } from './http/databaseUnavailable.ts';
 import { handleErrors } from './http/handleErrors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
@@ -54,7 +54,7 @@ export function createApp({ config, logger, provider, services, firstParty }: Ap
 
   const pipeline = [
     resolveClientAddress(config), //                          ctx.ip: the address the nearest untrusted hop presented (TRUST_PROXY_HOPS, TRUST_PROXY_RANGES)
-    (_ctx: Koa.Context, next: Koa.Next) => withAttemptReads(next), // one read per request of a person's failures and locks, and of the address's throttle
+    (_ctx: Koa.Context, next: Koa.Next) => withRequestReads(next), // one read per request of a person's failures and locks, the address's throttle, the artefact the provider loads again
     logRequests(logger), //                                  one line per request, no query strings
     setSecurityHeaders({ hsts: config.production }), //       CSP, frame and sniffing protection
     handleErrors(logger, databaseFaults), //                  our errors become pages or JSON; an unreachable database, 503 + Retry-After

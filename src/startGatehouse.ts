@@ -35,6 +35,8 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     // Artefacts an earlier version stored under their raw ids: moved before anyone asks for them.
     const rekeyed = await rekeyLegacyArtefacts(store.connection, artefactKeys);
     if (rekeyed) logger.info({ rekeyed }, 'oidc artefacts stored under raw ids moved to their keyed hashes');
+    // Locks for an admin kept by an earlier version (or a head lost to a race) are noted in their heads before the first sign-in.
+    await sweepAttempts(store.connection);
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
     const app = createApp({ config, logger, provider, services, firstParty });
     const server = createServer(app.callback());

@@ -8,8 +8,7 @@ import { systemActor, type Actor, type AuditLog } from '../security/createAuditL
 import { classModel } from '../store/models/classModel.ts';
 import { ipGroupModel } from '../store/models/ipGroupModel.ts';
 import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
-import { attemptFailureModel } from '../store/models/attemptFailureModel.ts';
-import { attemptLockModel } from '../store/models/attemptLockModel.ts';
+import { attemptRepository } from '../store/repositories/attemptRepository.ts';
 import { personModel, type StoredPerson } from '../store/models/personModel.ts';
 import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, verifiedFlags, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
 import { addressKey, type AddressChannel } from './verifiedAddresses.ts';
@@ -199,8 +198,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
         ...oidcArtefactModelNames.map((model) => oidcArtefactModel(connection, model).deleteMany({ 'payload.accountId': existing._id })),
         // What the factors keep apart from the person record (sealed or hashed, but not to be left behind).
         ...factors.map((factor) => factor.forgetPerson?.(connection, existing._id)),
-        attemptFailureModel(connection).deleteMany({ personId: existing._id }),
-        attemptLockModel(connection).deleteMany({ personId: existing._id }),
+        attemptRepository(connection).forgetOwner(existing._id),
       ]);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'person', entityId: existing._id, before: toPersonView(existing) });
     },

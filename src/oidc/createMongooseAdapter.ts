@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../store/models/oidcArtefactModel.ts';
+import { forget, forgetEvery, remembered } from '../store/requestReads.ts';
 import { payloadWithoutId, presentedPayload, recordAtRest, userCodeSealId, type RecordAtRest } from './artefactAtRest.ts';
 import type { ArtefactKeys } from './createArtefactKeys.ts';
 import { moveArtefact } from './moveArtefact.ts';
@@ -10,6 +11,7 @@ const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt
 
 /** Deletes every artefact of a grant, whatever its model, and the grant (which names itself as grantId). */
 async function revokeGrantEverywhere(connection: Connection, grantId: string): Promise<void> {
+  forgetEvery('artefact:');
   await Promise.all(oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })));
 }
 
@@ -38,8 +40,14 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       return oidcArtefactModel(connection, this.name);
     }
 
+    /** What this request's reads of `id` are remembered under (store/requestReads.ts). */
+    private memoKey(id: string): string {
+      return `artefact:${this.name}:${id}`;
+    }
+
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.name === 'Client') throw new Error('Clients are managed with the gatehouse CLI, not by the provider.');
+      forget(this.memoKey(id));
       const record = recordAtRest(keys, this.name, id, payload);
       const set: Record<string, unknown> = { payload: record.payload };
       const unset: Record<string, 1> = {};
@@ -58,8 +66,16 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') return (await clients.providerMetadata(id)) as AdapterPayload | undefined;
-      const found = await this.locate(id);
+      const found = await this.located(id);
       return found && this.withConsumption(found.doc, found.payload);
+    }
+
+    /**
+     * locate, once per request: the provider loads an interaction again in the request that
+     * loaded it, and the code or refresh token it consumes right after finding it.
+     */
+    private located(id: string): Promise<{ doc: OidcArtefact; payload: AdapterPayload } | undefined> {
+      return remembered(this.memoKey(id), () => this.locate(id));
     }
 
     /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
@@ -98,7 +114,8 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
      */
     async consume(id: string): Promise<void> {
       const key = keys.hash(id);
-      const doc = (await this.locate(id))?.doc;
+      const doc = (await this.located(id))?.doc;
+      forget(this.memoKey(id));
       if (!doc) throw new errors.InvalidGrant('grant request is invalid');
       try {
         await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${key}`, payload: {}, expiresAt: doc.expiresAt });
@@ -111,11 +128,13 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
     }
 
     async destroy(id: string): Promise<void> {
+      forget(this.memoKey(id));
       if (!keys.previous.length) await this.model.deleteOne({ _id: keys.hash(id) });
       else await this.model.deleteMany({ _id: { $in: [keys, ...keys.previous].map((current) => current.hash(id)) } });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      forgetEvery(this.memoKey(''));
       await this.model.deleteMany({ grantId });
     }
 

@@ -1,8 +1,8 @@
 import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
-import { addressFailureModel } from './models/addressFailureModel.ts';
-import { attemptFailureModel } from './models/attemptFailureModel.ts';
+import { attemptHeadModel } from './models/attemptHeadModel.ts';
 import { attemptLockModel } from './models/attemptLockModel.ts';
+import { attemptSlotModel } from './models/attemptSlotModel.ts';
 import { auditModel } from './models/auditModel.ts';
 import { classModel } from './models/classModel.ts';
 import { clientModel } from './models/clientModel.ts';
@@ -36,9 +36,9 @@ export function allModels(connection: Connection): Model<any>[] {
     oneTimeCodeModel(connection),
     unusedOneTimeCodeModel(connection),
     devOutboxModel(connection),
-    attemptFailureModel(connection),
+    attemptHeadModel(connection),
+    attemptSlotModel(connection),
     attemptLockModel(connection),
-    addressFailureModel(connection),
     registrationLinkModel(connection),
     signInProgressModel(connection),
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),

@@ -1,11 +1,11 @@
 import { passwordAttempt } from '../../src/factors/attempts/attemptKey.ts';
-import { withAttemptReads } from '../../src/factors/attempts/attemptReads.ts';
+import { withRequestReads } from '../../src/store/requestReads.ts';
 import { failureMemoryMs } from '../../src/factors/attempts/attemptStatusOf.ts';
 import { addressWindowMs } from '../../src/factors/attempts/createAddressThrottle.ts';
 import { sweepAttempts } from '../../src/factors/attempts/sweepAttempts.ts';
-import { attemptFailureModel } from '../../src/store/models/attemptFailureModel.ts';
+import { attemptSlotModel } from '../../src/store/models/attemptSlotModel.ts';
 import { attemptLockModel } from '../../src/store/models/attemptLockModel.ts';
-import { addressFailureModel } from '../../src/store/models/addressFailureModel.ts';
+import { attemptRepository } from '../../src/store/repositories/attemptRepository.ts';
 import { personModel } from '../../src/store/models/personModel.ts';
 import type { Services } from '../../src/services.ts';
 import { newMasterKey, openTestServices, testConfig, testDatabaseUri } from '../support/testGatehouse.ts';
@@ -65,7 +65,7 @@ describe('retry limits per person and factor', () => {
     expect(await two.attempts.recordFailure(sub, 'Qstn', forAdmin, at(1))).toEqual({ locked: true });
     const twoDaysLater = at(1) + 2 * failureMemoryMs;
     await sweepAttempts(one.store.connection, twoDaysLater);
-    expect(await attemptFailureModel(one.store.connection).countDocuments({ personId: sub })).toBe(0);
+    expect(await attemptSlotModel(one.store.connection).countDocuments({ owner: sub })).toBe(0);
     expect(await one.attempts.status(sub, 'Qstn', forAdmin, twoDaysLater)).toEqual({ locked: true });
     expect(await one.attempts.locksOf(sub, { Qstn: forAdmin, TOTP: forAdmin }, twoDaysLater)).toEqual({ Qstn: { untilAdminUnlock: true } });
 
@@ -103,10 +103,14 @@ describe('retry limits per person and factor', () => {
 
   test('within one request the reads are made once, and the request sees its own failures, successes and unlocks', async () => {
     const sub = await newPerson();
-    await withAttemptReads(async () => {
+    await withRequestReads(async () => {
       expect(await one.attempts.status(sub, 'TOTP', forAdmin, at(0))).toEqual({ locked: false, failures: 0, remaining: 2 });
       // A failure stored by another instance after this request read: the request's reads were made once, so not seen…
-      await attemptFailureModel(two.store.connection).create({ _id: `other-${sub}`, personId: sub, key: 'TOTP', factor: 'TOTP', at: new Date(at(1)) });
+      // (Written through the other instance's store directly: its limiter would share this request's reads, being in the same process.)
+      const elsewhere = attemptRepository(two.store.connection);
+      const link = { n: 1, last: at(1), state: { run: [at(1)] } };
+      expect(await elsewhere.insertSlot({ owner: sub, key: 'TOTP', factor: 'TOTP', n: 1, at: at(1), state: link.state })).toBe(true);
+      await elsewhere.updateHead(sub, { entries: { TOTP: link } });
       expect(await one.attempts.status(sub, 'TOTP', forAdmin, at(1))).toEqual({ locked: false, failures: 0, remaining: 2 });
       // …until the request writes one itself: then both count, and the second locks.
       expect(await one.attempts.recordFailure(sub, 'TOTP', forAdmin, at(2))).toEqual({ locked: true });
@@ -148,18 +152,20 @@ describe('retry limits per person and factor', () => {
     expect(entry).toMatchObject({ action: 'unlock', actor: admin, after: { factor: 'all', locks_cleared: 1, failures_cleared: 4 } });
   });
 
-  test('10 concurrent failures from two connections: locked, and none lost', async () => {
+  test('10 concurrent failures from two connections: locked, none counted twice and none lost', async () => {
     const sub = await newPerson();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? one : two).attempts.recordFailure(sub, 'TOTP', timed, at(0))));
     expect(results.some((status) => status.locked)).toBe(true);
-    expect(await attemptFailureModel(one.store.connection).countDocuments({ personId: sub, key: 'TOTP' })).toBe(10);
+    // Exactly the three that lock took a slot each; the seven after them fell in the lock and count for nothing.
+    expect(await attemptSlotModel(one.store.connection).countDocuments({ owner: sub, key: 'TOTP' })).toBe(3);
+    expect(results.filter((status) => !status.locked)).toHaveLength(2);
     expect(await one.attempts.status(sub, 'TOTP', timed, at(1))).toEqual({ locked: true, until: new Date(at(60)) });
 
     // The same with a lock for an admin: one lock document, whichever instance wrote it.
     const other = await newPerson();
     const forAdminResults = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? one : two).attempts.recordFailure(other, 'OTP', forAdmin, at(0))));
     expect(forAdminResults.some((status) => status.locked)).toBe(true);
-    expect(await attemptFailureModel(two.store.connection).countDocuments({ personId: other, key: 'OTP' })).toBe(10);
+    expect(await attemptSlotModel(two.store.connection).countDocuments({ owner: other, key: 'OTP' })).toBe(2);
     expect(await attemptLockModel(two.store.connection).countDocuments({ personId: other })).toBe(1);
   });
 
@@ -192,8 +198,8 @@ describe('retry limits per person and factor', () => {
     await one.attempts.recordFailure(sub, 'OTP', timed, at(0) + failureMemoryMs);
     await one.addressThrottle.recordFailure('192.0.2.99', at(0));
     await sweepAttempts(two.store.connection, at(1) + failureMemoryMs);
-    expect(await attemptFailureModel(one.store.connection).countDocuments({ personId: sub })).toBe(1);
-    expect(await addressFailureModel(one.store.connection).countDocuments({ address: '192.0.2.99' })).toBe(0);
+    expect(await attemptSlotModel(one.store.connection).countDocuments({ owner: sub })).toBe(1);
+    expect(await attemptSlotModel(one.store.connection).countDocuments({ owner: 'address:192.0.2.99' })).toBe(0);
   });
 
   test('the sweep removes the locks of a deleted person, and keeps those of persons still there', async () => {
@@ -204,6 +210,38 @@ describe('retry limits per person and factor', () => {
     await sweepAttempts(one.store.connection, at(2));
     expect(await attemptLockModel(one.store.connection).countDocuments({ personId: deleted })).toBe(0);
     expect(await one.attempts.status(kept, 'TOTP', forAdmin, at(2))).toEqual({ locked: true });
+  });
+});
+
+describe('the heads that a sign-in reads', () => {
+  test('a head left behind by racing writes is walked on: the lock stands, and the next failure lands after the newest slot', async () => {
+    const sub = await newPerson();
+    for (let i = 0; i < 3; i++) await one.attempts.recordFailure(sub, 'OTP', timed, at(i));
+    // What a write lost to a race leaves: the head at the first failure.
+    await attemptRepository(two.store.connection).updateHead(sub, { entries: { OTP: { n: 1, last: at(0), state: { run: [at(0)] } } } });
+    expect(await two.attempts.status(sub, 'OTP', timed, at(10))).toEqual({ locked: true, until: new Date(at(62)) });
+    expect(await two.attempts.recordFailure(sub, 'OTP', timed, at(70))).toEqual({ locked: false, failures: 1, remaining: 2 });
+    expect(await attemptSlotModel(one.store.connection).countDocuments({ owner: sub, key: 'OTP' })).toBe(4);
+  });
+
+  test('a lock for an admin whose head does not say so (kept by an earlier version) is noted in the head by the sweep', async () => {
+    const sub = await newPerson();
+    await one.store.connection.collection('attempt_locks').insertOne({ _id: JSON.stringify([sub, 'Qstn']) as never, personId: sub, key: 'Qstn', factor: 'Qstn', at: new Date(at(0)) });
+    expect(await one.attempts.status(sub, 'Qstn', forAdmin, at(1))).toMatchObject({ locked: false });
+    await sweepAttempts(two.store.connection, at(1));
+    expect(await one.attempts.status(sub, 'Qstn', forAdmin, at(1))).toEqual({ locked: true });
+    expect(await one.attempts.unlock(sub, 'Qstn', { actor: admin })).toEqual({ factor: 'Qstn', locksCleared: 1, failuresCleared: 0 });
+    expect(await one.attempts.status(sub, 'Qstn', forAdmin, at(1))).toMatchObject({ locked: false });
+  });
+
+  test('the sweep drops a head once its failures are gone', async () => {
+    const sub = await newPerson();
+    await one.attempts.recordFailure(sub, 'TOTP', timed, at(0));
+    await one.addressThrottle.recordFailure('192.0.2.77', at(0));
+    expect(await attemptRepository(one.store.connection).head(sub)).not.toBeNull();
+    await sweepAttempts(one.store.connection, at(1) + failureMemoryMs);
+    expect(await attemptRepository(one.store.connection).head(sub)).toBeNull();
+    expect(await attemptRepository(one.store.connection).head('address:192.0.2.77')).toBeNull();
   });
 });
 

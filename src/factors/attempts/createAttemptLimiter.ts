@@ -1,29 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { FactorId, PersonFacts } from '../../policy/types.ts';
 import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
-import { attemptFailureModel } from '../../store/models/attemptFailureModel.ts';
-import { attemptLockModel } from '../../store/models/attemptLockModel.ts';
+import { attemptRepository, fieldOf, keyOfField, type AttemptHead, type ChainEntry } from '../../store/repositories/attemptRepository.ts';
 import { attemptKeyOf, type AttemptFactor, type AttemptFactorKey, type AttemptKey } from './attemptKey.ts';
-import { attemptStatusOf, checkRule, failureMemoryMs, type AttemptRule, type AttemptStatus } from './attemptStatusOf.ts';
-import { forget, remembered } from './attemptReads.ts';
-import { clientAddressKey } from './clientAddressKey.ts';
+import { checkRule, type AttemptRule, type AttemptStatus } from './attemptStatusOf.ts';
+import { remember, remembered } from '../../store/requestReads.ts';
 import type { AddressThrottle } from './createAddressThrottle.ts';
+import { appendFailure, newestLink } from './failureChain.ts';
 import type { AttemptOrigin } from './limitAttempts.ts';
+import { countedFailures, personFailureChain, runStatus, type RunState } from './personFailures.ts';
 
 export type { AttemptFactor, AttemptFactorKey, AttemptOrigin, AttemptRule, AttemptStatus };
 
 /** What an unlock cleared, for the audit log and the admin's answer. */
 export type UnlockResult = { factor: string; locksCleared: number; failuresCleared: number };
 
-const lockId = (personId: string, key: string) => JSON.stringify([personId, key]);
+/** The factor part of a stored key: what an unlock of one factor clears ("password" is every address). */
+const factorOfKey = (key: string) => (key.startsWith('password:') ? 'password' : key);
 
 /**
- * Retry limits shared by every server instance (product.md rule 7): a document per
- * failure (inserts are atomic everywhere), the state replayed from them on each read
- * (attemptStatusOf.ts), and a lock document for the locks only an admin lifts. No
- * conditional update or $inc is used: the embedded database does those as
- * read-then-write and would lose concurrent failures.
+ * Retry limits shared by every server instance (product.md rule 7). Each person's failures
+ * at a key form a chain of slots, each an insert of a unique `_id` (failureChain.ts), and
+ * the person's head document — read by `_id`, once per request (store/requestReads.ts) — holds
+ * the newest link of every key and the locks that wait for an admin. A sign-in asks this
+ * store nothing but lookups by `_id` and inserts.
  *
  * Callers ask `status` before verifying and do not verify while locked; they record
  * every failed verify and each success. `now` is epoch ms (tests pass a later one).
@@ -34,37 +34,37 @@ const lockId = (personId: string, key: string) => JSON.stringify([personId, key]
  * too, whoever's it was.
  */
 export function createAttemptLimiter({ connection, audit, addressThrottle }: { connection: Connection; audit: AuditLog; addressThrottle?: AddressThrottle }) {
-  const Failures = attemptFailureModel(connection);
-  const Locks = attemptLockModel(connection);
+  const repository = attemptRepository(connection);
+  const headOf = (personId: string): Promise<AttemptHead | null> => remembered(`head:${personId}`, () => repository.head(personId));
 
-  /** Every failure of the person that still counts, of any key: one query per request (attemptReads.ts). */
-  async function failuresOf(personId: string, now: number): Promise<{ key: string; at: Date }[]> {
-    return remembered(`failures:${personId}`, () => Failures.find({ personId, at: { $gte: new Date(now - failureMemoryMs) } }, { key: 1, at: 1 }).lean());
+  /** The newest link of the person's chain at `key`, walked once per request. */
+  async function linkOf(personId: string, key: string, rule: AttemptRule, now: number): Promise<ChainEntry<RunState>> {
+    const entry = (await headOf(personId))?.keys?.[fieldOf(key)] as ChainEntry<RunState> | undefined;
+    return remembered(`link:${personId}:${key}`, () => newestLink(repository, { owner: personId, key, factor: factorOfKey(key) }, entry, personFailureChain(rule), now));
   }
 
-  /** The keys of the person's locks that wait for an admin: one query per request. */
-  async function adminLocksOf(personId: string): Promise<Set<string>> {
-    return remembered(`locks:${personId}`, async () => new Set((await Locks.find({ personId }, { key: 1 }).lean()).map((lock) => lock.key)));
-  }
-
-  async function failureTimes(personId: string, keys: string[], now: number): Promise<Map<string, number[]>> {
-    const byKey = new Map<string, number[]>(keys.map((key) => [key, []]));
-    for (const failure of await failuresOf(personId, now)) byKey.get(failure.key)?.push(failure.at.getTime());
-    return byKey;
+  async function lockedForAdmin(personId: string, key: string): Promise<boolean> {
+    return (await headOf(personId))?.locks?.[fieldOf(key)] !== undefined;
   }
 
   async function statusOfKey(personId: string, { key }: AttemptKey, rule: AttemptRule, now: number): Promise<AttemptStatus> {
     checkRule(rule);
     // A lock for an admin holds whatever the class says now: it was set under its rule then.
-    if ((await adminLocksOf(personId)).has(key)) return { locked: true };
-    return attemptStatusOf((await failureTimes(personId, [key], now)).get(key)!, rule, now);
+    if (await lockedForAdmin(personId, key)) return { locked: true };
+    return runStatus((await linkOf(personId, key, rule, now)).state, rule, now);
+  }
+
+  /** What this request knows after writing a head: its own writes, without reading them back. */
+  async function rememberHead(personId: string, change: (head: AttemptHead) => void): Promise<void> {
+    const head: AttemptHead = structuredClone((await headOf(personId)) ?? { _id: personId });
+    change(head);
+    remember(`head:${personId}`, head);
   }
 
   /** The person's status, or the address's refusal when the person may try but the address may not. */
   async function withAddress(status: AttemptStatus, origin: AttemptOrigin | undefined, now: number): Promise<AttemptStatus> {
     if (status.locked || !addressThrottle || origin?.address === undefined) return status;
-    const address = origin.address;
-    const throttle = await remembered(`address:${clientAddressKey(address)}`, () => addressThrottle.isThrottled(address, now));
+    const throttle = await addressThrottle.isThrottled(origin.address, now);
     return throttle.throttled ? { locked: true, until: new Date(now + throttle.retryAfterSeconds * 1000), byAddress: true } : status;
   }
 
@@ -78,27 +78,42 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
     async recordFailure(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now(), origin?: AttemptOrigin): Promise<AttemptStatus> {
       checkRule(rule);
       const attempt = attemptKeyOf(factor);
-      await Promise.all([
-        Failures.create({ _id: randomUUID(), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) }),
+      const [status] = await Promise.all([
+        (async (): Promise<AttemptStatus> => {
+          if (await lockedForAdmin(personId, attempt.key)) return { locked: true };
+          const kind = personFailureChain(rule);
+          const from = await linkOf(personId, attempt.key, rule, now);
+          const { link, moved } = await appendFailure(repository, { owner: personId, ...attempt }, from, now, kind);
+          const after = runStatus(link.state, rule, now);
+          const forAdmin = after.locked && after.until === undefined;
+          // The failures are swept after a day; the lock until an admin unlocks must stay: a document of its own, inserted once.
+          if (forAdmin) await repository.insertLock({ personId, key: attempt.key, factor: attempt.factor, at: now });
+          if (moved) {
+            await repository.updateHead(personId, { entries: { [attempt.key]: link }, ...(forAdmin ? { locks: { [attempt.key]: now } } : {}) });
+            remember(`link:${personId}:${attempt.key}`, link);
+            await rememberHead(personId, (head) => {
+              head.keys = { ...head.keys, [fieldOf(attempt.key)]: link };
+              if (forAdmin) head.locks = { ...head.locks, [fieldOf(attempt.key)]: now };
+            });
+          }
+          return after;
+        })(),
         ...(addressThrottle && origin?.address !== undefined ? [addressThrottle.recordFailure(origin.address, now)] : []),
       ]);
-      forget(`failures:${personId}`);
-      if (origin?.address !== undefined) forget(`address:${clientAddressKey(origin.address)}`);
-      const status = await statusOfKey(personId, attempt, rule, now);
-      if (status.locked && status.until === undefined) {
-        // The failures are swept after a day; the lock until an admin unlocks must stay. Inserted once, by whichever instance gets there first.
-        await Locks.create({ _id: lockId(personId, attempt.key), personId, key: attempt.key, factor: attempt.factor, at: new Date(now) }).catch((error: { code?: number }) => {
-          if (error.code !== 11000) throw error;
-        });
-        forget(`locks:${personId}`);
-      }
       return withAddress(status, origin, now);
     },
 
     /** A passed factor: its failures no longer count (a lock for an admin stays; callers do not verify while locked). */
     async recordSuccess(personId: string, factor: AttemptFactorKey): Promise<void> {
-      await Failures.deleteMany({ personId, key: attemptKeyOf(factor).key });
-      forget(`failures:${personId}`);
+      const { key } = attemptKeyOf(factor);
+      const now = Date.now();
+      const link = await linkOf(personId, key, { maxRetries: 0, waitSeconds: 1 }, now);
+      const cleared: ChainEntry<RunState> = { ...link, state: { run: [] } };
+      await repository.updateHead(personId, { entries: { [key]: cleared } });
+      remember(`link:${personId}:${key}`, cleared);
+      await rememberHead(personId, (head) => {
+        head.keys = { ...head.keys, [fieldOf(key)]: cleared };
+      });
     },
 
     /**
@@ -107,12 +122,25 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
      */
     async unlock(personId: string, factor: AttemptFactorKey | undefined, options: { actor?: Actor; personName?: string } = {}): Promise<UnlockResult> {
       const attempt = factor === undefined ? undefined : attemptKeyOf(factor);
-      const filter = attempt === undefined ? { personId } : attempt.key === attempt.factor ? { personId, factor: attempt.factor } : { personId, key: attempt.key };
-      const locks = await Locks.deleteMany(filter);
-      const failures = await Failures.deleteMany(filter);
-      forget(`locks:${personId}`);
-      forget(`failures:${personId}`);
-      const result = { factor: attempt?.key ?? 'all', locksCleared: locks.deletedCount, failuresCleared: failures.deletedCount };
+      const matches = (key: string) => attempt === undefined || (attempt.key === attempt.factor ? factorOfKey(key) === attempt.factor : key === attempt.key);
+      const now = Date.now();
+      const head = await repository.head(personId);
+      const lockKeys = new Set([...Object.keys(head?.locks ?? {}).map(keyOfField), ...(await repository.locksOf(personId)).map((lock) => lock.key)].filter(matches));
+      const entries: Record<string, ChainEntry<RunState>> = {};
+      let failuresCleared = 0;
+      for (const field of Object.keys(head?.keys ?? {})) {
+        const key = keyOfField(field);
+        if (!matches(key)) continue;
+        // Walked to the newest slot first, so that a lagging head cannot bring cleared failures back.
+        const link = await newestLink(repository, { owner: personId, key, factor: factorOfKey(key) }, head!.keys![field] as ChainEntry<RunState>, personFailureChain({ maxRetries: 0, waitSeconds: 1 }), now);
+        failuresCleared += countedFailures(link.state, now);
+        entries[key] = { ...link, state: { run: [] } };
+      }
+      const locksCleared = await repository.deleteLocks(personId, [...lockKeys]);
+      await repository.updateHead(personId, { entries, dropLocks: [...lockKeys] });
+      remember(`head:${personId}`, await repository.head(personId));
+      for (const key of Object.keys(entries)) remember(`link:${personId}:${key}`, entries[key]!);
+      const result = { factor: attempt?.key ?? 'all', locksCleared, failuresCleared };
       await audit.record({
         actor: options.actor ?? systemActor,
         action: 'unlock',
@@ -128,15 +156,16 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
       const rules = Object.entries(rulesByFactor) as [FactorId, AttemptRule][];
       if (rules.length === 0) return {};
       for (const [, rule] of rules) checkRule(rule);
-      const keys = rules.map(([factor]) => factor as string);
-      const [times, lockedForAdmin] = await Promise.all([failureTimes(personId, keys, now), adminLocksOf(personId)]);
       const locks: PersonFacts['locks'] = {};
       for (const [factor, rule] of rules) {
-        const status: AttemptStatus = lockedForAdmin.has(factor) ? { locked: true } : attemptStatusOf(times.get(factor) ?? [], rule, now);
+        const status = await statusOfKey(personId, { key: factor, factor }, rule, now);
         if (status.locked) locks[factor] = status.until === undefined ? { untilAdminUnlock: true } : { until: status.until.getTime() };
       }
       return locks;
     },
+
+    /** Everything kept of a person's attempts (the person is deleted). */
+    forgetPerson: (personId: string) => repository.forgetOwner(personId),
   };
 }
 
