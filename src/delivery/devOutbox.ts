@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { devOutboxModel, type DevOutboxMessage } from '../store/models/devOutboxModel.ts';
+import { outboxRepository, type DevOutboxMessage } from '../store/repositories/outboxRepository.ts';
 
 /** How many messages the development outbox keeps (the newest). */
 export const devOutboxSize = 200;
@@ -13,20 +13,20 @@ export type DevOutbox = {
 
 /** The development outbox: messages kept, not sent, when a channel has no provider outside production. */
 export function createDevOutbox(connection: Connection): DevOutbox {
-  const messages = devOutboxModel(connection);
+  const messages = outboxRepository(connection);
   // Orders the messages of one process stored within the same millisecond.
   let sequence = 0;
   return {
     async store(message, now = new Date()) {
       sequence = (sequence + 1) % 1_000_000;
       const _id = `${now.toISOString()}-${String(sequence).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
-      await messages.create({ ...message, _id, storedAt: now });
+      await messages.insert({ ...message, _id, storedAt: now });
       // Keep the newest only. Two instances trimming at once delete the same old messages.
-      const oldestKept = await messages.findOne({}, { _id: 1 }).sort({ _id: -1 }).skip(devOutboxSize - 1).lean();
-      if (oldestKept) await messages.deleteMany({ _id: { $lt: oldestKept._id } });
+      const oldestKept = await messages.idAtRank(devOutboxSize);
+      if (oldestKept !== undefined) await messages.deleteOlderThan(oldestKept);
     },
     async list() {
-      return messages.find({}).sort({ _id: -1 }).limit(devOutboxSize).lean<DevOutboxMessage[]>();
+      return messages.newest(devOutboxSize);
     },
   };
 }

@@ -4,8 +4,8 @@ import { ConflictError, NotFoundError } from '../errors/GatehouseError.ts';
 import { factorIds, type ClassPolicy, type FactorId, type PolicyContext } from '../policy/types.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { createSharedCache } from '../store/sharedCache.ts';
-import { classModel, type StoredClass } from '../store/models/classModel.ts';
-import { settingModel } from '../store/models/settingModel.ts';
+import { classRepository, type StoredClass } from '../store/repositories/classRepository.ts';
+import { settingRepository } from '../store/repositories/settingRepository.ts';
 import { mergeClassInput, toClassInput, validateClassInput, type ClassInput } from './classInput.ts';
 import { countPersonsUsing, personsCount } from './countPersonsUsing.ts';
 import { defaultClassSetting } from './settingsDirectory.ts';
@@ -43,12 +43,12 @@ function toPolicy(stored: StoredClass): ClassPolicy {
 const toView = (stored: StoredClass): ClassView => ({ ...toClassInput(toPolicy(stored)), last_update: stored.lastUpdate.toISOString() });
 
 export function createClassDirectory(connection: Connection, audit: AuditLog) {
-  const Classes = classModel(connection);
+  const classes = classRepository(connection);
   const cache = createSharedCache<ClassPolicy>(connection, 'classes');
-  const Settings = settingModel(connection);
+  const settings = settingRepository(connection);
 
   async function find(name: string): Promise<StoredClass> {
-    const stored = typeof name === 'string' ? await Classes.findById(key(name)).lean() : null;
+    const stored = typeof name === 'string' ? await classes.byId(key(name)) : null;
     if (!stored) throw new NotFoundError(`There is no class "${name}".`);
     return stored;
   }
@@ -56,7 +56,7 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
   async function insert(policy: ClassPolicy): Promise<StoredClass> {
     const doc: StoredClass = { _id: key(policy.name), ...policy, lastUpdate: new Date() };
     try {
-      await Classes.create(doc);
+      await classes.insert(doc);
       await cache.changed();
     } catch (error) {
       if ((error as { code?: number }).code === 11000) throw new ConflictError(`name: a class "${policy.name}" already exists (names are compared ignoring case).`);
@@ -69,7 +69,7 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
   async function replace(existing: StoredClass, policy: ClassPolicy, actor: Actor): Promise<{ stored: StoredClass; changed: boolean }> {
     if (isDeepStrictEqual(toPolicy(existing), policy)) return { stored: existing, changed: false };
     const doc: StoredClass = { _id: existing._id, ...policy, lastUpdate: new Date() };
-    await Classes.replaceOne({ _id: existing._id }, doc);
+    await classes.replace(doc);
     await cache.changed();
     await audit.record({ actor, action: 'update', entity: 'class', entityId: doc._id, before: toClassInput(toPolicy(existing)), after: toClassInput(policy) });
     return { stored: doc, changed: true };
@@ -89,8 +89,7 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
     },
 
     async list(): Promise<ClassView[]> {
-      const classes = await Classes.find().sort({ _id: 1 }).lean();
-      return classes.map(toView);
+      return (await classes.list()).map(toView);
     },
 
     /**
@@ -108,7 +107,7 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
     async put(input: unknown, options: { actor?: Actor } = {}): Promise<{ class: ClassView; status: 'created' | 'updated' | 'unchanged' }> {
       const policy = validateClassInput(input);
       const actor = options.actor ?? systemActor;
-      const existing = await Classes.findById(key(policy.name)).lean();
+      const existing = await classes.byId(key(policy.name));
       if (!existing) {
         const doc = await insert(policy);
         await audit.record({ actor, action: 'create', entity: 'class', entityId: doc._id, after: toClassInput(policy) });
@@ -125,15 +124,15 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
      */
     async delete(name: string, options: { actor?: Actor } = {}): Promise<void> {
       const existing = await find(name);
-      const defaultClass = (await Settings.findById(defaultClassSetting).lean())?.value;
+      const defaultClass = (await settings.byId(defaultClassSetting))?.value;
       if (typeof defaultClass === 'string' && key(defaultClass) === existing._id) {
         throw new ConflictError(`The class "${existing.name}" is the default class (persons with class *DFT use it); set another default class or clear it first.`);
       }
       const users = await countPersonsUsing(connection, 'className', existing.name);
       if (users > 0) throw new ConflictError(`The class "${existing.name}" is the class of ${personsCount(users)}; give ${users === 1 ? 'that person' : 'them'} another class first.`);
-      const result = await Classes.deleteOne({ _id: existing._id });
+      const deleted = await classes.deleteById(existing._id);
       await cache.changed();
-      if (result.deletedCount === 0) throw new NotFoundError(`There is no class "${name}".`);
+      if (!deleted) throw new NotFoundError(`There is no class "${name}".`);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'class', entityId: existing._id, before: toClassInput(toPolicy(existing)) });
     },
 
@@ -142,15 +141,14 @@ export function createClassDirectory(connection: Connection, audit: AuditLog) {
       if (typeof name !== 'string' || name.startsWith('*')) return undefined;
       // Read on every sign-in: kept in memory, and seen within two seconds of a change elsewhere (store/sharedCache.ts).
       return cache.get(key(name), async () => {
-        const stored = await Classes.findById(key(name)).lean();
+        const stored = await classes.byId(key(name));
         return stored ? toPolicy(stored) : undefined;
       });
     },
 
     /** Every class in the input form, by name: what `import` takes back unchanged. */
     async exportAll(): Promise<ClassInput[]> {
-      const classes = await Classes.find().sort({ _id: 1 }).lean();
-      return classes.map((stored) => toClassInput(toPolicy(stored)));
+      return (await classes.list()).map((stored) => toClassInput(toPolicy(stored)));
     },
   };
 }

@@ -5,7 +5,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors/Gateh
 import { adminScope, providerScopes } from '../oidc/scopes.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import type { SecretBox } from '../security/secretBox.ts';
-import { clientModel, type StoredClient } from '../store/models/clientModel.ts';
+import { clientRepository, type StoredClient } from '../store/repositories/clientRepository.ts';
 import { createSharedCache } from '../store/sharedCache.ts';
 import { clientSchema, usesSecret, type ValidClient } from './schemas/clientSchema.ts';
 import { parseInput } from './schemas/parseInput.ts';
@@ -33,7 +33,7 @@ function clientScope(client: StoredClient): { scope?: string } {
 }
 
 export function createClientDirectory(connection: Connection, secretBox: SecretBox, audit: AuditLog) {
-  const Clients = clientModel(connection);
+  const clients = clientRepository(connection);
   // The provider asks for a client several times per sign-in and grant: kept in memory, seen within two seconds of a change elsewhere.
   const cache = createSharedCache<Record<string, unknown>>(connection, 'clients', { variant: secretBox.keyId });
 
@@ -63,7 +63,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
         updatedAt: now,
       };
       try {
-        await Clients.create(doc);
+        await clients.insert(doc);
         await cache.changed();
       } catch (error) {
         if ((error as { code?: number }).code === 11000) throw new ConflictError(`client_id: a client "${doc._id}" already exists.`);
@@ -75,8 +75,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
     },
 
     async list(): Promise<ClientView[]> {
-      const clients = await Clients.find().sort({ _id: 1 }).lean();
-      return clients.map(toView);
+      return (await clients.list()).map(toView);
     },
 
     /**
@@ -84,10 +83,10 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      * share it): every field, whether it has a secret, never the secret.
      */
     async show(clientIdOrName: string): Promise<ClientDetails> {
-      let client = await Clients.findById(clientIdOrName).lean();
+      let client = await clients.byId(clientIdOrName);
       if (!client) {
         const wanted = clientIdOrName.toLowerCase();
-        const named = (await Clients.find().sort({ _id: 1 }).lean()).filter((c) => typeof c.metadata.client_name === 'string' && c.metadata.client_name.toLowerCase() === wanted);
+        const named = (await clients.list()).filter((c) => typeof c.metadata.client_name === 'string' && c.metadata.client_name.toLowerCase() === wanted);
         if (named.length > 1) throw new ConflictError(`${named.length} clients are named "${clientIdOrName}" (${named.map((c) => c._id).join(', ')}): give the client_id.`);
         client = named[0] ?? null;
       }
@@ -108,7 +107,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       for (const field of ['client_id', 'client_secret']) {
         if (field in changes) throw new InvalidInputError(`${field}: an update does not change it (remove and add the client instead).`);
       }
-      const existing = await Clients.findById(clientId).lean();
+      const existing = await clients.byId(clientId);
       if (!existing) throw new NotFoundError(`There is no client "${clientId}".`);
       const merged: Record<string, unknown> = { ...inputOf(existing) };
       if (changes.token_endpoint_auth_method !== undefined && changes.token_endpoint_auth_method !== 'private_key_jwt' && changes.jwks_uri === undefined) delete merged.jwks_uri;
@@ -121,10 +120,10 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
     },
 
     async remove(clientId: string, options: { actor?: Actor } = {}): Promise<void> {
-      const existing = await Clients.findById(clientId).lean();
-      const result = await Clients.deleteOne({ _id: clientId });
+      const existing = await clients.byId(clientId);
+      const deleted = await clients.deleteById(clientId);
       await cache.changed();
-      if (!existing || result.deletedCount === 0) throw new NotFoundError(`There is no client "${clientId}".`);
+      if (!existing || !deleted) throw new NotFoundError(`There is no client "${clientId}".`);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'client', entityId: clientId, before: toView(existing) });
     },
 
@@ -136,7 +135,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      */
     async providerMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
       const metadata = await cache.get(clientId, async () => {
-        const client = await Clients.findById(clientId).lean();
+        const client = await clients.byId(clientId);
         if (!client) return undefined;
         return {
           ...client.metadata,
@@ -157,8 +156,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
      * asked for; an import without one generates a new secret.
      */
     async exportAll(options: { includeSecrets?: boolean } = {}): Promise<ClientInput[]> {
-      const clients = await Clients.find().sort({ _id: 1 }).lean();
-      return clients.map((client) => {
+      return (await clients.list()).map((client) => {
         const { client_id: clientId, client_name: name, ...rest } = inputOf(client);
         return {
           client_id: clientId,
@@ -180,7 +178,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       const { client_secret: given, first_party: firstParty, admin_api: adminApi, resource_server: resourceServer, ...fields } = valid;
       const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
       metadata.response_types = valid.grant_types.includes('authorization_code') ? ['code'] : [];
-      const existing = await Clients.findById(valid.client_id).lean();
+      const existing = await clients.byId(valid.client_id);
       const context = secretContext(valid.client_id);
       const opens = (sealed: string | undefined, secret: string) => {
         try {
@@ -214,7 +212,7 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       ) {
         return { client: toView(existing), status: 'unchanged' };
       }
-      await Clients.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      await clients.put(doc);
       await cache.changed();
       const client = toView(doc);
       await audit.record({

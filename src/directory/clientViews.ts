@@ -1,4 +1,4 @@
-import type { StoredClient } from '../store/models/clientModel.ts';
+import type { StoredClient } from '../store/repositories/clientRepository.ts';
 import type { ValidClient } from './schemas/clientSchema.ts';
 
 /** A client in the input form of the CLI, the admin API and import/export (schemas/clientSchema.ts checks it). */

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
-import { ipGroupModel, type StoredIpGroup } from '../store/models/ipGroupModel.ts';
+import { ipGroupRepository, type StoredIpGroup } from '../store/repositories/ipGroupRepository.ts';
 import { countPersonsUsing, personsCount } from './countPersonsUsing.ts';
 import { ipGroupSchema, rangesSchema } from './schemas/ipGroupSchema.ts';
 import { parseInput } from './schemas/parseInput.ts';
@@ -31,10 +31,10 @@ const toView = (stored: StoredIpGroup): IpGroupView => ({ ...toInput(stored), la
 const same = (a: IpGroupInput, b: IpGroupInput) => a.name === b.name && a.text === b.text && a.ranges.length === b.ranges.length && a.ranges.every((range, i) => range === b.ranges[i]);
 
 export function createIpGroupDirectory(connection: Connection, audit: AuditLog) {
-  const Groups = ipGroupModel(connection);
+  const groups = ipGroupRepository(connection);
 
   async function find(name: string): Promise<StoredIpGroup> {
-    const stored = typeof name === 'string' ? await Groups.findById(key(name)).lean() : null;
+    const stored = typeof name === 'string' ? await groups.byId(key(name)) : null;
     if (!stored) throw new NotFoundError(`There is no IP group "${name}".`);
     return stored;
   }
@@ -42,7 +42,7 @@ export function createIpGroupDirectory(connection: Connection, audit: AuditLog) 
   async function insert(group: IpGroupInput, actor: Actor): Promise<StoredIpGroup> {
     const doc: StoredIpGroup = { _id: key(group.name), ...group, lastUpdate: new Date() };
     try {
-      await Groups.create(doc);
+      await groups.insert(doc);
     } catch (error) {
       if ((error as { code?: number }).code === 11000) throw new ConflictError(`name: an IP group "${group.name}" already exists (names are compared ignoring case).`);
       throw error;
@@ -54,7 +54,7 @@ export function createIpGroupDirectory(connection: Connection, audit: AuditLog) 
   async function replace(existing: StoredIpGroup, group: IpGroupInput, actor: Actor): Promise<{ stored: StoredIpGroup; changed: boolean }> {
     if (same(toInput(existing), group)) return { stored: existing, changed: false };
     const doc: StoredIpGroup = { _id: existing._id, ...group, lastUpdate: new Date() };
-    await Groups.replaceOne({ _id: existing._id }, doc);
+    await groups.replace(doc);
     await audit.record({ actor, action: 'update', entity: 'ipgroup', entityId: doc._id, before: toInput(existing), after: group });
     return { stored: doc, changed: true };
   }
@@ -69,8 +69,7 @@ export function createIpGroupDirectory(connection: Connection, audit: AuditLog) 
     },
 
     async list(): Promise<IpGroupView[]> {
-      const groups = await Groups.find().sort({ _id: 1 }).lean();
-      return groups.map(toView);
+      return (await groups.list()).map(toView);
     },
 
     /** Changes the fields given: `text`, and `ranges` (the whole list). The name cannot change. */
@@ -89,7 +88,7 @@ export function createIpGroupDirectory(connection: Connection, audit: AuditLog) 
     async put(input: unknown, options: { actor?: Actor } = {}): Promise<{ ipGroup: IpGroupView; status: 'created' | 'updated' | 'unchanged' }> {
       const group = validateIpGroupInput(input);
       const actor = options.actor ?? systemActor;
-      const existing = await Groups.findById(key(group.name)).lean();
+      const existing = await groups.byId(key(group.name));
       if (!existing) return { ipGroup: toView(await insert(group, actor)), status: 'created' };
       const { stored, changed } = await replace(existing, group, actor);
       return { ipGroup: toView(stored), status: changed ? 'updated' : 'unchanged' };
@@ -100,20 +99,18 @@ export function createIpGroupDirectory(connection: Connection, audit: AuditLog) 
       const existing = await find(name);
       const users = await countPersonsUsing(connection, 'ipGroup', existing.name);
       if (users > 0) throw new ConflictError(`The IP group "${existing.name}" is the IP group of ${personsCount(users)}; give ${users === 1 ? 'that person' : 'them'} another IP group or none first.`);
-      const result = await Groups.deleteOne({ _id: existing._id });
-      if (result.deletedCount === 0) throw new NotFoundError(`There is no IP group "${name}".`);
+      if (!(await groups.deleteById(existing._id))) throw new NotFoundError(`There is no IP group "${name}".`);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'ipgroup', entityId: existing._id, before: toInput(existing) });
     },
 
     /** The ranges of an IP group by name (ignoring case); undefined for an unknown name. */
     async findRanges(name: string): Promise<string[] | undefined> {
       if (typeof name !== 'string') return undefined;
-      return (await Groups.findById(key(name)).lean())?.ranges;
+      return (await groups.byId(key(name)))?.ranges;
     },
 
     async exportAll(): Promise<IpGroupInput[]> {
-      const groups = await Groups.find().sort({ _id: 1 }).lean();
-      return groups.map(toInput);
+      return (await groups.list()).map(toInput);
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { Connection } from 'mongoose';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
-import { classModel } from '../store/models/classModel.ts';
+import { classRepository } from '../store/repositories/classRepository.ts';
+import { settingRepository } from '../store/repositories/settingRepository.ts';
 import { createSharedCache } from '../store/sharedCache.ts';
-import { settingModel } from '../store/models/settingModel.ts';
 import { parseInput } from './schemas/parseInput.ts';
 import { settingsSchema } from './schemas/settingsSchema.ts';
 
@@ -25,13 +25,13 @@ export function validateSettingsInput(input: unknown): { default_class?: string 
 }
 
 export function createSettingsDirectory(connection: Connection, audit: AuditLog) {
-  const Settings = settingModel(connection);
+  const storedSettings = settingRepository(connection);
   const cache = createSharedCache<unknown>(connection, 'settings');
-  const Classes = classModel(connection);
+  const classes = classRepository(connection);
 
   /** Read on every sign-in of a *DFT person: kept in memory, seen within two seconds of a change elsewhere (store/sharedCache.ts). */
   async function defaultClass(): Promise<string | undefined> {
-    const value = await cache.get(defaultClassSetting, async () => (await Settings.findById(defaultClassSetting).lean())?.value);
+    const value = await cache.get(defaultClassSetting, async () => (await storedSettings.byId(defaultClassSetting))?.value);
     return typeof value === 'string' ? value : undefined;
   }
 
@@ -39,14 +39,14 @@ export function createSettingsDirectory(connection: Connection, audit: AuditLog)
   async function setDefaultClass(name: string | undefined, options: { actor?: Actor } = {}): Promise<{ default_class?: string; status: 'updated' | 'unchanged' }> {
     let value: string | undefined;
     if (name !== undefined) {
-      const stored = typeof name === 'string' && !name.startsWith('*') ? await Classes.findById(name.toLowerCase(), { name: 1 }).lean() : null;
-      if (!stored) throw new InvalidInputError(`default_class: there is no class "${name}".`);
-      value = stored.name;
+      const stored = typeof name === 'string' && !name.startsWith('*') ? await classes.nameById(name.toLowerCase()) : undefined;
+      if (stored === undefined) throw new InvalidInputError(`default_class: there is no class "${name}".`);
+      value = stored;
     }
     const before = await defaultClass();
     if (before === value) return { ...(value === undefined ? {} : { default_class: value }), status: 'unchanged' };
-    if (value === undefined) await Settings.deleteOne({ _id: defaultClassSetting });
-    else await Settings.replaceOne({ _id: defaultClassSetting }, { _id: defaultClassSetting, value }, { upsert: true });
+    if (value === undefined) await storedSettings.delete(defaultClassSetting);
+    else await storedSettings.put(defaultClassSetting, value);
     await cache.changed();
     await audit.record({
       actor: options.actor ?? systemActor,
@@ -66,7 +66,7 @@ export function createSettingsDirectory(connection: Connection, audit: AuditLog)
      * URIs with it, since its own environment may not know the deployment's URL.
      */
     async runningIssuer(): Promise<string | undefined> {
-      const value = (await Settings.findById(runningIssuerSetting).lean())?.value;
+      const value = (await storedSettings.byId(runningIssuerSetting))?.value;
       return typeof value === 'string' ? value : undefined;
     },
 
@@ -76,12 +76,11 @@ export function createSettingsDirectory(connection: Connection, audit: AuditLog)
      * find-then-insert): the one that loses replaces the document the other inserted.
      */
     async recordRunningIssuer(issuer: string): Promise<void> {
-      const document = { _id: runningIssuerSetting, value: issuer };
       try {
-        await Settings.replaceOne({ _id: runningIssuerSetting }, document, { upsert: true });
+        await storedSettings.put(runningIssuerSetting, issuer);
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
-        await Settings.replaceOne({ _id: runningIssuerSetting }, document);
+        await storedSettings.replaceExisting(runningIssuerSetting, issuer);
       }
     },
 

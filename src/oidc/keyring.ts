@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { GatehouseError } from '../errors/GatehouseError.ts';
 import type { SecretBox } from '../security/secretBox.ts';
-import { keyringModel, type Keyring, type StoredKey } from '../store/models/keyringModel.ts';
+import { keyringRepository, type Keyring, type StoredKey } from '../store/repositories/keyringRepository.ts';
 
 type Jwk = Record<string, unknown> & { kid: string };
 
@@ -27,15 +27,15 @@ function seal(box: SecretBox, ring: Keyring['_id'], jwk: Jwk): StoredKey {
  * empty database race on a single upsert of a fixed _id, so both end with the same keys.
  */
 async function loadRing(connection: Connection, box: SecretBox, ring: Keyring['_id'], create: () => Jwk): Promise<Jwk[]> {
-  const Keyrings = keyringModel(connection);
-  let doc = await Keyrings.findById(ring).lean();
+  const keyrings = keyringRepository(connection);
+  let doc = await keyrings.byId(ring);
   if (!doc) {
     try {
-      await Keyrings.updateOne({ _id: ring }, { $setOnInsert: { keys: [seal(box, ring, create())] } }, { upsert: true });
+      await keyrings.createUnlessExists(ring, [seal(box, ring, create())]);
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
     }
-    doc = await Keyrings.findById(ring).lean();
+    doc = await keyrings.byId(ring);
   }
   return doc!.keys.map((key) => JSON.parse(box.open(key.sealed, context(ring, key.kid))) as Jwk);
 }
@@ -50,8 +50,6 @@ export async function loadCookieKeys(connection: Connection, box: SecretBox): Pr
   return (await loadRing(connection, box, 'cookies', newCookieKey)).map((key) => key.k as string);
 }
 
-type RingLock = { _id: string; token: string; lockedAt: Date };
-
 const lockStaleAfterMs = 60_000;
 const lockWaitMs = 30_000;
 
@@ -64,16 +62,16 @@ const lockWaitMs = 30_000;
  * is older than a minute.
  */
 export async function withRingLock<T>(connection: Connection, ring: Keyring['_id'], work: () => Promise<T>): Promise<T> {
-  const collection = connection.db!.collection<RingLock>(keyringModel(connection).collection.collectionName);
+  const keyrings = keyringRepository(connection);
   const lock = { _id: `${ring}.lock`, token: randomBytes(12).toString('base64url') };
   const giveUpAt = Date.now() + lockWaitMs;
   for (;;) {
     try {
-      await collection.insertOne({ ...lock, lockedAt: new Date() });
+      await keyrings.insertLock({ ...lock, lockedAt: new Date() });
       break;
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
-      await collection.deleteOne({ _id: lock._id, lockedAt: { $lt: new Date(Date.now() - lockStaleAfterMs) } });
+      await keyrings.deleteLockTakenBefore(lock._id, new Date(Date.now() - lockStaleAfterMs));
       if (Date.now() > giveUpAt) {
         throw new GatehouseError(`The ${ring} keyring stayed locked by another change for ${lockWaitMs / 1000} s; try again.`, { status: 503, expose: true, cause: error });
       }
@@ -83,7 +81,7 @@ export async function withRingLock<T>(connection: Connection, ring: Keyring['_id
   try {
     return await work();
   } finally {
-    await collection.deleteOne(lock);
+    await keyrings.deleteLock(lock);
   }
 }
 
@@ -94,11 +92,11 @@ export async function withRingLock<T>(connection: Connection, ring: Keyring['_id
  */
 export async function rotateSigningKey(connection: Connection, box: SecretBox): Promise<{ kid: string; keys: number }> {
   await loadSigningKeys(connection, box);
-  const Keyrings = keyringModel(connection);
+  const keyrings = keyringRepository(connection);
   const key = seal(box, 'signing', newSigningKey());
   return withRingLock(connection, 'signing', async () => {
-    const { keys } = (await Keyrings.findById('signing').lean())!;
-    await Keyrings.updateOne({ _id: 'signing' }, { $set: { keys: [key, ...keys] } });
+    const { keys } = (await keyrings.byId('signing'))!;
+    await keyrings.replaceKeys('signing', [key, ...keys]);
     return { kid: key.kid, keys: keys.length + 1 };
   });
 }

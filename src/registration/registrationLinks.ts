@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Connection } from 'mongoose';
 import { addressKey } from '../directory/verifiedAddresses.ts';
 import { personModel } from '../store/models/personModel.ts';
-import { registrationLinkModel, type StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
+import { registrationLinkRepository, type StoredRegistrationLink } from '../store/repositories/registrationLinkRepository.ts';
 
 type Dependencies = { connection: Connection; lifetimeSeconds: number };
 
@@ -33,7 +33,7 @@ export function registrationCsrfMatches(token: string, submitted: unknown): bool
  * it was made for, expiring, single use; a new link for the person replaces older ones.
  */
 export function createRegistrationLinks({ connection, lifetimeSeconds }: Dependencies) {
-  const Links = registrationLinkModel(connection);
+  const links = registrationLinkRepository(connection);
   const Persons = personModel(connection);
 
   return {
@@ -45,11 +45,11 @@ export function createRegistrationLinks({ connection, lifetimeSeconds }: Depende
      * which using the link then proves.
      */
     async issue(personId: string, keyId: string, now = Date.now(), mailedTo?: string): Promise<{ token: string; expiresAt: Date }> {
-      await Links.deleteMany({ personId });
-      await Links.deleteMany({ expiresAt: { $lt: new Date(now) } });
+      await links.deleteOfPerson(personId);
+      await links.deleteExpired(new Date(now));
       const token = randomBytes(tokenBytes).toString('base64url');
       const expiresAt = new Date(now + lifetimeSeconds * 1000);
-      await Links.create({ _id: hashLinkToken(token), personId, keyId, ...(mailedTo ? { mailedToHash: mailedToHashOf(token, mailedTo) } : {}), createdAt: new Date(now), expiresAt });
+      await links.insert({ _id: hashLinkToken(token), personId, keyId, ...(mailedTo ? { mailedToHash: mailedToHashOf(token, mailedTo) } : {}), createdAt: new Date(now), expiresAt });
       return { token, expiresAt };
     },
 
@@ -62,7 +62,7 @@ export function createRegistrationLinks({ connection, lifetimeSeconds }: Depende
     /** The link, when it is still good: known, not expired, and its key is still the person's pending key. */
     async find(token: unknown, now = Date.now()): Promise<StoredRegistrationLink | undefined> {
       if (typeof token !== 'string' || !tokenPattern.test(token)) return undefined;
-      const link = await Links.findById(hashLinkToken(token)).lean();
+      const link = await links.byId(hashLinkToken(token));
       if (!link || link.expiresAt.getTime() <= now) return undefined;
       const person = await Persons.findById(link.personId, { totp: 1 }).lean();
       if (!person?.totp || person.totp.keyId !== link.keyId || person.totp.state !== 'pending') return undefined;
@@ -71,13 +71,12 @@ export function createRegistrationLinks({ connection, lifetimeSeconds }: Depende
 
     /** Uses the link up: true for the one caller that deleted it. */
     async consume(token: string): Promise<boolean> {
-      const { deletedCount } = await Links.deleteOne({ _id: hashLinkToken(token) });
-      return deletedCount === 1;
+      return links.deleteById(hashLinkToken(token));
     },
 
     /** Drops every link of the person (key removed). */
     async revokeAll(personId: string): Promise<void> {
-      await Links.deleteMany({ personId });
+      await links.deleteOfPerson(personId);
     },
   };
 }

@@ -10,7 +10,7 @@ import { limitAttempts } from '../factors/attempts/limitAttempts.ts';
 import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import type { Services } from '../services.ts';
 import type { StoredPerson } from '../store/models/personModel.ts';
-import type { StoredRegistrationLink } from '../store/models/registrationLinkModel.ts';
+import type { StoredRegistrationLink } from '../store/repositories/registrationLinkRepository.ts';
 import { emergencyTokensFile } from '../factors/emergency/emergencyTokensFile.ts';
 import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';
 

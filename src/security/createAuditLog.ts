@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { currentClientAddress } from './clientAddressScope.ts';
-import { auditModel, type Actor, type AuditEntry } from '../store/models/auditModel.ts';
+import { auditRepository, type Actor, type AuditEntry } from '../store/repositories/auditRepository.ts';
 
 export type { Actor, AuditEntry };
 
@@ -36,13 +36,13 @@ function nextAuditId(at: Date): string {
 export type AuditQuery = { entity?: AuditEntry['entity']; entityId?: string; limit?: number; before?: Date };
 
 export function createAuditLog(connection: Connection) {
-  const Audit = auditModel(connection);
+  const entries = auditRepository(connection);
   return {
     /** Records one change, with the client address of the request making it. `before`/`after` are stored without secrets. */
     async record(entry: Omit<AuditEntry, '_id' | 'at' | 'ip' | 'before' | 'after'> & { before?: unknown; after?: unknown }): Promise<void> {
       const at = new Date();
       const ip = currentClientAddress();
-      await Audit.create({
+      await entries.insert({
         _id: nextAuditId(at),
         at,
         actor: entry.actor,
@@ -57,11 +57,7 @@ export function createAuditLog(connection: Connection) {
 
     /** Newest first. */
     async list(query: AuditQuery = {}): Promise<AuditEntry[]> {
-      const filter: Record<string, unknown> = {};
-      if (query.entity) filter.entity = query.entity;
-      if (query.entityId) filter.entityId = query.entityId;
-      if (query.before) filter.at = { $lt: query.before };
-      return Audit.find(filter).sort({ at: -1, _id: -1 }).limit(Math.min(query.limit ?? 100, 1000)).lean();
+      return entries.newestFirst(query, Math.min(query.limit ?? 100, 1000));
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
 import { withRingLock } from '../oidc/keyring.ts';
 import { factors } from '../factors/index.ts';
-import { clientModel } from '../store/models/clientModel.ts';
-import { keyringModel, type Keyring } from '../store/models/keyringModel.ts';
+import { clientRepository } from '../store/repositories/clientRepository.ts';
+import { keyringRepository, type Keyring } from '../store/repositories/keyringRepository.ts';
 import type { Actor, AuditLog } from './createAuditLog.ts';
 import type { SealedField, SealedKind } from './SealedField.ts';
 import type { SecretBox } from './secretBox.ts';
@@ -45,19 +45,19 @@ const keyringFieldOf = (kid: string) => `keys[kid=${kid}].sealed`;
 function keyringField(kind: SealedKind, ring: Keyring['_id']): SealedField {
   return {
     kind,
-    collection: (connection) => keyringModel(connection).collection.collectionName,
+    collection: (connection) => keyringRepository(connection).collectionName,
     async *values(connection) {
-      const doc = await keyringModel(connection).findById(ring).lean();
+      const doc = await keyringRepository(connection).byId(ring);
       for (const key of doc?.keys ?? []) yield { id: ring, field: keyringFieldOf(key.kid), sealed: key.sealed, context: `keyring:${ring}:${key.kid}` };
     },
     // The keyring is written whole under its lock (see rotateSigningKey): a keys rotate at the same moment neither loses its key nor undoes this.
     replace: (connection, value, resealed) =>
       withRingLock(connection, ring, async () => {
-        const Keyrings = keyringModel(connection);
-        const keys = (await Keyrings.findById(ring).lean())?.keys ?? [];
+        const keyrings = keyringRepository(connection);
+        const keys = (await keyrings.byId(ring))?.keys ?? [];
         const index = keys.findIndex((key) => keyringFieldOf(key.kid) === value.field && key.sealed === value.sealed);
         if (index === -1) return false;
-        await Keyrings.updateOne({ _id: ring }, { $set: { keys: keys.map((key, at) => (at === index ? { ...key, sealed: resealed } : key)) } });
+        await keyrings.replaceKeys(ring, keys.map((key, at) => (at === index ? { ...key, sealed: resealed } : key)));
         return true;
       }),
   };
@@ -74,16 +74,13 @@ const sealedFields: SealedField[] = [
   ...factors.flatMap((factor) => factor.sealedFields ?? []),
   {
     kind: 'client-secret',
-    collection: (connection) => clientModel(connection).collection.collectionName,
+    collection: (connection) => clientRepository(connection).collectionName,
     async *values(connection) {
-      for await (const client of clientModel(connection).find({ sealedSecret: { $exists: true } }, { sealedSecret: 1 }).lean().cursor()) {
+      for await (const client of clientRepository(connection).sealedSecrets()) {
         if (client.sealedSecret) yield { id: client._id, field: 'sealedSecret', sealed: client.sealedSecret, context: `client-secret:${client._id}` };
       }
     },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await clientModel(connection).updateOne({ _id: value.id, sealedSecret: value.sealed }, { $set: { sealedSecret: resealed } });
-      return matchedCount === 1;
-    },
+    replace: (connection, value, resealed) => clientRepository(connection).replaceSealedSecret(value.id, value.sealed, resealed),
   },
   keyringField('signing-key', 'signing'),
   keyringField('cookie-key', 'cookies'),

@@ -1,0 +1,28 @@
+import type { Connection } from 'mongoose';
+import { auditModel, type AuditEntry } from '../models/auditModel.ts';
+
+export type { Actor, AuditEntry } from '../models/auditModel.ts';
+
+/** Which entries a listing picks: of one kind of record, of one record, older than a time. */
+export type AuditFilter = { entity?: AuditEntry['entity']; entityId?: string; before?: Date };
+
+/** The audit log: entries written once, read newest first. */
+export function auditRepository(connection: Connection) {
+  const Audit = auditModel(connection);
+  return {
+    async insert(entry: AuditEntry): Promise<void> {
+      await Audit.create(entry);
+    },
+
+    /** At most `limit` entries that match, newest first. */
+    async newestFirst(query: AuditFilter, limit: number): Promise<AuditEntry[]> {
+      const filter: Record<string, unknown> = {};
+      if (query.entity) filter.entity = query.entity;
+      if (query.entityId) filter.entityId = query.entityId;
+      if (query.before) filter.at = { $lt: query.before };
+      return Audit.find(filter).sort({ at: -1, _id: -1 }).limit(limit).lean();
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof auditRepository>;
