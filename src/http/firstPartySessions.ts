@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { firstPartySessionModel, type StoredFirstPartySession } from '../store/models/firstPartySessionModel.ts';
+import { firstPartySessionRepository, type StoredFirstPartySession } from '../store/repositories/firstPartySessionRepository.ts';
 
 export type FirstPartySessionRecord = StoredFirstPartySession;
 
@@ -10,27 +10,22 @@ const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
 const storedIdOf = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
 /**
- * The sessions of one first-party page, kept in `collection` (firstPartySessionModel.ts).
+ * The sessions of one first-party page, kept in `collection` (firstPartySessionRepository.ts).
  * The id is known only to the browser; the store keeps its hash. Expiry is enforced here
  * on every read.
  */
 export function createFirstPartySessions(connection: Connection, { collection, lifetimeSeconds }: { collection: string; lifetimeSeconds: number }) {
-  const Sessions = firstPartySessionModel(connection, collection);
+  const Sessions = firstPartySessionRepository(connection, collection);
   return {
     lifetimeSeconds,
 
     /** The collection and its indexes (ensureIndexes does the same for the store's own models). */
-    async prepare(): Promise<void> {
-      await Sessions.createCollection().catch((error: { code?: number }) => {
-        if (error.code !== 48) throw error; // 48: NamespaceExists, a concurrent start created it
-      });
-      await Sessions.createIndexes();
-    },
+    prepare: () => Sessions.prepare(),
 
     /** A new session of the person; returns the id for the cookie (never stored as is). */
     async open(fields: Pick<FirstPartySessionRecord, 'sub' | 'authTime' | 'amr' | 'acr'>, now = Date.now()): Promise<string> {
       const sessionId = randomBytes(32).toString('base64url');
-      await Sessions.create({
+      await Sessions.insert({
         _id: storedIdOf(sessionId),
         sub: fields.sub,
         authTime: fields.authTime,
@@ -45,22 +40,21 @@ export function createFirstPartySessions(connection: Connection, { collection, l
     /** The live session of a cookie value, or undefined (absent, malformed, unknown or expired). */
     async find(sessionId: string | undefined, now = Date.now()): Promise<FirstPartySessionRecord | undefined> {
       if (!sessionId || !sessionIdPattern.test(sessionId)) return undefined;
-      const session = await Sessions.findById(storedIdOf(sessionId)).lean();
+      const session = await Sessions.byId(storedIdOf(sessionId));
       return session && session.expiresAt.getTime() > now ? session : undefined;
     },
 
     /** Keeps a key being set up with the session (or forgets it: undefined). */
     async setTotpCandidate(sessionId: string, candidate: FirstPartySessionRecord['totpCandidate']): Promise<void> {
-      const update = candidate ? { $set: { totpCandidate: candidate } } : { $unset: { totpCandidate: 1 } };
-      await Sessions.updateOne({ _id: storedIdOf(sessionId) }, update);
+      await Sessions.setTotpCandidate(storedIdOf(sessionId), candidate);
     },
 
     async end(sessionId: string | undefined): Promise<void> {
-      if (sessionId && sessionIdPattern.test(sessionId)) await Sessions.deleteOne({ _id: storedIdOf(sessionId) });
+      if (sessionId && sessionIdPattern.test(sessionId)) await Sessions.deleteById(storedIdOf(sessionId));
     },
 
     async sweep(now = new Date()): Promise<number> {
-      return (await Sessions.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
+      return Sessions.deleteExpired(now);
     },
   };
 }

@@ -6,7 +6,7 @@ import { resendsCode, type Factor } from '../factors/Factor.ts';
 import type { Verdict } from '../factors/Verdict.ts';
 import type { StepRef } from '../policy/permittedSteps.ts';
 import type { PolicyContext } from '../policy/types.ts';
-import type { SignInProgress } from '../store/models/signInProgressModel.ts';
+import type { SignInProgress } from '../store/signInProgress.ts';
 import { signInOf, type Resumed } from './loadSignIn.ts';
 import { factorContextOf } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';

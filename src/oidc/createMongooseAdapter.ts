@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
-import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../store/models/oidcArtefactModel.ts';
+import { artefactRepository, type ArtefactFilter, type ArtefactRepository, type OidcArtefact } from '../store/repositories/artefactRepository.ts';
 import { forget, forgetEvery, remembered } from '../store/requestReads.ts';
 import { payloadWithoutId, presentedPayload, recordAtRest, userCodeSealId, type RecordAtRest } from './artefactAtRest.ts';
 import type { ArtefactKeys } from './createArtefactKeys.ts';
@@ -10,9 +10,9 @@ import { moveArtefact } from './moveArtefact.ts';
 const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
 
 /** Deletes every artefact of a grant, whatever its model, and the grant (which names itself as grantId). */
-async function revokeGrantEverywhere(connection: Connection, grantId: string): Promise<void> {
+async function revokeGrantEverywhere(artefacts: ArtefactRepository, grantId: string): Promise<void> {
   forgetEvery('artefact:');
-  await Promise.all(oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name).deleteMany({ grantId })));
+  await artefacts.deleteOfGrantEverywhere(grantId);
 }
 
 /** Fields of a record that an upsert sets when the new version has them and removes otherwise. */
@@ -29,15 +29,12 @@ const optionalFields = ['sealed', 'grantId', 'uid', 'userCode', 'sealedId'] as c
  * while the presented value finds its record by `_id`, as fast as before.
  */
 export function createMongooseAdapter(connection: Connection, clients: ClientDirectory, keys: ArtefactKeys) {
+  const artefacts = artefactRepository(connection);
   return class MongooseAdapter implements Adapter {
     readonly name: string;
 
     constructor(name: string) {
       this.name = name;
-    }
-
-    private get model() {
-      return oidcArtefactModel(connection, this.name);
     }
 
     /** What this request's reads of `id` are remembered under (store/requestReads.ts). */
@@ -57,10 +54,10 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       }
       if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
       else unset.expiresAt = 1;
-      await this.model.updateOne({ _id: keys.hash(id) }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+      await artefacts.upsert(this.name, keys.hash(id), set, unset);
       // The provider finds a session by its uid too: a link under the uid's hash makes that a lookup by _id (the embedded database scans any other filter).
       if (this.name === 'Session' && record.uid) {
-        await oidcArtefactModel(connection, 'SessionUid').updateOne({ _id: record.uid }, { $set: { payload: {}, ref: keys.hash(id), ...(set.expiresAt ? { expiresAt: set.expiresAt } : {}) } }, { upsert: true });
+        await artefacts.setSessionLink(record.uid, keys.hash(id), set.expiresAt as Date | undefined);
       }
     }
 
@@ -80,10 +77,9 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const links = oidcArtefactModel(connection, 'SessionUid');
       for (const current of [keys, ...keys.previous]) {
-        const link = await links.findById(current.hash(uid), { ref: 1 }).lean();
-        const doc = link?.ref ? await this.live({ _id: link.ref }) : undefined;
+        const ref = await artefacts.sessionLink(current.hash(uid));
+        const doc = ref ? await this.live({ _id: ref }) : undefined;
         if (doc && doc.uid === current.hash(uid)) return this.withConsumption(doc, payloadWithoutId(doc));
       }
       // A session stored before the links, or moved under a new master key since: found by its uid.
@@ -117,25 +113,21 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       const doc = (await this.located(id))?.doc;
       forget(this.memoKey(id));
       if (!doc) throw new errors.InvalidGrant('grant request is invalid');
-      try {
-        await oidcArtefactModel(connection, 'Consumption').create({ _id: `${this.name}:${key}`, payload: {}, expiresAt: doc.expiresAt });
-      } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
-        if (doc.grantId) await revokeGrantEverywhere(connection, doc.grantId);
+      if (!(await artefacts.insert('Consumption', { _id: `${this.name}:${key}`, payload: {}, ...(doc.expiresAt ? { expiresAt: doc.expiresAt } : {}) }))) {
+        if (doc.grantId) await revokeGrantEverywhere(artefacts, doc.grantId);
         throw new errors.InvalidGrant('grant request is invalid');
       }
-      await this.model.updateOne({ _id: key }, { $set: { consumedAt: new Date() } });
+      await artefacts.markConsumed(this.name, key, new Date());
     }
 
     async destroy(id: string): Promise<void> {
       forget(this.memoKey(id));
-      if (!keys.previous.length) await this.model.deleteOne({ _id: keys.hash(id) });
-      else await this.model.deleteMany({ _id: { $in: [keys, ...keys.previous].map((current) => current.hash(id)) } });
+      await artefacts.delete(this.name, [keys, ...keys.previous].map((current) => current.hash(id)));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       forgetEvery(this.memoKey(''));
-      await this.model.deleteMany({ grantId });
+      await artefacts.deleteOfGrant(this.name, grantId);
     }
 
     /**
@@ -156,8 +148,8 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       return undefined;
     }
 
-    private async live(filter: Record<string, string>): Promise<OidcArtefact | undefined> {
-      const doc = await this.model.findOne(filter).lean();
+    private async live(filter: ArtefactFilter): Promise<OidcArtefact | undefined> {
+      const doc = await artefacts.findOne(this.name, filter);
       return doc && isLive(doc, Date.now()) ? doc : undefined;
     }
 

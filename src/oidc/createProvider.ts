@@ -7,7 +7,7 @@ import { renderPage } from '../http/renderPage.ts';
 import { requestLanguage } from '../i18n/requestLanguage.ts';
 import { isAdministrator } from '../security/isAdministrator.ts';
 import type { SecretBox } from '../security/secretBox.ts';
-import { oidcArtefactModel } from '../store/models/oidcArtefactModel.ts';
+import { artefactRepository } from '../store/repositories/artefactRepository.ts';
 import { acrValues } from './acr.ts';
 import { createArtefactKeys } from './createArtefactKeys.ts';
 import { createMongooseAdapter } from './createMongooseAdapter.ts';
@@ -41,18 +41,15 @@ const pageLanguage = (ctx: KoaContextWithOIDC) =>
  * out of the grant of anyone who is not an administrator now (limitAdminScope.ts).
  */
 function grantLoader(connection: Connection, persons: PersonDirectory) {
-  const storedGrants = oidcArtefactModel(connection, 'Grant');
+  const artefacts = artefactRepository(connection);
 
   async function rememberedConsent(ctx: KoaContextWithOIDC) {
     const { oidc } = ctx;
     const accountId = oidc.session!.accountId!;
     const clientId = oidc.client!.clientId;
     // A grant's `_id` is the keyed hash of its id; the id itself (no bearer credential) is its grantId.
-    const latest = await storedGrants
-      .findOne({ 'payload.accountId': accountId, 'payload.clientId': clientId, expiresAt: { $gt: new Date() } }, { grantId: 1 })
-      .sort({ 'payload.iat': -1 })
-      .lean();
-    const previous = latest?.grantId ? await oidc.provider.Grant.find(latest.grantId) : undefined;
+    const latestGrantId = await artefacts.latestGrantId(accountId, clientId, new Date());
+    const previous = latestGrantId ? await oidc.provider.Grant.find(latestGrantId) : undefined;
     if (!previous) return undefined;
     const grant = new oidc.provider.Grant({ clientId, accountId });
     const scope = previous.getOIDCScope();

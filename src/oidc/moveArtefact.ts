@@ -1,13 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { AdapterPayload } from 'oidc-provider';
-import { oidcArtefactModel, type OidcArtefact } from '../store/models/oidcArtefactModel.ts';
+import { artefactRepository, type OidcArtefact } from '../store/repositories/artefactRepository.ts';
 import { recordAtRest } from './artefactAtRest.ts';
 import type { ArtefactKeys } from './createArtefactKeys.ts';
-
-const ignoreDuplicate = (error: unknown) => {
-  // A duplicate _id: another instance (or request) moved it first, which is as good.
-  if ((error as { code?: number }).code !== 11000) throw error;
-};
 
 /**
  * Stores artefact `id` of `model` (its `payload` as the provider saved it) under its keyed
@@ -17,15 +12,15 @@ const ignoreDuplicate = (error: unknown) => {
  * delete after: whoever stops in between leaves a record that is found, never none.
  */
 export async function moveArtefact(connection: Connection, keys: ArtefactKeys, model: string, id: string, payload: AdapterPayload, old: OidcArtefact): Promise<void> {
-  const records = oidcArtefactModel(connection, model);
-  const claims = oidcArtefactModel(connection, 'Consumption');
+  const artefacts = artefactRepository(connection);
   const key = keys.hash(id);
   const { expiresAt, consumedAt } = old;
-  await records.create({ _id: key, ...recordAtRest(keys, model, id, payload), ...(expiresAt ? { expiresAt } : {}), ...(consumedAt ? { consumedAt } : {}) }).catch(ignoreDuplicate);
-  const claim = await claims.findById(`${model}:${old._id}`).lean();
+  // A duplicate _id: another instance (or request) moved it first, which is as good.
+  await artefacts.insert(model, { _id: key, ...recordAtRest(keys, model, id, payload), ...(expiresAt ? { expiresAt } : {}), ...(consumedAt ? { consumedAt } : {}) });
+  const claim = await artefacts.findOne('Consumption', { _id: `${model}:${old._id}` });
   if (claim) {
-    await claims.create({ _id: `${model}:${key}`, payload: {}, ...(claim.expiresAt ? { expiresAt: claim.expiresAt } : {}) }).catch(ignoreDuplicate);
-    await claims.deleteOne({ _id: claim._id });
+    await artefacts.insert('Consumption', { _id: `${model}:${key}`, payload: {}, ...(claim.expiresAt ? { expiresAt: claim.expiresAt } : {}) });
+    await artefacts.delete('Consumption', [claim._id]);
   }
-  await records.deleteOne({ _id: old._id });
+  await artefacts.delete(model, [old._id]);
 }

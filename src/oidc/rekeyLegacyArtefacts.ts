@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { AdapterPayload } from 'oidc-provider';
-import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
+import { artefactRepository } from '../store/repositories/artefactRepository.ts';
 import type { ArtefactKeys } from './createArtefactKeys.ts';
 import { moveArtefact } from './moveArtefact.ts';
 
@@ -14,16 +14,15 @@ import { moveArtefact } from './moveArtefact.ts';
  * Returns how many artefacts were moved.
  */
 export async function rekeyLegacyArtefacts(connection: Connection, keys: ArtefactKeys, now = new Date()): Promise<number> {
+  const artefacts = artefactRepository(connection);
   let moved = 0;
-  for (const name of oidcArtefactModelNames) {
-    if (name === 'Consumption') continue;
-    const model = oidcArtefactModel(connection, name);
-    for (const legacy of await model.find({ 'payload.jti': { $exists: true } }).lean()) {
+  for (const { model, records } of await artefacts.legacyRecords()) {
+    for (const legacy of records) {
       if (legacy.expiresAt && legacy.expiresAt <= now) {
-        await model.deleteOne({ _id: legacy._id });
+        await artefacts.delete(model, [legacy._id]);
         continue;
       }
-      await moveArtefact(connection, keys, name, legacy._id, legacy.payload as AdapterPayload, legacy);
+      await moveArtefact(connection, keys, model, legacy._id, legacy.payload as AdapterPayload, legacy);
       moved += 1;
     }
   }

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { signInProgressModel, type SignInProgress } from './models/signInProgressModel.ts';
+export type { SignInProgress };
 
 /**
  * The state of sign-ins between pages (see signInProgressModel.ts); expiry enforced on read.

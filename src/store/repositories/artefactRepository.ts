@@ -1,0 +1,101 @@
+import type { Connection } from 'mongoose';
+import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../models/oidcArtefactModel.ts';
+
+export type { OidcArtefact };
+
+const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
+
+/** A lookup the adapter makes: by `_id`, or (sessions and device codes stored before links, an earlier version's) by `uid` or `userCode`. */
+export type ArtefactFilter = { _id: string } | { uid: string } | { userCode: string };
+
+/**
+ * The provider's artefacts (sessions, grants, codes, tokens, interactions…), one collection
+ * per model, with the consumption claims and the sessions' uid links beside them. What a
+ * sign-in or a grant asks here is a lookup by `_id`, an upsert by `_id` or an insert; the
+ * scans (by grant, by account, by expiry, of legacy records) serve revocation, deletion of
+ * a person, the sweeper and the upgrade at start.
+ */
+export function artefactRepository(connection: Connection) {
+  const records = (model: string) => oidcArtefactModel(connection, model);
+
+  return {
+    async findOne(model: string, filter: ArtefactFilter): Promise<OidcArtefact | null> {
+      return records(model).findOne(filter).lean<OidcArtefact>();
+    },
+
+    /** Sets `set` and removes `unset` of the record under `key`, creating it when absent. */
+    async upsert(model: string, key: string, set: Record<string, unknown>, unset: Record<string, 1>): Promise<void> {
+      await records(model).updateOne({ _id: key }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+    },
+
+    /** Inserts a record; false when one with its `_id` is there already. */
+    async insert(model: string, record: OidcArtefact): Promise<boolean> {
+      try {
+        await records(model).create(record);
+        return true;
+      } catch (error) {
+        if (isDuplicate(error)) return false;
+        throw error;
+      }
+    },
+
+    async markConsumed(model: string, key: string, at: Date): Promise<void> {
+      await records(model).updateOne({ _id: key }, { $set: { consumedAt: at } });
+    },
+
+    async delete(model: string, keys: string[]): Promise<void> {
+      if (keys.length === 1) await records(model).deleteOne({ _id: keys[0] });
+      else if (keys.length > 1) await records(model).deleteMany({ _id: { $in: keys } });
+    },
+
+    async deleteOfGrant(model: string, grantId: string): Promise<void> {
+      await records(model).deleteMany({ grantId });
+    },
+
+    /** Deletes every artefact of a grant, whatever its model, and the grant (which names itself as grantId). */
+    async deleteOfGrantEverywhere(grantId: string): Promise<void> {
+      await Promise.all(oidcArtefactModelNames.map((name) => records(name).deleteMany({ grantId })));
+    },
+
+    /** Every artefact issued to an account (the person is deleted). */
+    deleteOfAccount(accountId: string): Promise<unknown>[] {
+      return oidcArtefactModelNames.map((name) => records(name).deleteMany({ 'payload.accountId': accountId }));
+    },
+
+    /** The sweeper: expired artefacts of every model; returns how many went. */
+    async deleteExpired(now: Date): Promise<number> {
+      let deleted = 0;
+      for (const name of oidcArtefactModelNames) deleted += (await records(name).deleteMany({ expiresAt: { $lt: now } })).deletedCount;
+      return deleted;
+    },
+
+    /** Records an earlier version stored under their raw id (they alone have `jti` in the payload), by model. */
+    async legacyRecords(): Promise<{ model: string; records: OidcArtefact[] }[]> {
+      const found = [];
+      for (const name of oidcArtefactModelNames) {
+        if (name === 'Consumption') continue;
+        found.push({ model: name, records: await records(name).find({ 'payload.jti': { $exists: true } }).lean<OidcArtefact[]>() });
+      }
+      return found;
+    },
+
+    /** The newest live grant of an account for a client (remembered consent): its grantId. */
+    async latestGrantId(accountId: string, clientId: string, now: Date): Promise<string | undefined> {
+      const latest = await records('Grant')
+        .findOne({ 'payload.accountId': accountId, 'payload.clientId': clientId, expiresAt: { $gt: now } }, { grantId: 1 })
+        .sort({ 'payload.iat': -1 })
+        .lean();
+      return latest?.grantId;
+    },
+
+    /** The link from a session's uid (its keyed hash) to the session's `_id`. */
+    async setSessionLink(uidKey: string, ref: string, expiresAt: Date | undefined): Promise<void> {
+      await records('SessionUid').updateOne({ _id: uidKey }, { $set: { payload: {}, ref, ...(expiresAt ? { expiresAt } : {}) } }, { upsert: true });
+    },
+    async sessionLink(uidKey: string): Promise<string | undefined> {
+      return (await records('SessionUid').findById(uidKey, { ref: 1 }).lean())?.ref;
+    },
+  };
+}
+
+export type ArtefactRepository = ReturnType<typeof artefactRepository>;
