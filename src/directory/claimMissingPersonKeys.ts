@@ -1,8 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { personKeyModel } from '../store/models/personKeyModel.ts';
-import { personModel } from '../store/models/personModel.ts';
 import { settingModel } from '../store/models/settingModel.ts';
+import { personRepository } from '../store/repositories/personRepository.ts';
 import { nameKeyOf, userKeyOf } from './personKeys.ts';
 
 /** The setting that records that every person's name and user IDs are claimed. */
@@ -17,14 +16,14 @@ const doneMarker = 'migration:person_keys';
 export async function claimMissingPersonKeys(connection: Connection, logger: Logger): Promise<void> {
   const Settings = settingModel(connection);
   if (await Settings.findById(doneMarker).lean()) return;
-  const Keys = personKeyModel(connection);
-  const claimed = new Set((await Keys.find({}, { _id: 1 }).lean()).map((claim) => claim._id));
+  const persons = personRepository(connection);
+  const claimed = new Set(await persons.claimedKeys());
   let added = 0;
-  for await (const person of personModel(connection).find({}, { nameKey: 1, userIdKeys: 1 }).lean().cursor()) {
+  for await (const person of persons.eachKeyHolder()) {
     for (const key of [nameKeyOf(person.nameKey), ...person.userIdKeys.map(userKeyOf)]) {
       if (claimed.has(key)) continue;
       try {
-        await Keys.create({ _id: key, personId: person._id, claimedAt: new Date() });
+        await persons.insertClaim({ _id: key, personId: person._id, claimedAt: new Date() });
         added += 1;
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
