@@ -1,6 +1,6 @@
 import { accountSessionModel } from '../../store/models/firstPartySessionModel.ts';
-import { personModel } from '../../store/models/personModel.ts';
 import { signInProgressModel } from '../../store/models/signInProgressModel.ts';
+import { factorStateRepository } from '../../store/repositories/factorStateRepository.ts';
 import type { SealedField } from '../../security/SealedField.ts';
 
 // The contexts are those createTotpFactor.ts seals with. A value opened under the wrong
@@ -10,15 +10,14 @@ import type { SealedField } from '../../security/SealedField.ts';
 export const totpSealedFields: readonly SealedField[] = [
   {
     kind: 'totp-key',
-    collection: (connection) => personModel(connection).collection.collectionName,
+    collection: (connection) => factorStateRepository(connection).collectionName,
     async *values(connection) {
-      for await (const person of personModel(connection).find({ 'totp.sealedSecret': { $exists: true } }, { totp: 1 }).lean().cursor()) {
+      for await (const person of factorStateRepository(connection).eachSealedTotpKey()) {
         if (person.totp?.sealedSecret) yield { id: person._id, field: 'totp.sealedSecret', sealed: person.totp.sealedSecret, context: `totp-key:${person._id}` };
       }
     },
     async replace(connection, value, resealed) {
-      const { matchedCount } = await personModel(connection).updateOne({ _id: value.id, 'totp.sealedSecret': value.sealed }, { $set: { 'totp.sealedSecret': resealed } });
-      return matchedCount === 1;
+      return factorStateRepository(connection).replaceSealedTotpKey(value.id, value.sealed, resealed);
     },
   },
   {
