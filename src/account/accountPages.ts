@@ -3,7 +3,7 @@ import type { Refuse, SessionProblem } from '../http/firstPartySession.ts';
 import { renderPage } from '../http/renderPage.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 
 // What every page of the account page shares: the person's name and language, rendering, and the page that says why it cannot go on.
 

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors/GatehouseError.ts';
 import { acceptForm } from '../http/acceptForm.ts';
 import type { Visit } from '../http/firstPartySession.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { AccountDependencies } from './AccountDependencies.ts';
 import { accountTotpRoutes } from './accountTotpRoutes.ts';
 import { displayName, languageOf, problem, refuse, render } from './accountPages.ts';

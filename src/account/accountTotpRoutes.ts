@@ -9,7 +9,7 @@ import { emergencyTokensDownload } from '../factors/emergency/emergencyTokensFil
 import type { Visit } from '../http/firstPartySession.ts';
 import { formatWait } from '../i18n/formatWait.ts';
 import type { Translate } from '../i18n/translate.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { AccountDependencies } from './AccountDependencies.ts';
 import { languageOf, problem, refuse, render } from './accountPages.ts';
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Delivery } from './Delivery.ts';
 import { maskDestination } from './maskDestination.ts';
 import { chooseLocale, translator } from '../i18n/translate.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 
 /** A change of the ways a person signs in, of which they are told by email. */
 export type FactorChange = 'totp-activated' | 'totp-replaced' | 'totp-removed' | 'emergency-tokens-recreated' | 'questions-changed';

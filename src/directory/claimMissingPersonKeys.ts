@@ -1,8 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { personKeyModel } from '../store/models/personKeyModel.ts';
-import { personModel } from '../store/models/personModel.ts';
-import { settingModel } from '../store/models/settingModel.ts';
+import { settingRepository } from '../store/repositories/settingRepository.ts';
+import { personRepository } from '../store/repositories/personRepository.ts';
 import { nameKeyOf, userKeyOf } from './personKeys.ts';
 
 /** The setting that records that every person's name and user IDs are claimed. */
@@ -15,16 +14,16 @@ const doneMarker = 'migration:person_keys';
  * another process inserts first is left as it is.
  */
 export async function claimMissingPersonKeys(connection: Connection, logger: Logger): Promise<void> {
-  const Settings = settingModel(connection);
-  if (await Settings.findById(doneMarker).lean()) return;
-  const Keys = personKeyModel(connection);
-  const claimed = new Set((await Keys.find({}, { _id: 1 }).lean()).map((claim) => claim._id));
+  const Settings = settingRepository(connection);
+  if (await Settings.byId(doneMarker)) return;
+  const persons = personRepository(connection);
+  const claimed = new Set(await persons.claimedKeys());
   let added = 0;
-  for await (const person of personModel(connection).find({}, { nameKey: 1, userIdKeys: 1 }).lean().cursor()) {
+  for await (const person of persons.eachKeyHolder()) {
     for (const key of [nameKeyOf(person.nameKey), ...person.userIdKeys.map(userKeyOf)]) {
       if (claimed.has(key)) continue;
       try {
-        await Keys.create({ _id: key, personId: person._id, claimedAt: new Date() });
+        await persons.insertClaim({ _id: key, personId: person._id, claimedAt: new Date() });
         added += 1;
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
@@ -34,7 +33,7 @@ export async function claimMissingPersonKeys(connection: Connection, logger: Log
   if (added) logger.info({ added }, 'claimed the names and user IDs of persons stored before claims existed');
   // Two instances starting at once both get here; on the embedded database an upsert is a
   // read then an insert, so the second may find the marker inserted meanwhile: done either way.
-  await Settings.updateOne({ _id: doneMarker }, { $set: { value: new Date().toISOString() } }, { upsert: true }).catch((error: { code?: number }) => {
+  await Settings.setValue(doneMarker, new Date().toISOString()).catch((error: { code?: number }) => {
     if (error.code !== 11000) throw error;
   });
 }

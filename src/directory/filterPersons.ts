@@ -1,6 +1,5 @@
-import type { Model } from 'mongoose';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { PersonFilter, PersonRepository, StoredPerson } from '../store/repositories/personRepository.ts';
 import { toPersonView, type PersonView } from './personInput.ts';
 import type { PersonPlanner, ResolvedClass } from './personPlanner.ts';
 
@@ -25,8 +24,6 @@ export type PersonPage = { items: PersonView[]; total: number; page: number; pag
 
 export const maxPageSize = 500;
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 function checkQuery(query: PersonQuery): Required<Pick<PersonQuery, 'page' | 'pageSize'>> {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 50;
@@ -36,37 +33,32 @@ function checkQuery(query: PersonQuery): Required<Pick<PersonQuery, 'page' | 'pa
   return { page, pageSize };
 }
 
-/** The database filter for everything but `mfa`, which needs each person's plan. */
-function storedFilter(query: PersonQuery): Record<string, unknown> {
-  const and: Record<string, unknown>[] = [];
-  if (query.q) {
-    const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
-    and.push({
-      $or: ['name', 'firstName', 'familyName', 'email', 'externalId', 'employeeNumber', 'idNumber', 'userIdKeys'].map((field) => ({ [field]: pattern })),
-    });
-  }
-  if (query.userId) and.push({ userIdKeys: query.userId.toLowerCase() });
-  if (query.totp !== undefined) and.push(query.totp ? { 'totp.state': 'active' } : { 'totp.state': { $ne: 'active' } });
-  if (query.questions !== undefined) and.push({ 'questionAnswers.0': { $exists: query.questions } });
-  return and.length ? { $and: and } : {};
+/** The store's filter for everything but `mfa`, which needs each person's plan. */
+function storedFilter(query: PersonQuery): PersonFilter {
+  return {
+    ...(query.q ? { text: query.q } : {}),
+    ...(query.userId ? { userIdKey: query.userId.toLowerCase() } : {}),
+    ...(query.totp !== undefined ? { totpActive: query.totp } : {}),
+    ...(query.questions !== undefined ? { questionsAnswered: query.questions } : {}),
+  };
 }
 
 /** "Work with Persons" as a query: filtered, sorted by name, paged. */
-export async function filterPersons(Persons: Model<StoredPerson>, planner: PersonPlanner, query: PersonQuery): Promise<PersonPage> {
+export async function filterPersons(persons: Pick<PersonRepository, 'countMatching' | 'matching'>, planner: PersonPlanner, query: PersonQuery): Promise<PersonPage> {
   const { page, pageSize } = checkQuery(query);
   const filter = storedFilter(query);
   if (query.mfa === undefined) {
-    const [total, persons] = await Promise.all([
-      Persons.countDocuments(filter),
-      Persons.find(filter).sort({ nameKey: 1 }).skip((page - 1) * pageSize).limit(pageSize).lean(),
+    const [total, found] = await Promise.all([
+      persons.countMatching(filter),
+      persons.matching(filter, { skip: (page - 1) * pageSize, limit: pageSize }),
     ]);
-    return { items: persons.map(toPersonView), total, page, pageSize };
+    return { items: found.map(toPersonView), total, page, pageSize };
   }
   // MFA required depends on each person's class and facts: plan every candidate once.
   const now = Date.now();
   const classes = new Map<string, ResolvedClass>();
   const matching: StoredPerson[] = [];
-  for (const person of await Persons.find(filter).sort({ nameKey: 1 }).lean()) {
+  for (const person of await persons.matching(filter)) {
     const { plan } = await planner.planWithClass(person, 'MFA', now, classes);
     if (plan.secondFactorRequired === query.mfa) matching.push(person);
   }

@@ -1,7 +1,7 @@
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import { countedFactorIds } from '../factors/index.ts';
 import type { ClassPolicy, PersonFacts } from '../policy/types.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import { personFacts } from './personFacts.ts';
 
 export type PersonFactSources = {

@@ -5,11 +5,11 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors/Gateh
 import { decoyPasswordHash, hashPassword, passwordHashNeedsUpgrade, verifyPassword } from '../factors/password/passwordHasher.ts';
 import { factors } from '../factors/index.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
-import { classModel } from '../store/models/classModel.ts';
-import { ipGroupModel } from '../store/models/ipGroupModel.ts';
-import { oidcArtefactModel, oidcArtefactModelNames } from '../store/models/oidcArtefactModel.ts';
+import { artefactRepository } from '../store/repositories/artefactRepository.ts';
+import { classRepository } from '../store/repositories/classRepository.ts';
+import { ipGroupRepository } from '../store/repositories/ipGroupRepository.ts';
 import { attemptRepository } from '../store/repositories/attemptRepository.ts';
-import { personModel, type StoredPerson } from '../store/models/personModel.ts';
+import { personRepository, type StoredPerson } from '../store/repositories/personRepository.ts';
 import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, verifiedFlags, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
 import { addressKey, type AddressChannel } from './verifiedAddresses.ts';
 import { createPersonKeys, userKeyOf } from './personKeys.ts';
@@ -42,9 +42,9 @@ const unclaimed = 'no-person';
  * changes, so a rename is invisible to relying parties.
  */
 export function createPersonDirectory(connection: Connection, audit: AuditLog, planner: PersonPlanner) {
-  const Persons = personModel(connection);
-  const Classes = classModel(connection);
-  const IpGroups = ipGroupModel(connection);
+  const persons = personRepository(connection);
+  const Classes = classRepository(connection);
+  const IpGroups = ipGroupRepository(connection);
   const personKeys = createPersonKeys(connection);
 
   /**
@@ -60,12 +60,12 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     const userKey = key(userId.trim());
     const claimant = await personKeys.claimantOf(userKeyOf(userKey));
     // Without a limit of one, as claimantOf: a found person costs what nobody costs.
-    const [person] = await Persons.find({ _id: claimant ?? unclaimed }).lean();
+    const person = await persons.byIdReadingAll(claimant ?? unclaimed);
     return person && person.userIdKeys.includes(userKey) ? person : null;
   }
 
   async function findByName(name: string) {
-    return typeof name === 'string' ? Persons.findOne({ nameKey: key(name) }).lean() : null;
+    return typeof name === 'string' ? persons.byNameKey(key(name)) : null;
   }
 
   async function mustFind(name: string): Promise<StoredPerson> {
@@ -76,10 +76,10 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
 
   /** The class and IP group a person refers to must exist. */
   async function checkReferences(person: ValidPerson): Promise<void> {
-    if (!person.className.startsWith('*') && !(await Classes.exists({ _id: key(person.className) }))) {
+    if (!person.className.startsWith('*') && !(await Classes.exists(key(person.className)))) {
       throw new InvalidInputError(`class: there is no class "${person.className}" (use *DFT, *NEVER or an existing class).`);
     }
-    if (person.ipGroup && !(await IpGroups.exists({ _id: key(person.ipGroup) }))) {
+    if (person.ipGroup && !(await IpGroups.exists(key(person.ipGroup)))) {
       throw new InvalidInputError(`ip_group: there is no IP group "${person.ipGroup}".`);
     }
   }
@@ -89,7 +89,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     const keys = personKeys.keysOf(doc);
     await personKeys.claim(doc._id, keys);
     try {
-      await Persons.create(doc);
+      await persons.insert(doc);
     } catch (error) {
       await personKeys.release(doc._id, keys);
       if ((error as { code?: number }).code === 11000) throw new ConflictError(`sub: a person with sub "${doc._id}" already exists.`);
@@ -105,7 +105,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     const oldKeys = personKeys.keysOf(existing);
     const newKeys = personKeys.keysOf(person);
     await personKeys.claim(existing._id, newKeys.filter((k) => !oldKeys.includes(k)));
-    await Persons.updateOne({ _id: existing._id }, { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) });
+    await persons.replaceFields(existing._id, set, unset);
     await personKeys.release(existing._id, oldKeys.filter((k) => !newKeys.includes(k)));
     const updated = { ...existing, ...set } as StoredPerson;
     for (const field of unset) delete updated[field];
@@ -192,10 +192,10 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     /** "4=Delete": the person, its name and user IDs, and every session, grant, code and token of it. */
     async delete(name: string, options: Options = {}): Promise<void> {
       const existing = await mustFind(name);
-      await Persons.deleteOne({ _id: existing._id });
+      await persons.deleteById(existing._id);
       await personKeys.release(existing._id, personKeys.keysOf(existing));
       await Promise.all([
-        ...oidcArtefactModelNames.map((model) => oidcArtefactModel(connection, model).deleteMany({ 'payload.accountId': existing._id })),
+        ...artefactRepository(connection).deleteOfAccount(existing._id),
         // What the factors keep apart from the person record (sealed or hashed, but not to be left behind).
         ...factors.map((factor) => factor.forgetPerson?.(connection, existing._id)),
         attemptRepository(connection).forgetOwner(existing._id),
@@ -209,14 +209,14 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
 
     /** "Work with Persons": filtered, sorted by name, one page at a time. */
     async list(query: PersonQuery = {}): Promise<PersonPage> {
-      return filterPersons(Persons, planner, query);
+      return filterPersons(persons, planner, query);
     },
 
     async setPassword(name: string, password: string, options: Options = {}): Promise<void> {
       checkPassword(password);
       const existing = await mustFind(name);
       const passwordHash = await hashPassword(password);
-      await Persons.updateOne({ _id: existing._id }, { $set: { passwordHash, lastUpdate: new Date() } });
+      await persons.setPasswordHash(existing._id, passwordHash, new Date());
       await audit.record({ actor: options.actor ?? systemActor, action: 'set-password', entity: 'person', entityId: existing._id, after: { name: existing.name, password_changed: true } });
     },
 
@@ -226,11 +226,11 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
      */
     async markAddressProven(sub: string, channel: AddressChannel, address: string): Promise<void> {
       const [field, stored] = channel === 'email' ? (['email', 'emailVerifiedFor'] as const) : (['cellPhone', 'phoneVerifiedFor'] as const);
-      await Persons.updateOne({ _id: sub, [field]: address }, { $set: { [stored]: address } });
+      await persons.markAddressProven(sub, field, stored, address);
     },
 
     async findBySub(sub: string): Promise<StoredPerson | null> {
-      return Persons.findById(sub).lean();
+      return persons.byId(sub);
     },
 
     /** Option 9: the person's resolved factor plan for a context, as data and in words. */
@@ -259,22 +259,20 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       const matches = await verifyPassword(hash, password);
       if (!person || !person.passwordHash || !matches || !person.enabled) return undefined;
       if (accept && !(await accept(person))) return undefined;
-      const update: Partial<StoredPerson> = { lastUsed: new Date() };
+      const update: Pick<StoredPerson, 'lastUsed'> & Partial<Pick<StoredPerson, 'passwordHash'>> = { lastUsed: new Date() };
       if (passwordHashNeedsUpgrade(person.passwordHash)) update.passwordHash = await hashPassword(password);
-      await Persons.updateOne({ _id: person._id }, { $set: update });
+      await persons.recordSignIn(person._id, update);
       return { ...person, ...update };
     },
 
     /** The export form (password hashes, never passwords), ordered by name. */
     async exportAll(): Promise<(PersonInput & { sub: string })[]> {
-      const persons = await Persons.find().sort({ nameKey: 1 }).lean();
-      return persons.map((person) => ({ sub: person._id, ...toPersonInput(person), ...(person.passwordHash ? { password_hash: person.passwordHash } : {}) }));
+      return (await persons.all()).map((person) => ({ sub: person._id, ...toPersonInput(person), ...(person.passwordHash ? { password_hash: person.passwordHash } : {}) }));
     },
 
     /** Who holds which name, user IDs and sub: what a bulk change checks for clashes before it writes. */
     async listIdentities(): Promise<{ sub: string; name: string; nameKey: string; userIdKeys: string[] }[]> {
-      const persons = await Persons.find({}, { name: 1, nameKey: 1, userIdKeys: 1 }).sort({ nameKey: 1 }).lean();
-      return persons.map((person) => ({ sub: person._id, name: person.name, nameKey: person.nameKey, userIdKeys: person.userIdKeys }));
+      return (await persons.identities()).map((person) => ({ sub: person._id, name: person.name, nameKey: person.nameKey, userIdKeys: person.userIdKeys }));
     },
   };
 }

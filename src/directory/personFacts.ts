@@ -1,7 +1,7 @@
 import { countAnswers } from '../factors/questions/countAnswers.ts';
 import { keyState } from '../factors/totp/keyState.ts';
 import type { PersonFacts } from '../policy/types.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 
 /**
  * What the planner needs to know about a person, from the person's record: the factor

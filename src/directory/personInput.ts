@@ -1,4 +1,4 @@
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import { parseInput } from './schemas/parseInput.ts';
 import { passwordSchema, personName, personSchema, profileFields, type ValidPerson } from './schemas/personSchema.ts';
 import { emailVerified, phoneVerified } from './verifiedAddresses.ts';

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import { ConflictError } from '../errors/GatehouseError.ts';
-import { personKeyModel, type PersonKey } from '../store/models/personKeyModel.ts';
-import { personModel } from '../store/models/personModel.ts';
+import { personRepository, type PersonKey } from '../store/repositories/personRepository.ts';
 
 const staleAfterMs = 60_000;
 
@@ -28,12 +27,11 @@ export const userKeyOf = (userId: string) => `user:${userId.toLowerCase()}`;
  * inserting a document whose _id is the key: all of a change's keys or none.
  */
 export function createPersonKeys(connection: Connection) {
-  const Keys = personKeyModel(connection);
-  const Persons = personModel(connection);
+  const persons = personRepository(connection);
 
   /** Whether the claim's person holds the key now (a claim is made before and released after). */
   async function holderOf(claim: PersonKey): Promise<{ name: string } | undefined> {
-    const holder = await Persons.findById(claim.personId, { name: 1, nameKey: 1, userIdKeys: 1 }).lean();
+    const holder = await persons.identityById(claim.personId);
     if (!holder) return undefined;
     const holds = claim._id.startsWith('name:') ? nameKeyOf(holder.nameKey) === claim._id : holder.userIdKeys.map(userKeyOf).includes(claim._id);
     return holds ? holder : undefined;
@@ -50,7 +48,7 @@ export function createPersonKeys(connection: Connection) {
   }
 
   async function conflictFor(key: string, personId: string): Promise<ConflictError> {
-    const claim = await Keys.findById(key).lean();
+    const claim = await persons.claimById(key);
     const holder = claim && claim.personId !== personId ? await holderOf(claim) : undefined;
     const value = key.slice(key.indexOf(':') + 1);
     const field = key.startsWith('name:') ? 'name' : 'user_ids';
@@ -73,15 +71,15 @@ export function createPersonKeys(connection: Connection) {
         for (const key of keys) {
           for (let attempt = 0; ; attempt += 1) {
             try {
-              await Keys.create({ _id: key, personId, claimedAt: new Date(), claimant: thisClaimant() });
+              await persons.insertClaim({ _id: key, personId, claimedAt: new Date(), claimant: thisClaimant() });
               taken.push(key);
               break;
             } catch (error) {
               if ((error as { code?: number }).code !== 11000) throw error;
-              const claim = await Keys.findById(key).lean();
+              const claim = await persons.claimById(key);
               if (claim?.personId === personId) break;
               if (attempt === 0 && claim && (await isStale(claim))) {
-                await Keys.deleteOne({ _id: key, personId: claim.personId });
+                await persons.deleteClaim(key, claim.personId);
                 continue;
               }
               throw await conflictFor(key, personId);
@@ -89,7 +87,7 @@ export function createPersonKeys(connection: Connection) {
           }
         }
       } catch (error) {
-        if (taken.length) await Keys.deleteMany({ _id: { $in: taken }, personId });
+        if (taken.length) await persons.deleteClaims(taken, personId);
         throw error;
       }
     },
@@ -100,11 +98,11 @@ export function createPersonKeys(connection: Connection) {
      * it (the embedded one) reads to the end either way, and a hit costs what a miss costs.
      */
     async claimantOf(key: string): Promise<string | undefined> {
-      return (await Keys.find({ _id: key }, { personId: 1 }).lean())[0]?.personId;
+      return persons.claimantOf(key);
     },
 
     async release(personId: string, keys: string[]): Promise<void> {
-      if (keys.length) await Keys.deleteMany({ _id: { $in: keys }, personId });
+      if (keys.length) await persons.deleteClaims(keys, personId);
     },
 
     /** All keys of a person, from its record. */

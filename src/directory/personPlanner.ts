@@ -4,7 +4,7 @@ import { formatPlan } from '../policy/formatPlan.ts';
 import { planFactors } from '../policy/planner.ts';
 import { contexts, type ClassPolicy, type ClassSource, type Plan, type PolicyContext } from '../policy/types.ts';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import { factors } from '../factors/index.ts';
 import { loadPersonFacts } from './loadPersonFacts.ts';

@@ -1,4 +1,4 @@
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { IpGroupDirectory } from './ipGroupDirectory.ts';
 import { ipInRanges } from '../security/ipInRanges.ts';
 

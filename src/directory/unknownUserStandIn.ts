@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 
 /** The `_id` prefix of stand-ins: never a sub (subs are UUIDs), so their attempt records are told apart. */
 export const unknownUserPrefix = 'unknown-user:';

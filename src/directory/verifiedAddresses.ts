@@ -1,4 +1,4 @@
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 
 export type AddressChannel = 'email' | 'sms';
 

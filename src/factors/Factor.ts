@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { ClassPolicy, PlannableFactor } from '../policy/types.ts';
 import type { SealedField } from '../security/SealedField.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { FactorServices } from './FactorServices.ts';
 import type { Verdict } from './Verdict.ts';
 

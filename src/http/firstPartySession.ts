@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
 import type { SecretBox } from '../security/secretBox.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import { ensureFirstPartyClient, type FirstPartyClientStore } from './firstPartyClient.ts';
 import { csrfTokenMatches, csrfTokenOf, type FirstPartySessionRecord, type FirstPartySessions } from './firstPartySessions.ts';
 import { createFirstPartySignIn, pendingSignInSeconds, type SignInPurpose } from './firstPartySignIn.ts';

@@ -5,7 +5,7 @@ import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import type { FactorServices } from '../factors/FactorServices.ts';
 import type { FormTokens } from '../security/formTokens.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { SignInProgressStore } from '../store/signInProgress.ts';
 
 /** What the sign-in steps stand on: built once at start (startGatehouse), handed to every step. */

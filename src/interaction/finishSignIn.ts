@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import { acrRequestOf, acrValues, meetsAcrRequest, signInAmr } from '../oidc/acr.ts';
 import { signInOf } from './loadSignIn.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';

@@ -7,7 +7,7 @@ import { factors } from '../factors/index.ts';
 import { firstStep, nextStep } from '../policy/nextStep.ts';
 import { isPermitted } from '../policy/permittedSteps.ts';
 import type { PolicyContext } from '../policy/types.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import { acrRequestOf, aimOf } from '../oidc/acr.ts';
 import type { FactorSteps } from './factorSteps.ts';
 import type { SignInEnds } from './finishSignIn.ts';

@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import type { ClassPolicy, Plan } from '../policy/types.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { SignInProgress } from '../store/signInProgress.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';

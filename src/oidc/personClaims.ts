@@ -1,5 +1,5 @@
 import { emailVerified, phoneVerified } from '../directory/verifiedAddresses.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 
 /**
  * Which claims each scope releases (OIDC Core 5.4). `acr`, `amr` and `auth_time` come

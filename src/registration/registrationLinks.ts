@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { addressKey } from '../directory/verifiedAddresses.ts';
-import { personModel } from '../store/models/personModel.ts';
+import { factorStateRepository } from '../store/repositories/factorStateRepository.ts';
 import { registrationLinkRepository, type StoredRegistrationLink } from '../store/repositories/registrationLinkRepository.ts';
 
 type Dependencies = { connection: Connection; lifetimeSeconds: number };
@@ -34,7 +34,7 @@ export function registrationCsrfMatches(token: string, submitted: unknown): bool
  */
 export function createRegistrationLinks({ connection, lifetimeSeconds }: Dependencies) {
   const links = registrationLinkRepository(connection);
-  const Persons = personModel(connection);
+  const factorState = factorStateRepository(connection);
 
   return {
     lifetimeSeconds,
@@ -64,7 +64,7 @@ export function createRegistrationLinks({ connection, lifetimeSeconds }: Depende
       if (typeof token !== 'string' || !tokenPattern.test(token)) return undefined;
       const link = await links.byId(hashLinkToken(token));
       if (!link || link.expiresAt.getTime() <= now) return undefined;
-      const person = await Persons.findById(link.personId, { totp: 1 }).lean();
+      const person = await factorState.totpKey(link.personId);
       if (!person?.totp || person.totp.keyId !== link.keyId || person.totp.state !== 'pending') return undefined;
       return link;
     },

@@ -9,7 +9,7 @@ import { chooseLocale, translator, type Translate } from '../i18n/translate.ts';
 import { limitAttempts } from '../factors/attempts/limitAttempts.ts';
 import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import type { Services } from '../services.ts';
-import type { StoredPerson } from '../store/models/personModel.ts';
+import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { StoredRegistrationLink } from '../store/repositories/registrationLinkRepository.ts';
 import { emergencyTokensFile } from '../factors/emergency/emergencyTokensFile.ts';
 import { registrationCsrfMatches, registrationCsrfOf } from './registrationLinks.ts';

@@ -178,6 +178,12 @@ describe('the shape of src/', () => {
     expect([...new Set(files.map(areaOf))].filter((area) => !(area in mayImport))).toEqual([]);
   });
 
+  test('the repositories are the only code that imports the models (design.md, Store)', () => {
+    const seeingModels = imports.filter(({ from, to }) => to.startsWith('store/models/') && !from.startsWith('store/')).map(({ from, to }) => `${from} → ${to}`);
+    expect(imports.some(({ from, to }) => from.startsWith('store/repositories/') && to.startsWith('store/models/'))).toBe(true);
+    expect(seeingModels).toEqual([]);
+  });
+
   test('dependencies point down (the table of layers)', () => {
     const climbing = imports.filter((entry) => !allowed(entry)).map(({ from, to, typeOnly }) => `${from} → ${to}${typeOnly ? ' (type)' : ''}`);
     expect(climbing).toEqual([]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { passwordHashProblem } from '../../factors/password/parsePasswordHash.ts';
-import type { StoredPerson } from '../../store/models/personModel.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
 import { fieldsOf, shortName, yesOrNo } from './commonFields.ts';
 
 /** The person as validated, ready to store (without sub, dates and password hash). */

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { unknownUserPrefix } from '../../directory/unknownUserStandIn.ts';
-import { personModel } from '../../store/models/personModel.ts';
 import { attemptRepository, fieldOf, type AttemptHead } from '../../store/repositories/attemptRepository.ts';
+import { personRepository } from '../../store/repositories/personRepository.ts';
 import { failureMemoryMs } from './attemptStatusOf.ts';
 import { addressOwnerPrefix, addressWindowMs } from './createAddressThrottle.ts';
 
@@ -30,7 +30,7 @@ export async function sweepAttempts(connection: Connection, now = Date.now()): P
   const locks = await repository.allLocks();
   const standIns = [...new Set(locks.map((lock) => lock.personId).filter((personId) => personId.startsWith(unknownUserPrefix)))];
   const persons = [...new Set(locks.map((lock) => lock.personId).filter((personId) => !personId.startsWith(unknownUserPrefix)))];
-  const existing = new Set((await personModel(connection).find({ _id: { $in: persons } }, { _id: 1 }).lean()).map((person) => person._id));
+  const existing = new Set(await personRepository(connection).existingIds(persons));
   const gone = persons.filter((personId) => !existing.has(personId));
   // A user ID nobody has is locked like a person's, but not for ever: nobody can unlock it,
   // and anyone could fill the collection with them.

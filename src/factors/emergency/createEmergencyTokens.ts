@@ -3,8 +3,9 @@ import type { Connection } from 'mongoose';
 import { NotFoundError } from '../../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
 import type { SecretBox } from '../../security/secretBox.ts';
-import { emergencyTokenModel, type EmergencyToken } from '../../store/models/emergencyTokenModel.ts';
-import { personModel, type StoredEmergencyTokenSet, type StoredPerson } from '../../store/models/personModel.ts';
+import { emergencyTokenRepository, type EmergencyToken } from '../../store/repositories/emergencyTokenRepository.ts';
+import { factorStateRepository, type StoredEmergencyTokenSet } from '../../store/repositories/factorStateRepository.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
 import type { Verdict } from '../Verdict.ts';
 import { emergencyMetadata } from './emergencyMetadata.ts';
 import { formatEmergencyToken, generateEmergencyToken, normaliseEmergencyToken } from './emergencyToken.ts';
@@ -27,17 +28,17 @@ const lookupOf = (key: Buffer, normalised: string) => createHmac('sha256', key).
  * deleteOne removed it lets the person in.
  */
 export function createEmergencyTokens({ connection, secretBox, audit }: Dependencies) {
-  const Persons = personModel(connection);
-  const Tokens = emergencyTokenModel(connection);
+  const persons = factorStateRepository(connection);
+  const tokenStore = emergencyTokenRepository(connection);
 
   async function currentSet(personId: string): Promise<Pick<StoredPerson, '_id' | 'name' | 'emergencyTokens'>> {
-    const person = await Persons.findById(personId, { name: 1, emergencyTokens: 1 }).lean();
+    const person = await persons.emergencySetWithName(personId);
     if (!person) throw new NotFoundError(`There is no person with sub "${personId}".`);
     return person;
   }
 
   async function countIn(personId: string, set: StoredEmergencyTokenSet | undefined): Promise<number> {
-    return set ? Tokens.countDocuments({ personId, setId: set.setId }) : 0;
+    return set ? tokenStore.countInSet(personId, set.setId) : 0;
   }
 
   return {
@@ -62,9 +63,9 @@ export function createEmergencyTokens({ connection, secretBox, audit }: Dependen
         lookup: lookupOf(lookupKey, token),
         createdAt: now,
       }));
-      await Tokens.insertMany(documents);
-      await Persons.updateOne({ _id: personId }, { $set: { emergencyTokens: set, lastUpdate: now } });
-      await Tokens.deleteMany({ personId, setId: { $ne: set.setId } });
+      await tokenStore.insert(documents);
+      await persons.setEmergencySet(personId, set, now);
+      await tokenStore.deleteOtherSets(personId, set.setId);
       await audit.record({
         actor: options.actor ?? systemActor,
         action: 'recreate-emergency-tokens',
@@ -80,7 +81,7 @@ export function createEmergencyTokens({ connection, secretBox, audit }: Dependen
     async list(personId: string): Promise<string[]> {
       const { emergencyTokens: set } = await currentSet(personId);
       if (!set) return [];
-      const tokens = await Tokens.find({ personId, setId: set.setId }).sort({ position: 1 }).lean();
+      const tokens = await tokenStore.inSet(personId, set.setId);
       return tokens.map((token) => formatEmergencyToken(secretBox.open(token.sealed, tokenContext(personId))));
     },
 
@@ -95,19 +96,19 @@ export function createEmergencyTokens({ connection, secretBox, audit }: Dependen
      * 'malformed' would say the wrong thing). Audited with the count left, never the token.
      */
     async consume(personId: string, input: string): Promise<Verdict> {
-      const person = await Persons.findById(personId, { emergencyTokens: 1 }).lean();
+      const person = await persons.emergencySet(personId);
       const set = person?.emergencyTokens;
       if (!set) return { outcome: 'not-applicable', reason: 'not-configured' };
       const token = normaliseEmergencyToken(input);
       if (!token) return { outcome: 'retry', reason: 'wrong-code' };
       const lookupKey = Buffer.from(secretBox.open(set.sealedLookupKey, lookupKeyContext(personId)), 'base64');
-      const found = await Tokens.findOne({ personId, setId: set.setId, lookup: lookupOf(lookupKey, token) }, { _id: 1 }).lean();
+      const found = await tokenStore.idByLookup(personId, set.setId, lookupOf(lookupKey, token));
       if (!found) return { outcome: 'retry', reason: 'wrong-code' };
-      const { deletedCount } = await Tokens.deleteOne({ _id: found._id });
+      const deletedCount = await tokenStore.deleteById(found);
       if (deletedCount !== 1) return { outcome: 'retry', reason: 'wrong-code' };
       const remaining = await countIn(personId, set);
       // $min: of two uses counted out of order, the later write cannot raise the count again.
-      await Persons.updateOne({ _id: personId, 'emergencyTokens.setId': set.setId }, { $min: { 'emergencyTokens.left': remaining } });
+      await persons.lowerEmergencyTokensLeft(personId, set.setId, remaining);
       await audit.record({ actor: { kind: 'person', id: personId }, action: 'emergency-token-used', entity: 'totp', entityId: personId, after: { remaining } });
       return { outcome: 'success', amr: emergencyMetadata.amr };
     },
@@ -115,9 +116,9 @@ export function createEmergencyTokens({ connection, secretBox, audit }: Dependen
     /** Removes every token of the person (the set is forgotten); true when there was a set. */
     async remove(personId: string, options: Options = {}): Promise<boolean> {
       const person = await currentSet(personId);
-      await Tokens.deleteMany({ personId });
+      await tokenStore.deleteOf(personId);
       if (!person.emergencyTokens) return false;
-      await Persons.updateOne({ _id: personId }, { $unset: { emergencyTokens: 1 }, $set: { lastUpdate: new Date() } });
+      await persons.removeEmergencySet(personId, new Date());
       await audit.record({ actor: options.actor ?? systemActor, action: 'remove-emergency-tokens', entity: 'totp', entityId: personId, before: { name: person.name } });
       return true;
     },

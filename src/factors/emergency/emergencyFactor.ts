@@ -1,5 +1,5 @@
-import { emergencyTokenModel } from '../../store/models/emergencyTokenModel.ts';
 import { words } from '../../policy/planWords.ts';
+import { emergencyTokenRepository } from '../../store/repositories/emergencyTokenRepository.ts';
 import { typedText, type Factor } from '../Factor.ts';
 import { emergencyMetadata } from './emergencyMetadata.ts';
 import { emergencySealedFields } from './emergencySealedFields.ts';
@@ -25,6 +25,6 @@ export const emergencyFactor = {
   present: async (ctx) => ({ tokensLeft: await ctx.services.emergencyTokens.countLeft(ctx.person._id) }),
   verify: (ctx, _state, input) => ctx.services.emergencyTokens.consume(ctx.person._id, typedText(input, 'token')),
   /** The tokens are documents of their own (sealed), not to be left behind. */
-  forgetPerson: (connection, personId) => emergencyTokenModel(connection).deleteMany({ personId }),
+  forgetPerson: (connection, personId) => emergencyTokenRepository(connection).deleteOf(personId),
   sealedFields: emergencySealedFields,
 } satisfies Factor;

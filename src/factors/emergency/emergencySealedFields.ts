@@ -1,5 +1,5 @@
-import { emergencyTokenModel } from '../../store/models/emergencyTokenModel.ts';
-import { personModel } from '../../store/models/personModel.ts';
+import { emergencyTokenRepository } from '../../store/repositories/emergencyTokenRepository.ts';
+import { factorStateRepository } from '../../store/repositories/factorStateRepository.ts';
 import type { SealedField } from '../../security/SealedField.ts';
 
 // The contexts are those createEmergencyTokens.ts seals with.
@@ -8,33 +8,27 @@ import type { SealedField } from '../../security/SealedField.ts';
 export const emergencySealedFields: readonly SealedField[] = [
   {
     kind: 'emergency-lookup-key',
-    collection: (connection) => personModel(connection).collection.collectionName,
+    collection: (connection) => factorStateRepository(connection).collectionName,
     async *values(connection) {
-      const found = personModel(connection).find({ 'emergencyTokens.sealedLookupKey': { $exists: true } }, { emergencyTokens: 1 }).lean().cursor();
-      for await (const person of found) {
+      for await (const person of factorStateRepository(connection).eachSealedLookupKey()) {
         const sealed = person.emergencyTokens?.sealedLookupKey;
         if (sealed) yield { id: person._id, field: 'emergencyTokens.sealedLookupKey', sealed, context: `emergency-lookup:${person._id}` };
       }
     },
     async replace(connection, value, resealed) {
-      const { matchedCount } = await personModel(connection).updateOne(
-        { _id: value.id, 'emergencyTokens.sealedLookupKey': value.sealed },
-        { $set: { 'emergencyTokens.sealedLookupKey': resealed } },
-      );
-      return matchedCount === 1;
+      return factorStateRepository(connection).replaceSealedLookupKey(value.id, value.sealed, resealed);
     },
   },
   {
     kind: 'emergency-token',
-    collection: (connection) => emergencyTokenModel(connection).collection.collectionName,
+    collection: (connection) => emergencyTokenRepository(connection).collectionName,
     async *values(connection) {
-      for await (const token of emergencyTokenModel(connection).find({}, { personId: 1, sealed: 1 }).lean().cursor()) {
+      for await (const token of emergencyTokenRepository(connection).eachSealed()) {
         yield { id: token._id, field: 'sealed', sealed: token.sealed, context: `emergency-token:${token.personId}` };
       }
     },
     async replace(connection, value, resealed) {
-      const { matchedCount } = await emergencyTokenModel(connection).updateOne({ _id: value.id, sealed: value.sealed }, { $set: { sealed: resealed } });
-      return matchedCount === 1;
+      return emergencyTokenRepository(connection).replaceSealed(value.id, value.sealed, resealed);
     },
   },
 ];

@@ -8,8 +8,7 @@ import { maskDestination } from '../../delivery/maskDestination.ts';
 import { addressKey } from '../../directory/verifiedAddresses.ts';
 import { InvalidInputError } from '../../errors/GatehouseError.ts';
 import { resolveMasterKey } from '../../security/resolveMasterKey.ts';
-import { oneTimeCodeModel, type StoredOneTimeCode } from '../../store/models/oneTimeCodeModel.ts';
-import { unusedOneTimeCodeModel } from '../../store/models/unusedOneTimeCodeModel.ts';
+import { oneTimeCodeRepository, type StoredOneTimeCode } from '../../store/repositories/oneTimeCodeRepository.ts';
 import type { RetryReason, Verdict } from '../Verdict.ts';
 import { ResendTooSoonError } from './ResendTooSoonError.ts';
 
@@ -52,8 +51,7 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
   config: Pick<Config, 'ttl' | 'otpResendAfterSeconds' | 'masterKey' | 'dataDir' | 'production'>;
   logger: Logger;
 }) {
-  const records = oneTimeCodeModel(connection);
-  const unused = unusedOneTimeCodeModel(connection);
+  const codes = oneTimeCodeRepository(connection);
   // A pepper from the master key: six digits under a salt alone are guessed in a second by
   // whoever reads the database; under a key the database does not hold, they are not.
   const masterKey = Buffer.from(resolveMasterKey(config, logger), 'base64');
@@ -74,7 +72,7 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
   }
 
   function codeInForce(interactionUid: string) {
-    return records.findOne({ interactionUid: storedUidOf(interactionUid) }).sort({ n: -1 }).lean<StoredOneTimeCode>();
+    return codes.inForce(storedUidOf(interactionUid));
   }
 
   /** Expiry is enforced on every read; this only keeps the collections small (no TTL index on the embedded database). */
@@ -84,8 +82,8 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
     lastSweep = now;
     try {
       // Marks first: a record outlives its mark, so n never restarts under a mark left behind.
-      await unused.deleteMany({ expiresAt: { $lt: new Date(now) } });
-      await records.deleteMany({ keepUntil: { $lt: new Date(now) } });
+      await codes.deleteMarksExpiredBefore(new Date(now));
+      await codes.deleteRecordsKeptUntilBefore(new Date(now));
     } catch (error) {
       logger.warn({ err: error }, 'sweeping expired one-time codes failed');
     }
@@ -131,23 +129,23 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
         keepUntil: new Date(now.getTime() + keepRecordsMs),
       };
       try {
-        await records.create(record);
+        await codes.insert(record);
       } catch (error) {
         if (!isDuplicate(error)) throw error;
         // Another send for this interaction claimed n first.
-        const winner = await records.findById(record._id).lean<StoredOneTimeCode>();
+        const winner = await codes.byId(record._id);
         throw new ResendTooSoonError(new Date((winner?.sentAt ?? now).getTime() + resendAfterMs), now);
       }
-      await unused.create({ _id: record._id, interactionUid: storedUid, n, salt, expiresAt: record.expiresAt });
+      await codes.insertUnusedMark({ _id: record._id, interactionUid: storedUid, n, salt, expiresAt: record.expiresAt });
       // The codes before are out of force already (verify reads the highest n); drop their marks.
-      await unused.deleteMany({ interactionUid: storedUid, n: { $lt: n } }).catch((error: unknown) => logger.warn({ err: error }, 'dropping replaced one-time codes failed'));
+      await codes.deleteUnusedMarksBefore(storedUid, n).catch((error: unknown) => logger.warn({ err: error }, 'dropping replaced one-time codes failed'));
 
       try {
         if (channel === 'email') await delivery.sendEmail({ to: destination, subject: content.subject ?? 'Your Gatehouse sign-in code', text: content.text });
         else await delivery.sendSms({ to: destination, text: content.text });
       } catch (error) {
         // Nobody received it: it must not work. The record stays, so n only grows.
-        await unused.deleteOne({ _id: record._id, salt }).catch(() => undefined);
+        await codes.deleteUnusedMark(record._id, salt).catch(() => undefined);
         throw error;
       }
       logger.info({ interactionUid, channel, sentTo: record.sentTo, n }, 'one-time code sent');
@@ -166,7 +164,7 @@ export function createOneTimeCodes({ connection, delivery, config, logger }: {
       if (!record || record.personId !== personId) return retry('no-code-sent');
       if (now >= record.expiresAt) return retry('expired');
       if (!timingSafeEqual(hashOf(record, typed), Buffer.from(record.hash, 'base64url'))) return retry('wrong-code');
-      const { deletedCount } = await unused.deleteOne({ _id: record._id, salt: record.salt });
+      const deletedCount = await codes.deleteUnusedMark(record._id, record.salt);
       if (deletedCount !== 1) return retry('reused');
       logger.info({ interactionUid, channel: record.channel, n: record.n }, 'one-time code accepted');
       return { outcome: 'success', amr: record.channel === 'sms' ? ['sms', 'otp'] : ['otp'] };

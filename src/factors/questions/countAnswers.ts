@@ -1,4 +1,4 @@
-import type { StoredPerson } from '../../store/models/personModel.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
 
 /** How many private questions the person has answered, from the person's record. */
 export function countAnswers(person: Pick<StoredPerson, 'questionAnswers'>): number {

@@ -2,7 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { InvalidInputError, NotFoundError } from '../../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
-import { personModel, type StoredPerson, type StoredQuestionAnswer } from '../../store/models/personModel.ts';
+import { factorStateRepository, type StoredQuestionAnswer } from '../../store/repositories/factorStateRepository.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
 import type { Verdict } from '../Verdict.ts';
 import { answerMatches, hashAnswer } from './answerHash.ts';
 import { countAnswers } from './countAnswers.ts';
@@ -28,13 +29,13 @@ const newQuestionId = () => randomBytes(6).toString('base64url');
  * questions asked were answered right, never which one was not.
  */
 export function createPrivateQuestions({ connection, audit }: Dependencies) {
-  const Persons = personModel(connection);
+  const persons = factorStateRepository(connection);
   // A stored hash to compare with when an asked question no longer exists, so that every check costs the same.
   let decoy: Promise<string> | undefined;
   const decoyHash = () => (decoy ??= hashAnswer('decoy'));
 
   async function storedOf(personId: string): Promise<Pick<StoredPerson, '_id' | 'name' | 'questionAnswers'>> {
-    const person = await Persons.findById(personId, { name: 1, questionAnswers: 1 }).lean();
+    const person = await persons.questionAnswersWithName(personId);
     if (!person) throw new NotFoundError(`There is no person with sub "${personId}".`);
     return person;
   }
@@ -54,7 +55,7 @@ export function createPrivateQuestions({ connection, audit }: Dependencies) {
         valid.map(async ({ question, normalisedAnswer }) => ({ id: newQuestionId(), question, answerHash: await hashAnswer(normalisedAnswer) })),
       );
       const now = new Date();
-      await Persons.updateOne({ _id: personId }, stored.length ? { $set: { questionAnswers: stored, lastUpdate: now } } : { $unset: { questionAnswers: 1 }, $set: { lastUpdate: now } });
+      await persons.setQuestionAnswers(personId, stored, now);
       await audit.record({
         actor: options.actor ?? systemActor,
         action: 'set-questions',
@@ -93,7 +94,7 @@ export function createPrivateQuestions({ connection, audit }: Dependencies) {
      * answer is 'wrong-answers', with no word on which.
      */
     async verify(personId: string, answers: Record<string, string>, expectedIds: readonly string[]): Promise<Verdict> {
-      const person = await Persons.findById(personId, { questionAnswers: 1 }).lean();
+      const person = await persons.questionAnswers(personId);
       const stored = person?.questionAnswers ?? [];
       const asked = [...new Set(expectedIds)];
       if (stored.length === 0 || asked.length === 0) return { outcome: 'not-applicable', reason: 'not-enough-answers' };

@@ -4,8 +4,9 @@ import { verify as verifyTotp } from 'otplib';
 import { NotFoundError } from '../../errors/GatehouseError.ts';
 import { systemActor, type Actor, type AuditLog } from '../../security/createAuditLog.ts';
 import type { SecretBox } from '../../security/secretBox.ts';
-import { personModel, type StoredPerson, type StoredTotpCandidate, type StoredTotpKey } from '../../store/models/personModel.ts';
-import { totpStepModel } from '../../store/models/totpStepModel.ts';
+import { factorStateRepository, type StoredTotpCandidate, type StoredTotpKey } from '../../store/repositories/factorStateRepository.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
+import { totpStepRepository } from '../../store/repositories/totpStepRepository.ts';
 import type { Verdict } from '../Verdict.ts';
 import { decodeBase32 } from './base32.ts';
 import { generateTotpSecret } from './generateTotpSecret.ts';
@@ -57,11 +58,11 @@ async function matchedStep(options: Parameters<typeof verifyTotp>[0]): Promise<n
  * person's highest accepted step refuses every earlier one.
  */
 export function createTotpFactor({ connection, secretBox, audit }: Dependencies) {
-  const Persons = personModel(connection);
-  const Steps = totpStepModel(connection);
+  const persons = factorStateRepository(connection);
+  const steps = totpStepRepository(connection);
 
   async function findPerson(personId: string): Promise<Pick<StoredPerson, '_id' | 'name' | 'totp' | 'totpSteps'>> {
-    const person = await Persons.findById(personId, { name: 1, totp: 1, totpSteps: 1 }).lean();
+    const person = await persons.totpStateWithName(personId);
     if (!person) throw new NotFoundError(`There is no person with sub "${personId}".`);
     return person;
   }
@@ -74,21 +75,13 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
    * before does not stop the others).
    */
   async function claim(personId: string, step: number, claimedAt: Date, scope?: string): Promise<boolean> {
-    const steps = [step, ...Array.from({ length: burnBelow }, (_, index) => step - index - 1)].filter((each) => each >= 0);
-    try {
-      await Steps.insertMany(steps.map((each) => ({ _id: stepId(personId, each, scope), personId, step: each, claimedAt })), { ordered: false });
-      return true;
-    } catch (error) {
-      const reported = (error as { writeErrors?: unknown }).writeErrors;
-      const writeErrors = (Array.isArray(reported) ? reported : reported ? [reported] : []) as { index?: number; code?: number }[];
-      if (writeErrors.length === 0 || writeErrors.some((each) => each.code !== 11000)) throw error;
-      return !writeErrors.some((each) => each.index === 0);
-    }
+    const claimed = [step, ...Array.from({ length: burnBelow }, (_, index) => step - index - 1)].filter((each) => each >= 0);
+    return steps.claim(claimed.map((each) => ({ _id: stepId(personId, each, scope), personId, step: each, claimedAt })));
   }
 
   /** After step S was accepted and claimed: raise the key's highest step (old claims go with the sweeper: sweepTotpSteps.ts). */
   async function settle(personId: string, keyId: string, step: number): Promise<void> {
-    await Persons.updateOne({ _id: personId }, { $max: { [`totpSteps.${keyId}`]: step } });
+    await persons.raiseTotpStep(personId, keyId, step);
   }
 
   /**
@@ -154,7 +147,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
         ...(key.state === 'active' ? { activatedAt: now } : {}),
         ...(highestStep(person) >= 0 ? { lastStep: highestStep(person) } : {}),
       };
-      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: now }, $unset: { totpSteps: 1 } });
+      await persons.setTotpKey(personId, stored, now);
       await audit.record({
         actor: options.actor ?? systemActor,
         action: person.totp ? 'replace-key' : 'set-key',
@@ -171,16 +164,16 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
       if (!person.totp) throw new NotFoundError(`The person "${person.name}" has no TOTP key.`);
       if (person.totp.state === 'active') return false;
       const now = new Date();
-      const { modifiedCount } = await Persons.updateOne({ _id: personId, 'totp.keyId': person.totp.keyId }, { $set: { 'totp.state': 'active', 'totp.activatedAt': now, lastUpdate: now } });
-      if (modifiedCount === 1) await audit.record({ actor: options.actor ?? systemActor, action: 'activate-key', entity: 'totp', entityId: personId, after: { name: person.name, state: 'active' } });
-      return modifiedCount === 1;
+      const activated = await persons.activateTotpKey(personId, person.totp.keyId, now);
+      if (activated) await audit.record({ actor: options.actor ?? systemActor, action: 'activate-key', entity: 'totp', entityId: personId, after: { name: person.name, state: 'active' } });
+      return activated;
     },
 
     /** Removes the person's key; true when there was one. */
     async removeKey(personId: string, options: Options = {}): Promise<boolean> {
       const person = await findPerson(personId);
       if (!person.totp) return false;
-      await Persons.updateOne({ _id: personId }, { $unset: { totp: 1, totpSteps: 1 }, $set: { lastUpdate: new Date() } });
+      await persons.removeTotpKey(personId, new Date());
       await audit.record({ actor: options.actor ?? systemActor, action: 'remove-key', entity: 'totp', entityId: personId, before: { name: person.name, state: person.totp.state } });
       return true;
     },
@@ -199,7 +192,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
      */
     async verify(person: Pick<StoredPerson, '_id'> & Partial<Pick<StoredPerson, 'totp' | 'totpSteps'>>, code: string, now = Date.now(), options: { loadedNow?: boolean } = {}): Promise<Verdict> {
       // A person loaded by this very request is fresh enough: a code is accepted once by its step's claim, whatever the highest step said.
-      const record: Pick<StoredPerson, 'totp' | 'totpSteps'> = options.loadedNow ? person : ((await Persons.findById(person._id, { totp: 1, totpSteps: 1 }).lean()) ?? {});
+      const record: Pick<StoredPerson, 'totp' | 'totpSteps'> = options.loadedNow ? person : ((await persons.totpState(person._id)) ?? {});
       const { totp } = record;
       if (!totp || totp.state !== 'active') return { outcome: 'not-applicable', reason: 'not-configured' };
       return check(person._id, keyWithSteps({ ...record, totp }), code, now);
@@ -210,16 +203,15 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
      * active (the same once-only rule applies to the code).
      */
     async confirmPending(person: Pick<StoredPerson, '_id'>, code: string, now = Date.now()): Promise<Verdict> {
-      const record: Pick<StoredPerson, 'totp' | 'totpSteps'> = (await Persons.findById(person._id, { totp: 1, totpSteps: 1 }).lean()) ?? {};
+      const record: Pick<StoredPerson, 'totp' | 'totpSteps'> = (await persons.totpState(person._id)) ?? {};
       const { totp } = record;
       if (!totp || totp.state !== 'pending') return { outcome: 'not-applicable', reason: 'not-configured' };
       const verdict = await check(person._id, keyWithSteps({ ...record, totp }), code, now);
       if (verdict.outcome !== 'success') return verdict;
       const activatedAt = new Date(now);
-      const { modifiedCount } = await Persons.updateOne({ _id: person._id, 'totp.keyId': totp.keyId, 'totp.state': 'pending' }, { $set: { 'totp.state': 'active', 'totp.activatedAt': activatedAt, lastUpdate: activatedAt } });
-      if (modifiedCount !== 1) {
+      if (!(await persons.activatePendingTotpKey(person._id, totp.keyId, activatedAt))) {
         // Another code confirmed the same key meanwhile (fine), or the key was replaced or removed (it confirmed a key that is gone).
-        const { totp: current } = (await Persons.findById(person._id, { totp: 1 }).lean()) ?? {};
+        const { totp: current } = (await persons.totpKey(person._id)) ?? {};
         return current?.keyId === totp.keyId && current.state === 'active' ? verdict : { outcome: 'not-applicable', reason: 'not-configured' };
       }
       await audit.record({ actor: { kind: 'person', id: person._id }, action: 'confirm-key', entity: 'totp', entityId: person._id, after: { state: 'active' } });
@@ -259,7 +251,7 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
       const activatedAt = new Date(now);
       const lastStep = Math.max(step ?? -1, highestStep(person));
       const stored: StoredTotpKey = { ...offered, state: 'active', createdAt: activatedAt, activatedAt, ...(lastStep >= 0 ? { lastStep } : {}) };
-      await Persons.updateOne({ _id: personId }, { $set: { totp: stored, lastUpdate: activatedAt }, $unset: { totpSteps: 1 } });
+      await persons.setTotpKey(personId, stored, activatedAt);
       await audit.record({
         actor: options.actor ?? { kind: 'person', id: personId, name: person.name },
         action: person.totp ? 'replace-key' : 'set-key',

@@ -4,7 +4,7 @@ import type { FactorNotices } from '../../delivery/createFactorNotices.ts';
 import { chooseLocale, translator } from '../../i18n/translate.ts';
 import { GatehouseError, InvalidInputError, NotFoundError } from '../../errors/GatehouseError.ts';
 import type { Actor, AuditLog } from '../../security/createAuditLog.ts';
-import type { StoredPerson } from '../../store/models/personModel.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
 import type { EmergencyTokens } from '../emergency/createEmergencyTokens.ts';
 import type { TotpFactor } from './createTotpFactor.ts';
 import { keyState, type TotpKeyState } from './keyState.ts';

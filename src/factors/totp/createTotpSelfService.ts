@@ -6,7 +6,7 @@ import type { RetryReason, Verdict } from '../Verdict.ts';
 import type { TotpCandidate, TotpFactor } from './createTotpFactor.ts';
 import { keyState, type TotpKeyState } from './keyState.ts';
 import type { ClassPolicy, Plan, PolicyContext } from '../../policy/types.ts';
-import type { StoredPerson } from '../../store/models/personModel.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
 import type { FactorNotices } from '../../delivery/createFactorNotices.ts';
 
 // What the service needs of the person directory and of the registration links, said

@@ -1,4 +1,4 @@
-import type { TotpAlgorithm } from '../../store/models/personModel.ts';
+import type { TotpAlgorithm } from '../../store/repositories/factorStateRepository.ts';
 
 /** What an authenticator app needs to add the key: Google's Key Uri Format. */
 export type OtpauthKey = { issuer: string; account: string; secret: string; algorithm: TotpAlgorithm; digits: 6 | 8; period: number };

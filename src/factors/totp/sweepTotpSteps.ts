@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { totpStepModel } from '../../store/models/totpStepModel.ts';
+import { totpStepRepository } from '../../store/repositories/totpStepRepository.ts';
 import { totpPeriodRange } from './totpKeyInput.ts';
 
 /**
@@ -11,5 +11,5 @@ export const keepClaimsMs = Math.max(60 * 60 * 1000, 4 * totpPeriodRange.max * 1
 
 /** Deletes the step claims no code can match any more (the sweeper's, never the sign-in's); returns how many went. */
 export async function sweepTotpSteps(connection: Connection, now = Date.now()): Promise<number> {
-  return (await totpStepModel(connection).deleteMany({ claimedAt: { $lt: new Date(now - keepClaimsMs) } })).deletedCount;
+  return totpStepRepository(connection).deleteClaimedBefore(new Date(now - keepClaimsMs));
 }

@@ -1,4 +1,4 @@
-import type { StoredTotpCandidate } from '../../store/models/personModel.ts';
+import type { StoredTotpCandidate } from '../../store/repositories/factorStateRepository.ts';
 import { emergencyTokensDownload } from '../emergency/emergencyTokensFile.ts';
 import { typedText, type EnrolsAtSignIn } from '../Factor.ts';
 import { otpauthIssuerFor } from './otpauthUri.ts';

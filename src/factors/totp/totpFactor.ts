@@ -1,5 +1,5 @@
-import { totpStepModel } from '../../store/models/totpStepModel.ts';
 import { words } from '../../policy/planWords.ts';
+import { totpStepRepository } from '../../store/repositories/totpStepRepository.ts';
 import { typedText, type EnrolsAtSignIn, type Factor } from '../Factor.ts';
 import { totpEnrolment } from './totpEnrolment.ts';
 import { sweepTotpSteps } from './sweepTotpSteps.ts';
@@ -26,7 +26,7 @@ export const totpFactor = {
   /** The sign-in loaded the person in this request (loadSignIn, identify). */
   verify: (ctx, _state, input) => ctx.services.totp.verify(ctx.person, typedText(input, 'code'), ctx.now, { loadedNow: true }),
   /** The time steps claimed by the person's codes. */
-  forgetPerson: (connection, personId) => totpStepModel(connection).deleteMany({ personId }),
+  forgetPerson: (connection, personId) => totpStepRepository(connection).deleteOf(personId),
   sweep: sweepTotpSteps,
   sealedFields: totpSealedFields,
   enrolment: totpEnrolment,

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors/GatehouseError.ts';
-import type { TotpAlgorithm } from '../../store/models/personModel.ts';
+import type { TotpAlgorithm } from '../../store/repositories/factorStateRepository.ts';
 import { base32Alphabet } from './base32.ts';
 
 export type { TotpAlgorithm };

@@ -1,6 +1,5 @@
-import { accountSessionModel } from '../../store/models/firstPartySessionModel.ts';
-import { personModel } from '../../store/models/personModel.ts';
-import { signInProgressModel } from '../../store/models/signInProgressModel.ts';
+import { factorStateRepository } from '../../store/repositories/factorStateRepository.ts';
+import { totpCandidateRepository } from '../../store/repositories/totpCandidateRepository.ts';
 import type { SealedField } from '../../security/SealedField.ts';
 
 // The contexts are those createTotpFactor.ts seals with. A value opened under the wrong
@@ -10,42 +9,30 @@ import type { SealedField } from '../../security/SealedField.ts';
 export const totpSealedFields: readonly SealedField[] = [
   {
     kind: 'totp-key',
-    collection: (connection) => personModel(connection).collection.collectionName,
+    collection: (connection) => factorStateRepository(connection).collectionName,
     async *values(connection) {
-      for await (const person of personModel(connection).find({ 'totp.sealedSecret': { $exists: true } }, { totp: 1 }).lean().cursor()) {
+      for await (const person of factorStateRepository(connection).eachSealedTotpKey()) {
         if (person.totp?.sealedSecret) yield { id: person._id, field: 'totp.sealedSecret', sealed: person.totp.sealedSecret, context: `totp-key:${person._id}` };
       }
     },
     async replace(connection, value, resealed) {
-      const { matchedCount } = await personModel(connection).updateOne({ _id: value.id, 'totp.sealedSecret': value.sealed }, { $set: { 'totp.sealedSecret': resealed } });
-      return matchedCount === 1;
+      return factorStateRepository(connection).replaceSealedTotpKey(value.id, value.sealed, resealed);
     },
   },
   {
     kind: 'account-setup-key',
-    collection: (connection) => accountSessionModel(connection).collection.collectionName,
+    collection: (connection) => totpCandidateRepository(connection).accountSessionCollection,
     async *values(connection) {
-      for await (const session of accountSessionModel(connection).find({ 'totpCandidate.sealedSecret': { $exists: true } }, { sub: 1, totpCandidate: 1 }).lean().cursor()) {
-        if (session.totpCandidate?.sealedSecret) yield { id: session._id, field: 'totpCandidate.sealedSecret', sealed: session.totpCandidate.sealedSecret, context: `totp-key:${session.sub}` };
-      }
+      for await (const { id, personId, sealed } of totpCandidateRepository(connection).inAccountSessions()) yield { id, field: 'totpCandidate.sealedSecret', sealed, context: `totp-key:${personId}` };
     },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await accountSessionModel(connection).updateOne({ _id: value.id, 'totpCandidate.sealedSecret': value.sealed }, { $set: { 'totpCandidate.sealedSecret': resealed } });
-      return matchedCount === 1;
-    },
+    replace: (connection, value, resealed) => totpCandidateRepository(connection).replaceInAccountSession(value.id, value.sealed, resealed),
   },
   {
     kind: 'sign-in-setup-key',
-    collection: (connection) => signInProgressModel(connection).collection.collectionName,
+    collection: (connection) => totpCandidateRepository(connection).signInProgressCollection,
     async *values(connection) {
-      for await (const progress of signInProgressModel(connection).find({ 'enrolment.candidate.sealedSecret': { $exists: true } }, { personId: 1, enrolment: 1 }).lean().cursor()) {
-        const sealed = progress.enrolment?.candidate.sealedSecret as string | undefined;
-        if (sealed) yield { id: progress._id, field: 'enrolment.candidate.sealedSecret', sealed, context: `totp-key:${progress.personId}` };
-      }
+      for await (const { id, personId, sealed } of totpCandidateRepository(connection).inSignIns()) yield { id, field: 'enrolment.candidate.sealedSecret', sealed, context: `totp-key:${personId}` };
     },
-    async replace(connection, value, resealed) {
-      const { matchedCount } = await signInProgressModel(connection).updateOne({ _id: value.id, 'enrolment.candidate.sealedSecret': value.sealed }, { $set: { 'enrolment.candidate.sealedSecret': resealed } });
-      return matchedCount === 1;
-    },
+    replace: (connection, value, resealed) => totpCandidateRepository(connection).replaceInSignIn(value.id, value.sealed, resealed),
   },
 ];
