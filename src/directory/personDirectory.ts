@@ -195,7 +195,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       await persons.deleteById(existing._id);
       await personKeys.release(existing._id, personKeys.keysOf(existing));
       await Promise.all([
-        ...artefactRepository(connection).deleteOfAccount(existing._id),
+        artefactRepository(connection).deleteOfAccount(existing._id),
         // What the factors keep apart from the person record (sealed or hashed, but not to be left behind).
         ...factors.map((factor) => factor.forgetPerson?.(connection, existing._id)),
         attemptRepository(connection).forgetOwner(existing._id),

@@ -8,7 +8,7 @@ import { remember, remembered } from '../../store/requestReads.ts';
 import type { AddressThrottle } from './createAddressThrottle.ts';
 import { appendFailure, newestLink } from './failureChain.ts';
 import type { AttemptOrigin } from './limitAttempts.ts';
-import { countedFailures, personFailureChain, runStatus, type RunState } from './personFailures.ts';
+import { countedFailures, personFailureChain, runLinks, runStatus, type RunState } from './personFailures.ts';
 
 export type { AttemptFactor, AttemptFactorKey, AttemptOrigin, AttemptRule, AttemptStatus };
 
@@ -38,9 +38,9 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
   const headOf = (personId: string): Promise<AttemptHead | null> => remembered(`head:${personId}`, () => repository.head(personId));
 
   /** The newest link of the person's chain at `key`, walked once per request. */
-  async function linkOf(personId: string, key: string, rule: AttemptRule, now: number): Promise<ChainEntry<RunState>> {
+  async function linkOf(personId: string, key: string, now: number): Promise<ChainEntry<RunState>> {
     const entry = (await headOf(personId))?.keys?.[fieldOf(key)] as ChainEntry<RunState> | undefined;
-    return remembered(`link:${personId}:${key}`, () => newestLink(repository, { owner: personId, key, factor: factorOfKey(key) }, entry, personFailureChain(rule), now));
+    return remembered(`link:${personId}:${key}`, () => newestLink(repository, { owner: personId, key, factor: factorOfKey(key) }, entry, runLinks, now));
   }
 
   async function lockedForAdmin(personId: string, key: string): Promise<boolean> {
@@ -51,7 +51,7 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
     checkRule(rule);
     // A lock for an admin holds whatever the class says now: it was set under its rule then.
     if (await lockedForAdmin(personId, key)) return { locked: true };
-    return runStatus((await linkOf(personId, key, rule, now)).state, rule, now);
+    return runStatus((await linkOf(personId, key, now)).state, rule, now);
   }
 
   /** What this request knows after writing a head: its own writes, without reading them back. */
@@ -81,9 +81,8 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
       const [status] = await Promise.all([
         (async (): Promise<AttemptStatus> => {
           if (await lockedForAdmin(personId, attempt.key)) return { locked: true };
-          const kind = personFailureChain(rule);
-          const from = await linkOf(personId, attempt.key, rule, now);
-          const { link, moved } = await appendFailure(repository, { owner: personId, ...attempt }, from, now, kind);
+          const from = await linkOf(personId, attempt.key, now);
+          const { link, moved } = await appendFailure(repository, { owner: personId, ...attempt }, from, now, personFailureChain(rule));
           const after = runStatus(link.state, rule, now);
           const forAdmin = after.locked && after.until === undefined;
           // The failures are swept after a day; the lock until an admin unlocks must stay: a document of its own, inserted once.
@@ -106,8 +105,7 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
     /** A passed factor: its failures no longer count (a lock for an admin stays; callers do not verify while locked). */
     async recordSuccess(personId: string, factor: AttemptFactorKey): Promise<void> {
       const { key } = attemptKeyOf(factor);
-      const now = Date.now();
-      const link = await linkOf(personId, key, { maxRetries: 0, waitSeconds: 1 }, now);
+      const link = await linkOf(personId, key, Date.now());
       const cleared: ChainEntry<RunState> = { ...link, state: { run: [] } };
       await repository.updateHead(personId, { entries: { [key]: cleared } });
       remember(`link:${personId}:${key}`, cleared);
@@ -132,7 +130,7 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
         const key = keyOfField(field);
         if (!matches(key)) continue;
         // Walked to the newest slot first, so that a lagging head cannot bring cleared failures back.
-        const link = await newestLink(repository, { owner: personId, key, factor: factorOfKey(key) }, head!.keys![field] as ChainEntry<RunState>, personFailureChain({ maxRetries: 0, waitSeconds: 1 }), now);
+        const link = await newestLink(repository, { owner: personId, key, factor: factorOfKey(key) }, head!.keys![field] as ChainEntry<RunState>, runLinks, now);
         failuresCleared += countedFailures(link.state, now);
         entries[key] = { ...link, state: { run: [] } };
       }

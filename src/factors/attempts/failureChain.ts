@@ -21,7 +21,7 @@ export type ChainId = { owner: string; key: string; factor: string };
  * not lag, which is every time but under racing failures. An entry with nothing live
  * needs no walk: whatever raced past it is found by the next failure.
  */
-export async function newestLink<State>(repository: AttemptRepository, { owner, key }: ChainId, entry: ChainEntry<State> | undefined, kind: ChainKind<State>, now: number): Promise<ChainEntry<State>> {
+export async function newestLink<State>(repository: AttemptRepository, { owner, key }: ChainId, entry: ChainEntry<State> | undefined, kind: Pick<ChainKind<State>, 'empty' | 'live'>, now: number): Promise<ChainEntry<State>> {
   let current: ChainEntry<State> = entry ?? { n: 0, last: 0, state: kind.empty };
   if (entry === undefined || !kind.live(entry.state, now)) return current;
   for (;;) {

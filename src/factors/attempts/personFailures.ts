@@ -13,9 +13,15 @@ export type RunState = { run: number[] };
 /** A run holds at most this many failures (only a class with no maximum gets there): the newest count. */
 const longestRun = 64;
 
+/** What reading a run needs, whatever the rule: where to start, and whether a newer slot may matter. */
+export const runLinks: Pick<ChainKind<RunState>, 'empty' | 'live'> = {
+  empty: { run: [] },
+  live: (state, now) => state.run.some((time) => time >= now - failureMemoryMs),
+};
+
 export function personFailureChain(rule: AttemptRule): ChainKind<RunState> {
   return {
-    empty: { run: [] },
+    ...runLinks,
     next(state, at) {
       const run = state.run.filter((time) => time >= at - failureMemoryMs);
       const before = attemptStatusOf(run, rule, at);
@@ -24,7 +30,6 @@ export function personFailureChain(rule: AttemptRule): ChainKind<RunState> {
       const ended = rule.maxRetries > 0 && run.length >= rule.maxRetries;
       return { run: [...(ended ? [] : run), at].slice(-longestRun) };
     },
-    live: (state, now) => state.run.some((time) => time >= now - failureMemoryMs),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { unknownUserPrefix } from '../../directory/unknownUserStandIn.ts';
-import { attemptRepository, fieldOf, type AttemptHead } from '../../store/repositories/attemptRepository.ts';
+import { attemptRepository, fieldOf, keyOfField, type AttemptHead } from '../../store/repositories/attemptRepository.ts';
 import { personRepository } from '../../store/repositories/personRepository.ts';
 import { failureMemoryMs } from './attemptStatusOf.ts';
 import { addressOwnerPrefix, addressWindowMs } from './createAddressThrottle.ts';
@@ -35,7 +35,8 @@ export async function sweepAttempts(connection: Connection, now = Date.now()): P
   // A user ID nobody has is locked like a person's, but not for ever: nobody can unlock it,
   // and anyone could fill the collection with them.
   const locksGone = (await repository.deleteLocksOfPersons(gone)) + (await repository.deleteLocksOfPersons(standIns, now - failureMemoryMs));
-  const kept = (await repository.allLocks()).filter((lock) => !gone.includes(lock.personId));
+  const kept = locks.filter((lock) => !gone.includes(lock.personId) && !(standIns.includes(lock.personId) && lock.at.getTime() < now - failureMemoryMs));
+  const lockedAt = new Map(kept.map((lock) => [`${lock.personId}\n${lock.key}`, lock.at.getTime()]));
 
   const slotsGone = (await repository.deleteSlotsBefore(now - failureMemoryMs)) + (await repository.deleteSlotsBefore(now - addressWindowMs, { startsWith: addressOwnerPrefix }));
   let headsGone = 0;
@@ -47,10 +48,9 @@ export async function sweepAttempts(connection: Connection, now = Date.now()): P
       await repository.deleteHead(head._id);
       headsGone += 1;
     } else if (dropEntries.length > 0 || missingLocks.length > 0) {
-      const at = new Map(kept.map((lock) => [`${lock.personId}\n${lock.key}`, lock.at.getTime()]));
       await repository.updateHead(head._id, {
-        dropEntries: dropEntries.map((field) => decodeURIComponent(field)),
-        locks: Object.fromEntries(missingLocks.map((key) => [key, at.get(`${head._id}\n${key}`)!])),
+        dropEntries: dropEntries.map(keyOfField),
+        locks: Object.fromEntries(missingLocks.map((key) => [key, lockedAt.get(`${head._id}\n${key}`)!])),
       });
     }
   }

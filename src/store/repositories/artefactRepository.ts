@@ -58,8 +58,8 @@ export function artefactRepository(connection: Connection) {
     },
 
     /** Every artefact issued to an account (the person is deleted). */
-    deleteOfAccount(accountId: string): Promise<unknown>[] {
-      return oidcArtefactModelNames.map((name) => records(name).deleteMany({ 'payload.accountId': accountId }));
+    async deleteOfAccount(accountId: string): Promise<void> {
+      await Promise.all(oidcArtefactModelNames.map((name) => records(name).deleteMany({ 'payload.accountId': accountId })));
     },
 
     /** The sweeper: expired artefacts of every model; returns how many went. */
