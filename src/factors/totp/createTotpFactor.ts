@@ -67,7 +67,6 @@ export function createTotpFactor({ connection, secretBox, audit }: Dependencies)
     return person;
   }
 
-  /** Inserts the claim on one step; false when some caller claimed it first. */
   /**
    * Claims step S and, in the same command, the steps below it a later code could still
    * match (S-1 and S-2). True when S itself was claimed by this caller: each insert of a
