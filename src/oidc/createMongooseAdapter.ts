@@ -55,10 +55,8 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
       else unset.expiresAt = 1;
       await artefacts.upsert(this.name, keys.hash(id), set, unset);
-      // The provider finds a session by its uid too: a link under the uid's hash makes that a lookup by _id (the embedded database scans any other filter).
-      if (this.name === 'Session' && record.uid) {
-        await artefacts.setSessionLink(record.uid, keys.hash(id), set.expiresAt as Date | undefined);
-      }
+      // The provider finds a session by its uid too: a link under the uid's hash, holding a copy of the session, makes that one lookup by _id (the embedded database scans any other filter).
+      if (this.name === 'Session' && record.uid) await artefacts.setSessionLink(record.uid, keys.hash(id), set, unset);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -78,8 +76,10 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
     /** A session by its uid, for reading: the provider checks who it belongs to and its grants. */
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
       for (const current of [keys, ...keys.previous]) {
-        const ref = await artefacts.sessionLink(current.hash(uid));
-        const doc = ref ? await this.live({ _id: ref }) : undefined;
+        const link = await artefacts.sessionLink(current.hash(uid));
+        if (!link?.ref) continue;
+        // A link written by an earlier version holds no copy: the session is read by its _id.
+        const doc = link.uid ? (isLive(link, Date.now()) ? link : undefined) : await this.live({ _id: link.ref });
         if (doc && doc.uid === current.hash(uid)) return this.withConsumption(doc, payloadWithoutId(doc));
       }
       // A session stored before the links, or moved under a new master key since: found by its uid.
@@ -122,7 +122,15 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
 
     async destroy(id: string): Promise<void> {
       forget(this.memoKey(id));
-      await artefacts.delete(this.name, [keys, ...keys.previous].map((current) => current.hash(id)));
+      const hashes = [keys, ...keys.previous].map((current) => current.hash(id));
+      // A session's copy under its uid goes with it (unless it already names a newer record of that session).
+      if (this.name === 'Session') {
+        for (const hash of hashes) {
+          const uidKey = (await artefacts.findOne(this.name, { _id: hash }))?.uid;
+          if (uidKey && (await artefacts.sessionLink(uidKey))?.ref === hash) await artefacts.delete('SessionUid', [uidKey]);
+        }
+      }
+      await artefacts.delete(this.name, hashes);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -73,6 +73,27 @@ describe('upsert and find', () => {
     expect(await adapter('Session').findByUid(newId('uid'))).toBeUndefined();
   });
 
+  test('a session found by uid is the one saved last, and none once destroyed; a link of an earlier version still leads to its session', async () => {
+    const uid = newId('uid');
+    const first = newId('sess');
+    await adapter('Session').upsert(first, { jti: first, uid, accountId: 'sub-1' }, 60);
+    // What the provider does when the session's id is reset at a sign-in: the old id goes, the new one is saved.
+    const second = newId('sess');
+    await adapter('Session').destroy(first);
+    await adapter('Session').upsert(second, { jti: second, uid, accountId: 'sub-2' }, 60);
+    expect(await adapter('Session').findByUid(uid)).toMatchObject({ uid, accountId: 'sub-2' });
+    await adapter('Session').destroy(second);
+    expect(await adapter('Session').findByUid(uid)).toBeUndefined();
+    expect(await collection('SessionUid').countDocuments({ ref: key(second) })).toBe(0);
+
+    const legacy = newId('sess');
+    const legacyUid = newId('uid');
+    await adapter('Session').upsert(legacy, { jti: legacy, uid: legacyUid, accountId: 'sub-3' }, 60);
+    const link = (await collection('SessionUid').find({ ref: key(legacy) }).lean())[0]!;
+    await collection('SessionUid').replaceOne({ _id: link._id }, { payload: {}, ref: key(legacy), expiresAt: link.expiresAt });
+    expect(await adapter('Session').findByUid(legacyUid)).toMatchObject({ uid: legacyUid, accountId: 'sub-3' });
+  });
+
   test('an upsert without a grantId removes the grantId of the earlier version', async () => {
     const id = newId('at');
     await adapter('AccessToken').upsert(id, { jti: id, grantId: 'g-old' }, 60);

@@ -118,8 +118,8 @@ test('a one-screen MFA sign-in', async () => {
   });
   expect(signedIn?.claims()?.amr).toEqual(['pwd', 'otp', 'mfa']);
   expect(scans(commands)).toEqual([]);
-  // 28, and one more when the two-second check of the cached directory records falls inside it.
-  expect(commands.length).toBeLessThanOrEqual(29);
+  // 27, and one more when the two-second check of the cached directory records falls inside it.
+  expect(commands.length).toBeLessThanOrEqual(28);
 });
 
 test('a refresh grant', async () => {

@@ -88,12 +88,16 @@ export function artefactRepository(connection: Connection) {
       return latest?.grantId;
     },
 
-    /** The link from a session's uid (its keyed hash) to the session's `_id`. */
-    async setSessionLink(uidKey: string, ref: string, expiresAt: Date | undefined): Promise<void> {
-      await records('SessionUid').updateOne({ _id: uidKey }, { $set: { payload: {}, ref, ...(expiresAt ? { expiresAt } : {}) } }, { upsert: true });
+    /**
+     * The link from a session's uid (its keyed hash) to the session's `_id`, with a copy of
+     * the session record (`set`, `unset` as the session's own upsert), so that finding a
+     * session by uid is one lookup.
+     */
+    async setSessionLink(uidKey: string, ref: string, set: Record<string, unknown>, unset: Record<string, 1>): Promise<void> {
+      await records('SessionUid').updateOne({ _id: uidKey }, { $set: { ...set, ref }, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
     },
-    async sessionLink(uidKey: string): Promise<string | undefined> {
-      return (await records('SessionUid').findById(uidKey, { ref: 1 }).lean())?.ref;
+    async sessionLink(uidKey: string): Promise<OidcArtefact | null> {
+      return records('SessionUid').findById(uidKey).lean<OidcArtefact>();
     },
   };
 }
