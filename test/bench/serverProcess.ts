@@ -1,6 +1,8 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileServer } from '../../src/build/compileServer.ts';
 import type { ServerStats } from './benchServer.ts';
 
 /** What a server process of the benchmark (benchServer.ts, baselineServer.ts) answers over IPC. */
@@ -27,9 +29,27 @@ export function pin(pid: number, cpu: number): void {
   execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
-/** Forks `module` (a file of this folder) as a server process, pinned to `cpu` when given. */
+/** The Node options `npm start` gives the server (package.json). */
+const serverNodeOptions = ['--experimental-async-context-frame'];
+
+let compiled: string | undefined;
+
+/** The sources and this folder compiled to JavaScript once per run (src/build/compileServer.ts), removed at exit. */
+function compiledServers(): string {
+  if (compiled) return compiled;
+  const directory = mkdtempSync(join(tmpdir(), 'gatehouse-bench-servers-'));
+  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+  compiled = compileServer(join(directory, 'out'), ['src', 'config', 'test/bench']).out;
+  return compiled;
+}
+
+/**
+ * Forks `module` (a file of this folder) as a server process, pinned to `cpu` when given.
+ * It runs as `npm start` runs Gatehouse: compiled to JavaScript, with the same Node options.
+ */
 export function forkServer(module: string, cpu: number | undefined): ChildProcess {
-  const child = fork(fileURLToPath(new URL(module, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const file = join(compiledServers(), 'test/bench', module.replace(/\.ts$/, '.js'));
+  const child = fork(file, [], { execArgv: serverNodeOptions, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   process.once('exit', () => child.kill('SIGKILL'));
   if (cpu !== undefined && child.pid !== undefined) pin(child.pid, cpu);
   return child;
