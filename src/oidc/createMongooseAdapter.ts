@@ -2,10 +2,13 @@ import type { Connection } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientDirectory } from '../directory/clientDirectory.ts';
 import { artefactRepository, type ArtefactFilter, type ArtefactRepository, type OidcArtefact } from '../store/repositories/artefactRepository.ts';
-import { forget, forgetEvery, remembered } from '../store/requestReads.ts';
+import { forget, forgetEvery, recall, remembered } from '../store/requestReads.ts';
 import { payloadWithoutId, presentedPayload, recordAtRest, userCodeSealId, type RecordAtRest } from './artefactAtRest.ts';
 import type { ArtefactKeys } from './createArtefactKeys.ts';
 import { moveArtefact } from './moveArtefact.ts';
+
+/** What a lookup of an id found: the live record and its payload as the provider saved it, or nothing. */
+type Located = { doc: OidcArtefact; payload: AdapterPayload } | undefined;
 
 const isLive = (doc: { expiresAt?: Date | null }, now: number) => !doc.expiresAt || doc.expiresAt.getTime() > now;
 
@@ -42,8 +45,15 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       return `artefact:${this.name}:${id}`;
     }
 
+    /**
+     * Saves the artefact. One this request has not found (a code, a token, a grant, a new
+     * session or interaction: the provider reads what it saves again) is inserted, which
+     * the embedded database does for a fraction of an upsert; should it be there after
+     * all, it is updated.
+     */
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.name === 'Client') throw new Error('Clients are managed with the gatehouse CLI, not by the provider.');
+      const found = await recall<Located>(this.memoKey(id))?.catch(() => undefined);
       forget(this.memoKey(id));
       const record = recordAtRest(keys, this.name, id, payload);
       const set: Record<string, unknown> = { payload: record.payload };
@@ -54,9 +64,13 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
       }
       if (expiresIn) set.expiresAt = new Date(Date.now() + expiresIn * 1000);
       else unset.expiresAt = 1;
-      await artefacts.upsert(this.name, keys.hash(id), set, unset);
+      const key = keys.hash(id);
+      const inserted = !found && (await artefacts.insert(this.name, { _id: key, ...set } as OidcArtefact));
+      if (!inserted) await artefacts.upsert(this.name, key, set, unset);
       // The provider finds a session by its uid too: a link under the uid's hash, holding a copy of the session, makes that one lookup by _id (the embedded database scans any other filter).
-      if (this.name === 'Session' && record.uid) await artefacts.setSessionLink(record.uid, keys.hash(id), set, unset);
+      if (this.name === 'Session' && record.uid) {
+        if (!inserted || !(await artefacts.insert('SessionUid', { _id: record.uid, ...set, ref: key } as OidcArtefact))) await artefacts.setSessionLink(record.uid, key, set, unset);
+      }
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -69,7 +83,7 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
      * locate, once per request: the provider loads an interaction again in the request that
      * loaded it, and the code or refresh token it consumes right after finding it.
      */
-    private located(id: string): Promise<{ doc: OidcArtefact; payload: AdapterPayload } | undefined> {
+    private located(id: string): Promise<Located> {
       return remembered(this.memoKey(id), () => this.locate(id));
     }
 
@@ -143,7 +157,7 @@ export function createMongooseAdapter(connection: Connection, clients: ClientDir
      * moved to the current key first, so that it is found by `_id` from then on and stays
      * found once that key is retired.
      */
-    private async locate(id: string): Promise<{ doc: OidcArtefact; payload: AdapterPayload } | undefined> {
+    private async locate(id: string): Promise<Located> {
       const doc = await this.live({ _id: keys.hash(id) });
       if (doc) return { doc, payload: presentedPayload(keys, id, doc) };
       for (const former of keys.previous) {

@@ -28,6 +28,11 @@ export function remembered<T>(key: string, read: () => PromiseLike<T>): Promise<
   return pending;
 }
 
+/** The read under `key` if this request made it (its answer may be "nothing there"), else undefined. */
+export function recall<T>(key: string): Promise<T> | undefined {
+  return scope.getStore()?.get(key) as Promise<T> | undefined;
+}
+
 /** What the request knows after its own write, in place of a read of it. */
 export function remember<T>(key: string, value: T): void {
   scope.getStore()?.set(key, Promise.resolve(value));

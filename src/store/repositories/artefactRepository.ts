@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
 import { oidcArtefactModel, oidcArtefactModelNames, type OidcArtefact } from '../models/oidcArtefactModel.ts';
 
 export type { OidcArtefact };
@@ -17,21 +17,27 @@ export type ArtefactFilter = { _id: string } | { uid: string } | { userCode: str
  */
 export function artefactRepository(connection: Connection) {
   const records = (model: string) => oidcArtefactModel(connection, model);
+  // The calls of every sign-in and grant go to the driver's collection: the records are
+  // built whole by the adapter (strings, dates and a JSON payload), so mongoose's casting
+  // and documents would only cost time.
+  const collection = (model: string) => records(model).collection as unknown as mongo.Collection<OidcArtefact>;
+  const defined = (record: OidcArtefact) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as OidcArtefact;
+  const update = (set: Record<string, unknown>, unset: Record<string, 1>) => ({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
 
   return {
     async findOne(model: string, filter: ArtefactFilter): Promise<OidcArtefact | null> {
-      return records(model).findOne(filter).lean<OidcArtefact>();
+      return collection(model).findOne(filter as mongo.Filter<OidcArtefact>);
     },
 
     /** Sets `set` and removes `unset` of the record under `key`, creating it when absent. */
     async upsert(model: string, key: string, set: Record<string, unknown>, unset: Record<string, 1>): Promise<void> {
-      await records(model).updateOne({ _id: key }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+      await collection(model).updateOne({ _id: key }, update(set, unset), { upsert: true });
     },
 
     /** Inserts a record; false when one with its `_id` is there already. */
     async insert(model: string, record: OidcArtefact): Promise<boolean> {
       try {
-        await records(model).create(record);
+        await collection(model).insertOne(defined(record));
         return true;
       } catch (error) {
         if (isDuplicate(error)) return false;
@@ -40,7 +46,7 @@ export function artefactRepository(connection: Connection) {
     },
 
     async markConsumed(model: string, key: string, at: Date): Promise<void> {
-      await records(model).updateOne({ _id: key }, { $set: { consumedAt: at } });
+      await collection(model).updateOne({ _id: key }, { $set: { consumedAt: at } });
     },
 
     async delete(model: string, keys: string[]): Promise<void> {
@@ -94,10 +100,10 @@ export function artefactRepository(connection: Connection) {
      * session by uid is one lookup.
      */
     async setSessionLink(uidKey: string, ref: string, set: Record<string, unknown>, unset: Record<string, 1>): Promise<void> {
-      await records('SessionUid').updateOne({ _id: uidKey }, { $set: { ...set, ref }, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { upsert: true });
+      await collection('SessionUid').updateOne({ _id: uidKey }, update({ ...set, ref }, unset), { upsert: true });
     },
     async sessionLink(uidKey: string): Promise<OidcArtefact | null> {
-      return records('SessionUid').findById(uidKey).lean<OidcArtefact>();
+      return collection('SessionUid').findOne({ _id: uidKey });
     },
   };
 }
