@@ -8,6 +8,10 @@ const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11
 /** A lookup the adapter makes: by `_id`, or (sessions and device codes stored before links, an earlier version's) by `uid` or `userCode`. */
 export type ArtefactFilter = { _id: string } | { uid: string } | { userCode: string };
 
+/** The record without its undefined fields (the driver would store them as null). */
+const defined = (record: OidcArtefact) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as OidcArtefact;
+const update = (set: Record<string, unknown>, unset: Record<string, 1>) => ({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+
 /**
  * The provider's artefacts (sessions, grants, codes, tokens, interactions…), one collection
  * per model, with the consumption claims and the sessions' uid links beside them. What a
@@ -21,8 +25,6 @@ export function artefactRepository(connection: Connection) {
   // built whole by the adapter (strings, dates and a JSON payload), so mongoose's casting
   // and documents would only cost time.
   const collection = (model: string) => records(model).collection as unknown as mongo.Collection<OidcArtefact>;
-  const defined = (record: OidcArtefact) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as OidcArtefact;
-  const update = (set: Record<string, unknown>, unset: Record<string, 1>) => ({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
 
   return {
     async findOne(model: string, filter: ArtefactFilter): Promise<OidcArtefact | null> {
