@@ -176,6 +176,21 @@ export const configSchema = {
     default: '900',
     check: isSeconds(60, 86_400),
   },
+  ADMIN_ELEVATION_TTL: {
+    description: 'Seconds the admin view lets an admin work after a step-up to elevated access (the class\'s AOD factors) before asking for it again.',
+    default: '900',
+    check: isSeconds(60, 86_400),
+  },
+  ADMIN_IDLE_TTL: {
+    description: 'Seconds of no request after which an admin view session ends (the admin signs in again).',
+    default: '900',
+    check: isSeconds(60, 86_400),
+  },
+  SETUP_LINK_REMOTE: {
+    description: 'Whether the first-run setup link (printed at start while no admin exists) may be opened from any address, not only from the loopback.',
+    default: 'false',
+    check: (v: string) => (v === 'true' || v === 'false' ? undefined : 'must be true or false'),
+  },
   ADDRESS_FAILURE_LIMIT: {
     description: 'Failed sign-in steps from one client address within 15 minutes before that address is refused for a while.',
     default: '30',

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import { adminApi } from './admin/adminApi.ts';
+import { adminConsole } from './admin/console/adminConsole.ts';
 import type { Config } from './configuration/loadConfig.ts';
 import type { FirstPartySession } from './http/firstPartySession.ts';
 import { devOutboxRoutes } from './delivery/devOutboxRoutes.ts';
@@ -22,7 +23,7 @@ import { answerProviderDatabaseFaults } from './oidc/answerProviderDatabaseFault
 import type { Services } from './services.ts';
 
 /** Built once at start (startGatehouse.ts): the provider, the services, and the browser sign-in of each first-party page. */
-export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services; firstParty: { account: FirstPartySession } };
+export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services; firstParty: { account: FirstPartySession; admin: FirstPartySession } };
 
 /**
  * The Koa app. Middleware runs in this order, top to bottom; anything our routes do not
@@ -66,6 +67,7 @@ export function createApp({ config, logger, provider, services, firstParty }: Ap
     account.routes(), //                                      /account — the self-service account page (signs in through the provider as gatehouse-account)
     registrationRoutes({ issuer: config.issuer, services }).routes(), //    /register/:token — the page an emailed registration link opens (QR code, key, emergency tokens, confirm one code)
     adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)
+    adminConsole({ config, session: firstParty.admin, services, provider, logger }), // /admin — the admin view (signs in through the provider as gatehouse-admin, elevated)
     authorizationByPost(), //                                 POST /auth — answered with a 303 to the same request as GET (OIDC Core 3.1.2.1)
     async (ctx: Koa.Context) => {
       // oidc-provider is a Koa app of its own: hand it the raw request.

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './configuration/loadConfig.ts';
 import { createAccountSession } from './account/createAccountSession.ts';
+import { createAdminSession } from './admin/console/createAdminSession.ts';
 import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
 import { factors } from './factors/index.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
@@ -29,7 +30,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     // The CLI, whose environment may not know the public URL, builds links with this one.
     await services.settings.recordRunningIssuer(config.issuer);
     // Gatehouse's own pages that sign persons in through the provider; each prepares its sessions and its client.
-    const firstParty = { account: createAccountSession({ config, services, logger }) };
+    const firstParty = { account: createAccountSession({ config, services, logger }), admin: createAdminSession({ config, services, logger }) };
     for (const page of Object.values(firstParty)) await page.prepare();
     const artefactKeys = createArtefactKeys(secretBox);
     // Artefacts an earlier version stored under their raw ids: moved before anyone asks for them.

@@ -33,6 +33,7 @@ const problemMessages: Record<SessionProblem, MessageKey> = {
   expired: 'account.problem.expired',
   cancelled: 'account.problem.cancelled',
   failed: 'account.problem.failed',
+  'short-acr': 'account.problem.failed',
 };
 
 /** The account page's words for why the browser sign-in cannot go on (http/firstPartySession.ts). */

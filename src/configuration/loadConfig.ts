@@ -34,6 +34,8 @@ export type Config = {
     twilio?: { accountSid: string; authToken: string; from: string; apiUrl: string };
   };
   otpResendAfterSeconds: number;
+  /** The admin view (src/admin/console): seconds an elevation lasts, seconds of idleness that end a session, and whether the setup link opens from anywhere. */
+  admin: { elevationSeconds: number; idleSeconds: number; setupLinkRemote: boolean };
   addressFailureLimit: number;
 };
 
@@ -128,5 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     },
     otpResendAfterSeconds: Number(raw.OTP_RESEND_AFTER),
     addressFailureLimit: Number(raw.ADDRESS_FAILURE_LIMIT),
+    admin: { elevationSeconds: Number(raw.ADMIN_ELEVATION_TTL), idleSeconds: Number(raw.ADMIN_IDLE_TTL), setupLinkRemote: raw.SETUP_LINK_REMOTE === 'true' },
   };
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import Router from '@koa/router';
 import { viewsDirectory } from './renderPage.ts';
 
-const assets: Record<string, string> = { 'gatehouse.css': 'text/css; charset=utf-8' };
+const assets: Record<string, string> = { 'gatehouse.css': 'text/css; charset=utf-8', 'admin.css': 'text/css; charset=utf-8' };
 
 /** The few static files of the hosted pages, from views/assets/. */
 export function assetRoutes(): Router {

@@ -43,7 +43,7 @@ type Dependencies = {
 export type Visit = { sessionId: string; session: FirstPartySessionRecord; person: StoredPerson };
 
 /** Why the page cannot go on; the page says it in its own words (`Refuse`). */
-export type SessionProblem = 'session-ended' | 'forbidden' | 'expired' | 'cancelled' | 'failed';
+export type SessionProblem = 'session-ended' | 'forbidden' | 'expired' | 'cancelled' | 'failed' | 'short-acr';
 export type Refuse = (ctx: Context, status: number, problem: SessionProblem, person?: StoredPerson) => Promise<void>;
 
 /** The address this server was reached on: where the sign-in's back channel goes (firstPartySignIn.ts). */
@@ -86,9 +86,13 @@ export function createFirstPartySession(options: FirstPartySessionOptions, { iss
     return undefined;
   };
 
-  /** Off to the provider's /auth; the pending request is kept sealed in a short-lived cookie. */
-  const sendToSignIn = async (ctx: Context, purpose: SignInPurpose, person?: StoredPerson) => {
-    const { url, sealed } = await signIn.start(purpose, person ? { loginHint: person.defaultUserId } : {});
+  /** A path of the page itself (not `//host`, not elsewhere): where a sign-in may lead back to. */
+  const isPagePath = (path: unknown): path is string =>
+    typeof path === 'string' && (path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`)) && !/[\\\s]|\/\//.test(path);
+
+  /** Off to the provider's /auth; the pending request (and the page to come back to) is kept sealed in a short-lived cookie. */
+  const sendToSignIn = async (ctx: Context, purpose: SignInPurpose, person?: StoredPerson, back?: string) => {
+    const { url, sealed } = await signIn.start(purpose, { ...(person ? { loginHint: person.defaultUserId } : {}), ...(isPagePath(back) ? { returnTo: back } : {}) });
     setCookie(ctx, cookies.signIn, sealed, pendingSignInSeconds);
     redirect(ctx, url);
   };
@@ -115,22 +119,26 @@ export function createFirstPartySession(options: FirstPartySessionOptions, { iss
     const person = await persons.findBySub(result.sub);
     const now = Date.now();
     // prompt=login makes the provider sign the person in anew; a sign-in that is not recent, or short of the acr asked, is not what was asked for.
-    const short = requiredAcr !== undefined && result.acr !== requiredAcr;
-    if (!person || !person.enabled || short || (pending.purpose === 'reauthenticate' && !isRecent(result.authTime, now))) {
+    if (!person || !person.enabled || (pending.purpose === 'reauthenticate' && !isRecent(result.authTime, now))) {
       return refuse(ctx, 403, 'failed', person ?? undefined);
+    }
+    if (requiredAcr !== undefined && result.acr !== requiredAcr) {
+      logger.info({ sub: result.sub, acr: result.acr }, `${pageName} sign-in short of the level it needs`);
+      return refuse(ctx, 403, 'short-acr', person);
     }
     // A new sign-in is a new session: the old one (of this person or another) ends.
     await sessions.end(readPageCookie(ctx, cookies.session));
     const sessionId = await sessions.open(result, now);
     setCookie(ctx, cookies.session, sessionId, sessions.lifetimeSeconds);
     logger.info({ sub: result.sub, purpose: pending.purpose }, `${pageName} session opened`);
-    redirect(ctx, pending.purpose === 'reauthenticate' ? returnTo.reauthenticated : returnTo.signedIn);
+    redirect(ctx, isPagePath(pending.returnTo) ? pending.returnTo : pending.purpose === 'reauthenticate' ? returnTo.reauthenticated : returnTo.signedIn);
   };
 
   return {
     options,
     sessions,
     isRecent,
+    isPagePath,
     visitOf,
     sendToSignIn,
     /** The CSRF token the page's forms carry. */
@@ -173,7 +181,7 @@ export function createFirstPartySession(options: FirstPartySessionOptions, { iss
         return undefined;
       }
       if (recent && !isRecent(visit.session.authTime, now)) {
-        await sendToSignIn(ctx, 'reauthenticate', visit.person);
+        await sendToSignIn(ctx, 'reauthenticate', visit.person, typeof body.return_to === 'string' ? body.return_to : undefined);
         return undefined;
       }
       return { ...visit, body, now };
@@ -185,7 +193,8 @@ export function createFirstPartySession(options: FirstPartySessionOptions, { iss
 
       router.get('/reauthenticate', async (ctx) => {
         const visit = await visitOf(ctx);
-        await sendToSignIn(ctx, visit ? 'reauthenticate' : 'sign-in', visit?.person);
+        const back = typeof ctx.query.return_to === 'string' ? ctx.query.return_to : undefined;
+        await sendToSignIn(ctx, visit ? 'reauthenticate' : 'sign-in', visit?.person, back);
       });
 
       router.post('/sign-out', async (ctx) => {

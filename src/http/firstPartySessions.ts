@@ -9,15 +9,19 @@ const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
 
 const storedIdOf = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
+/** How often a session that ends when idle notes that it is in use: one write per half minute of use, not one per request. */
+const seenEveryMs = 30_000;
+
 /**
  * The sessions of one first-party page, kept in `collection` (firstPartySessionRepository.ts).
  * The id is known only to the browser; the store keeps its hash. Expiry is enforced here
- * on every read.
+ * on every read; with `idleSeconds`, a session with no request for that long ends too.
  */
-export function createFirstPartySessions(connection: Connection, { collection, lifetimeSeconds }: { collection: string; lifetimeSeconds: number }) {
+export function createFirstPartySessions(connection: Connection, { collection, lifetimeSeconds, idleSeconds }: { collection: string; lifetimeSeconds: number; idleSeconds?: number }) {
   const Sessions = firstPartySessionRepository(connection, collection);
   return {
     lifetimeSeconds,
+    idleSeconds,
 
     /** The collection and its indexes (ensureIndexes does the same for the store's own models). */
     prepare: () => Sessions.prepare(),
@@ -40,8 +44,17 @@ export function createFirstPartySessions(connection: Connection, { collection, l
     /** The live session of a cookie value, or undefined (absent, malformed, unknown or expired). */
     async find(sessionId: string | undefined, now = Date.now()): Promise<FirstPartySessionRecord | undefined> {
       if (!sessionId || !sessionIdPattern.test(sessionId)) return undefined;
-      const session = await Sessions.byId(storedIdOf(sessionId));
-      return session && session.expiresAt.getTime() > now ? session : undefined;
+      const id = storedIdOf(sessionId);
+      const session = await Sessions.byId(id);
+      if (!session || session.expiresAt.getTime() <= now) return undefined;
+      if (idleSeconds === undefined) return session;
+      const seen = (session.seenAt ?? session.createdAt).getTime();
+      if (now - seen > idleSeconds * 1000) {
+        await Sessions.deleteById(id);
+        return undefined;
+      }
+      if (now - seen > seenEveryMs) await Sessions.setSeenAt(id, new Date(now));
+      return session;
     },
 
     /** Keeps a key being set up with the session (or forgets it: undefined). */

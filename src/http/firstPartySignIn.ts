@@ -6,7 +6,7 @@ import { ensureFirstPartyClient, type FirstPartyClient, type FirstPartyClientSto
 export type SignInPurpose = 'sign-in' | 'reauthenticate';
 
 /** What the callback needs of the request it answers; kept sealed in a short-lived cookie. */
-export type PendingSignIn = { state: string; nonce: string; codeVerifier: string; purpose: SignInPurpose; startedAt: number; expiresAt: number };
+export type PendingSignIn = { state: string; nonce: string; codeVerifier: string; purpose: SignInPurpose; startedAt: number; expiresAt: number; returnTo?: string };
 
 /** What the ID token says of the sign-in that opened the page's session. */
 export type FirstPartySignInResult = { sub: string; authTime: Date; amr: string[]; acr?: string };
@@ -68,7 +68,7 @@ export function createFirstPartySignIn({ issuer, client, requiredAcr, sealContex
      * to, and the sealed value of the cookie the callback opens. The client is put back
      * first if someone removed it.
      */
-    async start(purpose: SignInPurpose, options: { loginHint?: string; now?: number } = {}): Promise<{ url: string; sealed: string }> {
+    async start(purpose: SignInPurpose, options: { loginHint?: string; now?: number; returnTo?: string } = {}): Promise<{ url: string; sealed: string }> {
       if (!(await clients.providerMetadata(clientId))) await ensureFirstPartyClient(clients, client);
       const now = options.now ?? Date.now();
       const pending: PendingSignIn = {
@@ -78,6 +78,7 @@ export function createFirstPartySignIn({ issuer, client, requiredAcr, sealContex
         purpose,
         startedAt: now,
         expiresAt: now + pendingSignInSeconds * 1000,
+        ...(options.returnTo ? { returnTo: options.returnTo } : {}),
       };
       const parameters = new URLSearchParams({
         client_id: clientId,

@@ -1,7 +1,21 @@
 import { planEn } from './planMessages.en.ts';
+import { adminCoreEn } from './admin/adminCore.en.ts';
+import { adminHomeEn } from './admin/adminHome.en.ts';
+import { adminClassesEn } from './admin/adminClasses.en.ts';
+import { adminPersonsEn } from './admin/adminPersons.en.ts';
+import { adminTotpEn } from './admin/adminTotp.en.ts';
+import { adminRecordsEn } from './admin/adminRecords.en.ts';
+import { adminSetupEn } from './admin/adminSetup.en.ts';
 /** English: the reference catalogue. Every other language has the same keys (a test checks). */
 export const en = {
   ...planEn,
+  ...adminCoreEn,
+  ...adminHomeEn,
+  ...adminClassesEn,
+  ...adminPersonsEn,
+  ...adminTotpEn,
+  ...adminRecordsEn,
+  ...adminSetupEn,
   'signin.title': 'Sign in',
   'signin.lead': 'to continue to {client}',
   'signin.userId': 'User ID',

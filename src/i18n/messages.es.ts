@@ -1,9 +1,23 @@
 import { planEs } from './planMessages.es.ts';
+import { adminCoreEs } from './admin/adminCore.es.ts';
+import { adminHomeEs } from './admin/adminHome.es.ts';
+import { adminClassesEs } from './admin/adminClasses.es.ts';
+import { adminPersonsEs } from './admin/adminPersons.es.ts';
+import { adminTotpEs } from './admin/adminTotp.es.ts';
+import { adminRecordsEs } from './admin/adminRecords.es.ts';
+import { adminSetupEs } from './admin/adminSetup.es.ts';
 import type { MessageKey } from './messages.en.ts';
 
 /** Español. */
 export const es: Record<MessageKey, string> = {
   ...planEs,
+  ...adminCoreEs,
+  ...adminHomeEs,
+  ...adminClassesEs,
+  ...adminPersonsEs,
+  ...adminTotpEs,
+  ...adminRecordsEs,
+  ...adminSetupEs,
   'signin.title': 'Iniciar sesión',
   'signin.lead': 'para continuar a {client}',
   'signin.userId': 'Usuario',

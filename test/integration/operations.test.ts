@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { createAdminSession } from '../../src/admin/console/createAdminSession.ts';
 import { createAccountSession } from '../../src/account/createAccountSession.ts';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logging/createLogger.ts';
@@ -42,7 +43,7 @@ describe('health', () => {
     const config = testConfig({ mongodbUri: testDatabaseUri(), masterKey: newMasterKey() });
     const own = await openTestServices(config);
     const provider = await createProvider({ config, connection: own.store.connection, secretBox: own.secretBox, persons: own.persons, clients: own.clients });
-    const app = createApp({ config, logger: createLogger('silent'), provider, services: own, firstParty: { account: createAccountSession({ config, services: own, logger: createLogger('silent') }) } });
+    const app = createApp({ config, logger: createLogger('silent'), provider, services: own, firstParty: { account: createAccountSession({ config, services: own, logger: createLogger('silent') }), admin: createAdminSession({ config, services: own, logger: createLogger('silent') }) } });
     await own.store.close();
     const response = await request(app.callback()).get('/readyz');
     expect(response.status).toBe(503);
@@ -110,8 +111,8 @@ describe('secrets at rest', () => {
     const known = 'a-client-secret-that-is-long-enough-0123456789';
     await services.clients.add({ client_id: 'sealed-app', client_secret: known, redirect_uris: [redirectUri] });
     const raw = await services.store.connection.collection('clients').find().toArray();
-    // The account page's own client (registered at start) is kept sealed like the others.
-    expect(raw.map((doc) => doc._id).toSorted()).toEqual(['gatehouse-account', 'sealed-app', 'web-app']);
+    // The account page's and the admin view's own clients (registered at start) is kept sealed like the others.
+    expect(raw.map((doc) => doc._id).toSorted()).toEqual(['gatehouse-account', 'gatehouse-admin', 'sealed-app', 'web-app']);
     const text = JSON.stringify(raw);
     expect(text).not.toContain(known);
     expect(text).not.toContain(clientSecret);

@@ -38,6 +38,7 @@ test('defaults: development on port 3000, the embedded database, a generated mas
     sms: {},
     otpResendAfterSeconds: 30,
     addressFailureLimit: 30,
+    admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false },
   });
 });
 
@@ -70,6 +71,9 @@ test('values from the environment are read and converted', () => {
       ELEVATED_ACR_TTL: '300',
       REGISTRATION_LINK_TTL: '3600',
       ADDRESS_FAILURE_LIMIT: '10',
+      ADMIN_ELEVATION_TTL: '600',
+      ADMIN_IDLE_TTL: '300',
+      SETUP_LINK_REMOTE: 'true',
     },
     noFile,
   );
@@ -96,6 +100,7 @@ test('values from the environment are read and converted', () => {
     },
     otpResendAfterSeconds: 60,
     addressFailureLimit: 10,
+    admin: { elevationSeconds: 600, idleSeconds: 300, setupLinkRemote: true },
   });
 });
 

@@ -11,7 +11,7 @@ export const auditEntrySchema = z
     id: z.string(),
     at: z.string().meta({ format: 'date-time' }),
     actor: z
-      .object({ kind: z.enum(['cli', 'api-client', 'api-person', 'person', 'system']), id: z.string(), name: z.string().optional() })
+      .object({ kind: z.enum(['cli', 'api-client', 'api-person', 'admin-view', 'person', 'system']), id: z.string(), name: z.string().optional() })
       .meta({ description: 'Who: `api-client` (id = client_id), `api-person` (id = sub, name), `cli`, `person`, `system`.' }),
     action: text('create, update, delete, rename, set-password…'),
     entity: z.enum(auditEntities),

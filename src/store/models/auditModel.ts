@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /** Who made a change: an admin at the CLI, an API caller (client or person), or Gatehouse itself. */
-export type Actor = { kind: 'cli' | 'api-client' | 'api-person' | 'person' | 'system'; id: string; name?: string };
+export type Actor = { kind: 'cli' | 'api-client' | 'api-person' | 'admin-view' | 'person' | 'system'; id: string; name?: string };
 
 /** One recorded change: who, what, when, and the record before and after (secrets removed). */
 export type AuditEntry = {

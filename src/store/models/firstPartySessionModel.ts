@@ -22,6 +22,8 @@ export type StoredFirstPartySession = {
    */
   totpCandidate?: StoredTotpCandidate;
   createdAt: Date;
+  /** The last request of the session (noted at most every half minute), for pages whose sessions end when idle. */
+  seenAt?: Date;
   expiresAt: Date;
 };
 
@@ -34,6 +36,7 @@ const firstPartySessionSchema = new Schema<StoredFirstPartySession>(
     acr: String,
     totpCandidate: Schema.Types.Mixed,
     createdAt: { type: Date, required: true },
+    seenAt: Date,
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },
@@ -49,5 +52,8 @@ export function firstPartySessionModel(connection: Connection, collection: strin
 
 /** The account page's sessions. */
 export const accountSessionCollection = 'account_sessions';
+
+/** The admin view's sessions. */
+export const adminSessionCollection = 'admin_sessions';
 
 export const accountSessionModel = (connection: Connection) => firstPartySessionModel(connection, accountSessionCollection);

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { firstPartySessionModel, type StoredFirstPartySession } from '../models/firstPartySessionModel.ts';
 
 export type { StoredFirstPartySession };
-export { accountSessionCollection } from '../models/firstPartySessionModel.ts';
+export { accountSessionCollection, adminSessionCollection } from '../models/firstPartySessionModel.ts';
 
 /** The sessions of one first-party page (the account page…), in `collection`, by the hash of their id. */
 export function firstPartySessionRepository(connection: Connection, collection: string) {
@@ -23,6 +23,9 @@ export function firstPartySessionRepository(connection: Connection, collection: 
     },
     async setTotpCandidate(id: string, candidate: StoredFirstPartySession['totpCandidate']): Promise<void> {
       await Sessions.updateOne({ _id: id }, candidate ? { $set: { totpCandidate: candidate } } : { $unset: { totpCandidate: 1 } });
+    },
+    async setSeenAt(id: string, at: Date): Promise<void> {
+      await Sessions.updateOne({ _id: id }, { $set: { seenAt: at } });
     },
     async deleteById(id: string): Promise<void> {
       await Sessions.deleteOne({ _id: id });

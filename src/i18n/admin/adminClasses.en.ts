@@ -1,0 +1,3 @@
+/** The admin view's classes messages (src/admin/console/). */
+export const adminClassesEn = {
+} as const;

@@ -1,0 +1,3 @@
+/** The admin view's persons messages (src/admin/console/). */
+export const adminPersonsEn = {
+} as const;

@@ -1,0 +1,4 @@
+import type { adminRecordsEn } from './adminRecords.en.ts';
+
+export const adminRecordsEs: Record<keyof typeof adminRecordsEn, string> = {
+};

@@ -1,0 +1,3 @@
+/** The admin view's setup messages (src/admin/console/). */
+export const adminSetupEn = {
+} as const;

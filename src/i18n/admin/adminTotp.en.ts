@@ -1,0 +1,3 @@
+/** The admin view's totp messages (src/admin/console/). */
+export const adminTotpEn = {
+} as const;

@@ -1,0 +1,4 @@
+import type { adminTotpEn } from './adminTotp.en.ts';
+
+export const adminTotpEs: Record<keyof typeof adminTotpEn, string> = {
+};
