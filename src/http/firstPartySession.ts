@@ -108,6 +108,7 @@ export function createFirstPartySession(options: FirstPartySessionOptions, { iss
     } catch (error) {
       if (error instanceof oidc.AuthorizationResponseError) {
         logger.info({ error: error.error }, `${pageName} sign-in ended without a code`);
+        if (error.error === 'unmet_authentication_requirements') return refuse(ctx, 403, 'short-acr');
         return refuse(ctx, 400, error.error === 'access_denied' ? 'cancelled' : 'failed');
       }
       if (error instanceof oidc.ResponseBodyError || error instanceof oidc.ClientError) {

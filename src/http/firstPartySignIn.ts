@@ -17,7 +17,7 @@ export const pendingSignInSeconds = 15 * 60;
 type Dependencies = {
   issuer: string;
   client: FirstPartyClient;
-  /** Asked with acr_values (step-up): the provider then signs the person in to meet it. */
+  /** Asked with acr_values (step-up) and as an essential acr claim: the provider then signs the person in to meet it, or refuses. */
   requiredAcr?: string;
   /** The context the pending sign-in is sealed under: one per page, so a cookie of one is nothing to another. */
   sealContext: string;
@@ -89,8 +89,8 @@ export function createFirstPartySignIn({ issuer, client, requiredAcr, sealContex
         nonce: pending.nonce,
         code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
         code_challenge_method: 'S256',
-        // auth_time tells the page how recent the sign-in is.
-        claims: JSON.stringify({ id_token: { auth_time: { essential: true } } }),
+        // auth_time tells the page how recent the sign-in is; a required acr is essential, so that no class reaches it by another way (a class without an AOD factor gets no elevated access).
+        claims: JSON.stringify({ id_token: { auth_time: { essential: true }, ...(requiredAcr ? { acr: { essential: true, value: requiredAcr } } : {}) } }),
       });
       if (requiredAcr) parameters.set('acr_values', requiredAcr);
       if (purpose === 'reauthenticate') parameters.set('prompt', 'login');
