@@ -5,6 +5,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors/Gateh
 import { adminScope, providerScopes } from '../oidc/scopes.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import type { SecretBox } from '../security/secretBox.ts';
+import { artefactRepository } from '../store/repositories/artefactRepository.ts';
 import { clientRepository, type StoredClient } from '../store/repositories/clientRepository.ts';
 import { createSharedCache } from '../store/sharedCache.ts';
 import { clientSchema, usesSecret, type ValidClient } from './schemas/clientSchema.ts';
@@ -119,12 +120,32 @@ export function createClientDirectory(connection: Connection, secretBox: SecretB
       return directory.put(merged, options);
     },
 
+    /**
+     * Removes the client with every grant, code and token issued to it: a client added
+     * again under the same client_id starts with none of them.
+     */
     async remove(clientId: string, options: { actor?: Actor } = {}): Promise<void> {
       const existing = await clients.byId(clientId);
       const deleted = await clients.deleteById(clientId);
       await cache.changed();
       if (!existing || !deleted) throw new NotFoundError(`There is no client "${clientId}".`);
+      await artefactRepository(connection).deleteOfClient(clientId);
       await audit.record({ actor: options.actor ?? systemActor, action: 'delete', entity: 'client', entityId: clientId, before: toView(existing) });
+    },
+
+    /**
+     * A new secret for a client that authenticates with one, generated as `add` does and
+     * returned once; the former secret is refused from then on. Audited as an update
+     * (`secret_changed`), never with the secret.
+     */
+    async rotateSecret(clientId: string, options: { actor?: Actor } = {}): Promise<{ client: ClientView; clientSecret: string }> {
+      const existing = await clients.byId(clientId);
+      if (!existing) throw new NotFoundError(`There is no client "${clientId}".`);
+      const method = String(existing.metadata.token_endpoint_auth_method);
+      if (!usesSecret(method)) throw new InvalidInputError(`token_endpoint_auth_method: a client authenticating with ${method} has no secret.`);
+      const clientSecret = randomBytes(32).toString('base64url');
+      const { client } = await directory.put({ ...inputOf(existing), client_secret: clientSecret }, options);
+      return { client, clientSecret };
     },
 
     /**

@@ -50,6 +50,18 @@ export async function loadCookieKeys(connection: Connection, box: SecretBox): Pr
   return (await loadRing(connection, box, 'cookies', newCookieKey)).map((key) => key.k as string);
 }
 
+/** What may be shown of a signing key: never its private parts. */
+export type SigningKeyFacts = { kid: string; alg: string; kty: string; createdAt: Date };
+
+/** The signing keys of the keyring as stored now, newest first (the newest signs from each server's next start). */
+export async function describeSigningKeys(connection: Connection, box: SecretBox): Promise<SigningKeyFacts[]> {
+  const ring = await keyringRepository(connection).byId('signing');
+  return (ring?.keys ?? []).map((key) => {
+    const jwk = JSON.parse(box.open(key.sealed, context('signing', key.kid))) as Jwk;
+    return { kid: key.kid, alg: String(jwk.alg ?? ''), kty: String(jwk.kty ?? ''), createdAt: key.createdAt };
+  });
+}
+
 const lockStaleAfterMs = 60_000;
 const lockWaitMs = 30_000;
 

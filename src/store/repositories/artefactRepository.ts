@@ -70,6 +70,11 @@ export function artefactRepository(connection: Connection) {
       await Promise.all(oidcArtefactModelNames.map((name) => records(name).deleteMany({ 'payload.accountId': accountId })));
     },
 
+    /** Every artefact issued to a client (the client is removed): its grants, codes and tokens. */
+    async deleteOfClient(clientId: string): Promise<void> {
+      await Promise.all(oidcArtefactModelNames.map((name) => records(name).deleteMany({ 'payload.clientId': clientId })));
+    },
+
     /** The sweeper: expired artefacts of every model; returns how many went. */
     async deleteExpired(now: Date): Promise<number> {
       let deleted = 0;
