@@ -33,7 +33,12 @@ function nextAuditId(at: Date): string {
   return `${at.toISOString()}-${String(sequence).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
 }
 
-export type AuditQuery = { entity?: AuditEntry['entity']; entityId?: string; limit?: number; before?: Date };
+/**
+ * Which entries to list: of one kind of record, of one record, older than `before`. With
+ * `beforeId` too (the id of the last entry of a page, `before` its time), the entries
+ * after that one in the listing's order: those of the same millisecond are not skipped.
+ */
+export type AuditQuery = { entity?: AuditEntry['entity']; entityId?: string; limit?: number; before?: Date; beforeId?: string };
 
 export function createAuditLog(connection: Connection) {
   const entries = auditRepository(connection);

@@ -72,7 +72,13 @@ export type TotpKeyCreated = KeyParameters & {
 };
 
 /** The menu's header: the key's state and parameters and the tokens left, nothing secret (not audited). */
-export type TotpKeyStatus = Partial<KeyParameters> & { name: string; state: TotpKeyState; tokensLeft: number };
+export type TotpKeyStatus = Partial<KeyParameters> & {
+  name: string;
+  state: TotpKeyState;
+  tokensLeft: number;
+  /** Since when the key is in its state: created (pending), or activated (active). */
+  since?: Date;
+};
 
 /** Option 3: everything the person needs, opened; every call is audited. */
 export type TotpKeyDisplay = TotpKeyStatus & {
@@ -230,7 +236,8 @@ export function createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issue
       const state = keyState(person);
       const tokensLeft = await emergencyTokens.countLeft(person._id);
       if (!person.totp) return { name: person.name, state, tokensLeft };
-      return { name: person.name, state, algorithm: person.totp.algorithm, digits: person.totp.digits, period: person.totp.period, tokensLeft };
+      const since = person.totp.state === 'active' ? (person.totp.activatedAt ?? person.totp.createdAt) : person.totp.createdAt;
+      return { name: person.name, state, algorithm: person.totp.algorithm, digits: person.totp.digits, period: person.totp.period, tokensLeft, ...(since ? { since } : {}) };
     },
 
     /** Option 8.3: the key (groups of four), its parameters and otpauth URI, and the unused emergency tokens. Audited, even when there is nothing to show. */
