@@ -14,7 +14,7 @@ export function landingPage({ issuer, setupWaiting }: { issuer: string; setupWai
     const { t, locale } = requestLanguage({ acceptLanguage: ctx.get('accept-language') });
     ctx.type = 'html';
     ctx.body = await renderPage('landing', {
-      title: t('landing.title'),
+      title: t('landing.heading'),
       lang: locale,
       t,
       issuer,

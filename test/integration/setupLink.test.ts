@@ -146,26 +146,41 @@ test('a new start while no administrator exists makes a new link; the older one 
   expect({ status: remote.lastStatus, url: remote.lastUrl }).toEqual({ status: 200, url: `${config.issuer}/setup` });
 });
 
+test('with classes, the form offers those that ask for TOTP for elevated access, and a new ADMIN class; another class is refused', async () => {
+  const base = { mfa_device: 'S', no_screen_channel: 'E', question_count: 0, max_retries: 3, wait_seconds: 60 } as const;
+  await services.classes.add({ ...base, name: 'STAFF', text: 'Staff', factors: { MFA: { TOTP: 1 } } });
+  await services.classes.add({ ...base, name: 'OPS', text: 'Operators', factors: { MFA: { TOTP: 1 }, AOD: { TOTP: 1 } } });
+  const browser = await localBrowser(secondLink);
+  const options = [...browser.lastPage.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((match) => [match[1], match[2]]);
+  expect(options).toEqual([['ENG', 'English'], ['SPA', 'Español'], ['OPS', 'OPS — Operators'], ['', 'New class ADMIN (app code at sign-in and for elevated access)']]);
+  expect(browser.lastPage).toContain('<option value="OPS" selected>');
+  await browser.submit('/setup', { ...adaForm, class: 'STAFF' });
+  expect(browser.lastStatus).toBe(400);
+  expect(browser.lastPage).toContain('id="class-error">Choose one of the classes offered.');
+  expect(browser.lastPage).toContain('<li><a href="#class">Class</a>: Choose one of the classes offered.</li>');
+  expect((await services.persons.list()).total).toBe(0);
+});
+
 let loser: FormBrowser;
 
 test('two browsers racing with one link create one administrator; the other is told the link was used', async () => {
   const [first, second] = [await localBrowser(secondLink), await localBrowser(secondLink)];
-  await Promise.all([first.submit('/setup', adaForm), second.submit('/setup', { ...adaForm, name: 'BEA', user_id: 'bea', email: 'bea@example.com' })]);
+  await Promise.all([first.submit('/setup', { ...adaForm, class: 'OPS' }), second.submit('/setup', { ...adaForm, class: 'OPS', name: 'BEA', user_id: 'bea', email: 'bea@example.com' })]);
   const outcomes = [first, second].map((browser) => ({ status: browser.lastStatus, url: browser.lastUrl.replace(config.issuer, '') })).toSorted((a, b) => a.status - b.status);
   expect(outcomes).toEqual([{ status: 200, url: '/setup/app' }, { status: 410, url: '/setup' }]);
   const [winner, other] = first.lastStatus === 200 ? [first, second] : [second, first];
   loser = other;
   expect(other.lastPage).toContain('This setup link was already used');
   expect(winner.lastPage).toContain('Set up your authenticator app');
-  expect(winner.lastPage).toContain('in the new class ADMIN');
+  expect(winner.lastPage).toContain('created, in the class OPS.');
 
   const { items } = await services.persons.list();
   expect(items).toHaveLength(1);
   const [person] = items;
-  expect(person).toMatchObject({ roles: ['admin'], class: 'ADMIN', enabled: true });
+  expect(person).toMatchObject({ roles: ['admin'], class: 'OPS', enabled: true });
   expect(await services.persons.hasAdministrator()).toBe(true);
-  const adminClass = await services.classes.show('ADMIN');
-  expect(adminClass.factors).toMatchObject({ MFA: { TOTP: 1 }, AOD: { TOTP: 1 } });
+  // The class chosen: none made.
+  expect((await services.classes.list()).map((view) => view.name).toSorted()).toEqual(['OPS', 'STAFF']);
   // A pending key and emergency tokens wait for the app's confirmation.
   const stored = (await services.persons.findBySub(person!.sub))!;
   expect(services.totp.keyState(stored)).toBe('pending');
@@ -174,7 +189,6 @@ test('two browsers racing with one link create one administrator; the other is t
   const entries = await services.audit.list({ entityId: person!.sub });
   expect(entries.map((entry) => [entry.action, entry.actor.kind, entry.actor.id])).toContainEqual(['create', 'system', 'setup-link']);
   expect(entries.find((entry) => entry.action === 'create')!.ip).toBe('127.0.0.1');
-  expect((await services.audit.list({ entity: 'class', entityId: 'admin' })).map((entry) => entry.actor.id)).toEqual(['setup-link']);
 });
 
 test('the used link is refused a second time (410); the enrolment step belongs to the browser that created the administrator', async () => {

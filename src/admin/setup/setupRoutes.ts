@@ -69,14 +69,17 @@ export function setupRoutes({ issuer, allowRemote, services, setupLinks }: Setup
     const { fitting, newName } = await classChoices();
     const values = extra.values ?? { name: '', user_id: '', email: '', language: setupLanguages.find((language) => language.locale === locale)!.value, class: fitting[0]?.name ?? '' };
     const errors = extra.errors ?? {};
+    const inputs = setupInputs(values, errors, t);
+    const labelled = [...inputs, { field: 'language', label: t('setup.language'), error: errors.language }, { field: 'class', label: t('setup.class'), error: errors.class }];
     await renderSetup(ctx, 'form', extra.status ?? 200, {
       title: t('setup.title'),
       lang: locale,
       t,
       csrf: forms.tokenFor(`setup:${linkId}`),
       error: extra.error,
-      summary: Object.keys(errors).length > 0,
-      inputs: setupInputs(values, errors, t),
+      // The alert at the top: each refused field, linked to its input.
+      summary: labelled.filter((input) => input.error).map(({ field, label, error }) => ({ field, label, error })),
+      inputs,
       languages: setupLanguages.map((language) => ({ ...language, selected: language.value === values.language })),
       languageError: errors.language,
       classes: [...fitting.map((view) => ({ value: view.name, label: view.text ? `${view.name} — ${view.text}` : view.name, selected: view.name === values.class })), { value: '', label: t('setup.classNew', { name: newName }), selected: values.class === '' }],

@@ -1,7 +1,7 @@
 /** The first run (src/admin/setup/): the landing page at /, the 404 page, and the setup link that creates the first administrator. */
 export const adminSetupEn = {
-  'landing.title': 'Gatehouse',
-  'landing.lead': 'The sign-in service of this organisation: applications send you here to sign in, with your password and the second factor your class asks for.',
+  'landing.heading': 'Sign-in service',
+  'landing.lead': 'Applications send you here to sign in, with your password and the second factor your class asks for.',
   'landing.account': 'Your account',
   'landing.accountHint': 'Your details, your password and your authenticator app.',
   'landing.admin': 'Admin view',
@@ -18,7 +18,7 @@ export const adminSetupEn = {
 
   'setup.title': 'Create the first administrator',
   'setup.lead': 'Gatehouse has no administrator yet. You become the first one here; then you set up an authenticator app, whose code the admin view asks for at every sign-in.',
-  'setup.fix': 'Please correct the fields marked below.',
+  'setup.fix': 'Please correct these fields:',
   'setup.name': 'Name in the directory',
   'setup.nameHint': 'How the directory lists you, without spaces, such as ADA.',
   'setup.userId': 'User ID',
@@ -31,7 +31,7 @@ export const adminSetupEn = {
   'setup.language': 'Language',
   'setup.class': 'Class',
   'setup.classHint': 'Only classes that ask for an authenticator app code for elevated access (AOD) are offered: the admin view needs it.',
-  'setup.classNew': 'A new class {name}: authenticator app code at sign-in and for elevated access',
+  'setup.classNew': 'New class {name} (app code at sign-in and for elevated access)',
   'setup.classCreated': 'There is no class yet: Gatehouse will create the class {name}, which asks for a code from an authenticator app at sign-in and for elevated access (the admin view).',
   'setup.submit': 'Create administrator',
   'setup.required': 'Fill in this field.',
@@ -46,7 +46,7 @@ export const adminSetupEn = {
 
   'setup.done.title': 'Gatehouse is ready',
   'setup.done.lead': 'Your authenticator app is set up and your emergency tokens are active.',
-  'setup.done.signIn': 'Sign in to the admin view with your user ID {userId}, your password and the current code from the app.',
+  'setup.done.signIn': 'Sign in to the admin view with your user ID “{userId}”, your password and the current code from the app.',
   'setup.done.open': 'Open the admin view',
 
   'setup.refused.remote.title': 'Open this link on the server',

@@ -1,8 +1,8 @@
 import type { adminSetupEn } from './adminSetup.en.ts';
 
 export const adminSetupEs: Record<keyof typeof adminSetupEn, string> = {
-  'landing.title': 'Gatehouse',
-  'landing.lead': 'El servicio de inicio de sesión de esta organización: las aplicaciones le envían aquí para iniciar sesión, con su contraseña y el segundo factor que pide su clase.',
+  'landing.heading': 'Servicio de inicio de sesión',
+  'landing.lead': 'Las aplicaciones le envían aquí para iniciar sesión, con su contraseña y el segundo factor que pide su clase.',
   'landing.account': 'Su cuenta',
   'landing.accountHint': 'Sus datos, su contraseña y su aplicación de autenticación.',
   'landing.admin': 'Vista de administración',
@@ -19,7 +19,7 @@ export const adminSetupEs: Record<keyof typeof adminSetupEn, string> = {
 
   'setup.title': 'Crear el primer administrador',
   'setup.lead': 'Gatehouse todavía no tiene administrador. Aquí usted se convierte en el primero; después configura una aplicación de autenticación, cuyo código pide la vista de administración en cada inicio de sesión.',
-  'setup.fix': 'Corrija los campos marcados abajo.',
+  'setup.fix': 'Corrija estos campos:',
   'setup.name': 'Nombre en el directorio',
   'setup.nameHint': 'Cómo le muestra el directorio, sin espacios, por ejemplo ADA.',
   'setup.userId': 'ID de usuario',
@@ -32,7 +32,7 @@ export const adminSetupEs: Record<keyof typeof adminSetupEn, string> = {
   'setup.language': 'Idioma',
   'setup.class': 'Clase',
   'setup.classHint': 'Solo se ofrecen las clases que piden un código de la aplicación de autenticación para el acceso elevado (AOD): la vista de administración lo necesita.',
-  'setup.classNew': 'Una clase nueva {name}: código de la aplicación de autenticación al iniciar sesión y para el acceso elevado',
+  'setup.classNew': 'Clase nueva {name} (código de la aplicación al iniciar sesión y para el acceso elevado)',
   'setup.classCreated': 'Todavía no hay ninguna clase: Gatehouse creará la clase {name}, que pide un código de una aplicación de autenticación al iniciar sesión y para el acceso elevado (la vista de administración).',
   'setup.submit': 'Crear administrador',
   'setup.required': 'Rellene este campo.',
@@ -47,7 +47,7 @@ export const adminSetupEs: Record<keyof typeof adminSetupEn, string> = {
 
   'setup.done.title': 'Gatehouse está listo',
   'setup.done.lead': 'Su aplicación de autenticación está configurada y sus tokens de emergencia están activos.',
-  'setup.done.signIn': 'Inicie sesión en la vista de administración con su ID de usuario {userId}, su contraseña y el código actual de la aplicación.',
+  'setup.done.signIn': 'Inicie sesión en la vista de administración con su ID de usuario «{userId}», su contraseña y el código actual de la aplicación.',
   'setup.done.open': 'Abrir la vista de administración',
 
   'setup.refused.remote.title': 'Abra este enlace en el servidor',
