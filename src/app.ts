@@ -21,15 +21,21 @@ import { interactionRouter } from './interaction/interactionRouter.ts';
 import { authorizationByPost } from './oidc/authorizationByPost.ts';
 import { answerProviderDatabaseFaults } from './oidc/answerProviderDatabaseFaults.ts';
 import type { Services } from './services.ts';
+import { setupRoutes } from './admin/setup/setupRoutes.ts';
+import { createSetupLinks, type SetupLinks } from './admin/setup/setupLinks.ts';
+import { landingPage } from './http/landingPage.ts';
+import { answerNotFound } from './http/notFoundPage.ts';
+import { providerAnswers } from './oidc/providerRoutes.ts';
 
 /** Built once at start (startGatehouse.ts): the provider, the services, and the browser sign-in of each first-party page. */
-export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services; firstParty: { account: FirstPartySession; admin: FirstPartySession } };
+export type AppDependencies = { config: Config; logger: Logger; provider: Provider; services: Services; firstParty: { account: FirstPartySession; admin: FirstPartySession }; setupLinks?: SetupLinks };
 
 /**
- * The Koa app. Middleware runs in this order, top to bottom; anything our routes do not
- * answer goes to oidc-provider (discovery, /auth, /token, /me, /jwks, /session/end…).
+ * The Koa app. Middleware runs in this order, top to bottom; what our routes do not answer
+ * goes to oidc-provider when it is one of the provider's paths (oidc/providerRoutes.ts:
+ * discovery, /auth, /token, /me, /jwks, /session/end…), and is a 404 page otherwise.
  */
-export function createApp({ config, logger, provider, services, firstParty }: AppDependencies): Koa {
+export function createApp({ config, logger, provider, services, firstParty, setupLinks = createSetupLinks(services.store.connection) }: AppDependencies): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const interactions = interactionRouter({
     provider,
@@ -61,15 +67,19 @@ export function createApp({ config, logger, provider, services, firstParty }: Ap
     handleErrors(logger, databaseFaults), //                  our errors become pages or JSON; an unreachable database, 503 + Retry-After
     health.routes(), //                                       /healthz, /readyz
     assets.routes(), //                                       /assets/gatehouse.css
+    landingPage({ issuer: config.issuer, setupWaiting: () => setupLinks.waiting() }), // / — what this server is, and the ways in
     ...(devOutbox ? [devOutbox.routes()] : []), //            /dev/outbox — messages kept instead of sent; never mounted in production (404)
     interactions.routes(), //                                 /interaction/:uid — the hosted sign-in
     interactions.allowedMethods(),
     account.routes(), //                                      /account — the self-service account page (signs in through the provider as gatehouse-account)
     registrationRoutes({ issuer: config.issuer, services }).routes(), //    /register/:token — the page an emailed registration link opens (QR code, key, emergency tokens, confirm one code)
+    setupRoutes({ issuer: config.issuer, allowRemote: config.admin.setupLinkRemote, services, setupLinks }).routes(), // /setup/:token — the first-run link printed at start: the first administrator and their authenticator app
     adminApi({ provider, services, logger }), //              /admin/api/* — the admin JSON API (bearer tokens with the admin scope)
     adminConsole({ config, session: firstParty.admin, services, provider, logger }), // /admin — the admin view (signs in through the provider as gatehouse-admin, elevated)
     authorizationByPost(), //                                 POST /auth — answered with a 303 to the same request as GET (OIDC Core 3.1.2.1)
     async (ctx: Koa.Context) => {
+      // Only the provider's own paths; everything else nobody serves.
+      if (!providerAnswers(ctx.method, ctx.path)) return answerNotFound(ctx);
       // oidc-provider is a Koa app of its own: hand it the raw request.
       ctx.respond = false;
       await providerCallback(ctx.req, ctx.res);

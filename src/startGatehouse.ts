@@ -12,11 +12,17 @@ import { createProvider } from './oidc/createProvider.ts';
 import { rekeyLegacyArtefacts } from './oidc/rekeyLegacyArtefacts.ts';
 import { sweepExpiredArtefacts } from './oidc/sweepExpiredArtefacts.ts';
 import { openServices } from './services.ts';
+import { createSetupLinks } from './admin/setup/setupLinks.ts';
 
 export type RunningGatehouse = {
   server: Server;
   /** http://host:port of the listening server. */
   url: string;
+  /**
+   * The first-run setup link, made at this start because no enabled person has the admin
+   * role (admin/setup/setupLinks.ts); main.ts prints it. Never logged.
+   */
+  setupLink?: { url: string; expiresAt: Date };
   stop(): Promise<void>;
 };
 
@@ -39,7 +45,11 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     // Locks for an admin kept by an earlier version (or a head lost to a race) are noted in their heads before the first sign-in.
     await sweepAttempts(store.connection);
     const provider = await createProvider({ config, connection: store.connection, secretBox, persons, clients });
-    const app = createApp({ config, logger, provider, services, firstParty });
+    const setupLinks = createSetupLinks(store.connection);
+    const app = createApp({ config, logger, provider, services, firstParty, setupLinks });
+    // No administrator yet: a link (valid one hour) to create the first one; a new start replaces it.
+    const setupLink = (await persons.hasAdministrator()) ? undefined : await setupLinks.issue(config.issuer);
+    if (setupLink) logger.info({ expiresAt: setupLink.expiresAt }, 'no administrator yet: a first-run setup link was made (printed on stdout, not logged)');
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -60,6 +70,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
     return {
       server,
       url: `http://${host}:${port}`,
+      ...(setupLink ? { setupLink } : {}),
       stop() {
         stopping ??= (async () => {
           clearInterval(sweeper);

@@ -5,6 +5,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors/Gateh
 import { decoyPasswordHash, hashPassword, passwordHashNeedsUpgrade, verifyPassword } from '../factors/password/passwordHasher.ts';
 import { factors } from '../factors/index.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
+import { adminRole } from '../security/isAdministrator.ts';
 import { artefactRepository } from '../store/repositories/artefactRepository.ts';
 import { classRepository } from '../store/repositories/classRepository.ts';
 import { ipGroupRepository } from '../store/repositories/ipGroupRepository.ts';
@@ -231,6 +232,11 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
 
     async findBySub(sub: string): Promise<StoredPerson | null> {
       return persons.byId(sub);
+    },
+
+    /** Whether any enabled person has the admin role (security/isAdministrator.ts): while none has, a start prints the first-run setup link. */
+    async hasAdministrator(): Promise<boolean> {
+      return persons.anyEnabledWithRole(adminRole);
     },
 
     /** Option 9: the person's resolved factor plan for a context, as data and in words. */

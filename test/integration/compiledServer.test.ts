@@ -50,6 +50,11 @@ test('the compiled server starts, signs a person in to the account page and stop
   });
 
   expect(((await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer).toBe(issuer);
+  // No administrator yet: the first-run setup link is a plain line beside the JSON log, and no JSON line holds its token.
+  for (let wait = 0; wait < 50 && !output.includes('Open this link'); wait += 1) await new Promise((done) => setTimeout(done, 100));
+  const setupLink = new RegExp(`^Open this link to create the first administrator \\(valid 1 hour, single use\\): (${issuer}/setup/([A-Za-z0-9_-]{43}))$`, 'm').exec(output);
+  expect(setupLink).not.toBeNull();
+  expect(output.split('\n').filter((line) => line.startsWith('{') && line.includes(setupLink![2]!))).toEqual([]);
   const browser = new FormBrowser('http://127.0.0.1:9/never');
   await browser.open(`${issuer}/account`);
   expect(browser.lastUrl).toContain('/interaction/');

@@ -108,6 +108,11 @@ export function personRepository(connection: Connection) {
       return Persons.countDocuments({ [field]: { $regex: `^${escapeRegex(name)}$`, $options: 'i' } });
     },
 
+    /** Whether an enabled person holds `role` (a scan: asked at start and by the setup link, never on a sign-in's path). */
+    async anyEnabledWithRole(role: string): Promise<boolean> {
+      return (await Persons.exists({ enabled: true, roles: role })) !== null;
+    },
+
     async countMatching(filter: PersonFilter): Promise<number> {
       return Persons.countDocuments(storedFilter(filter));
     },
