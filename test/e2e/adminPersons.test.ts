@@ -85,6 +85,7 @@ test('delete (option 4): a fresh sign-in passes the step-up, the confirmation sa
   await Promise.all([page.waitForNavigation(), page.click('a:text("4 Delete")')]);
   expect(new URL(page.url()).pathname).toBe('/admin/persons/GONER/delete');
   await expect(text('.warning')).resolves.toContain('every grant, code and token issued to applications for them');
+  await screenshot(page, 'admin-persons-delete');
   await Promise.all([page.waitForNavigation(), page.click('button.danger')]);
   expect(new URL(page.url()).pathname).toBe('/admin/persons');
   await expect(text('.notice')).resolves.toBe('The person was deleted, with their sessions, grants and tokens.');
@@ -129,7 +130,21 @@ test('work with (option 1): the fields are saved and read back, audited with the
   await expect(page.isChecked('#person-enabled')).resolves.toBe(false);
 });
 
+test('an admin cannot disable themselves nor drop their own admin role', async () => {
+  const before = await admin.services.persons.show('ADA');
+  await page.goto(url('/admin/persons/ADA'));
+  await page.uncheck('#person-enabled');
+  await submit();
+  await expect(text('#person-enabled-error')).resolves.toBe('You cannot disable yourself. Another admin can disable your person.');
+  await page.check('#person-enabled');
+  await page.fill('#person-roles', 'auditor');
+  await submit();
+  await expect(text('#person-roles-error')).resolves.toBe('You cannot take the admin role away from yourself. Another admin can.');
+  expect(await admin.services.persons.show('ADA')).toEqual(before);
+});
+
 test('a bad email is shown at its field and changes nothing', async () => {
+  await page.goto(url('/admin/persons/PEPE'));
   const before = await admin.services.persons.show('PEPE');
   await page.fill('#person-email', 'not-an-email');
   await page.fill('#person-first-name', 'Changed');
@@ -175,6 +190,7 @@ test('add person: the same form with the name and the initial password', async (
   await page.fill('#person-email', 'newbie@example.com');
   await submit();
   await expect(text('#person-name-error')).resolves.toBe('a person named "BOB" already exists (names are compared ignoring case).');
+  await screenshot(page, 'admin-persons-add');
 
   await page.fill('#person-name', 'NEWBIE');
   await page.fill('#person-first-name', 'Nuria');
@@ -194,6 +210,7 @@ test('rename (option 3): a name taken is refused at the field; the new name keep
   await page.fill('#new-name', 'bob');
   await submit();
   await expect(text('#new-name-error')).resolves.toBe('a person named "BOB" already exists (names are compared ignoring case).');
+  await screenshot(page, 'admin-persons-rename');
   await page.fill('#new-name', 'PEPITO');
   await submit();
   expect(new URL(page.url()).pathname).toBe('/admin/persons/PEPITO');
@@ -209,6 +226,7 @@ test('questions (option 7): the texts without the answers, and cleared after a c
   await expect(page.locator('ol.question-list li').allTextContents()).resolves.toEqual(['Name of your first pet?', 'City where you were born?']);
   await expect(page.content()).resolves.not.toContain('Rex');
   await expect(text('main')).resolves.toContain('Class ADMINS asks no private questions.');
+  await screenshot(page, 'admin-persons-questions');
   await Promise.all([page.waitForNavigation(), page.click('a:text("Clear them")')]);
   await Promise.all([page.waitForNavigation(), page.click('button.danger')]);
   await expect(text('.notice')).resolves.toBe('The private questions were cleared. The person is told by email if they have an address.');
@@ -226,30 +244,38 @@ test('MFA (option 9): the plan of each context, the lock of a factor, and unlock
   await expect(page.locator('section h2').allTextContents()).resolves.toEqual(['Failed attempts and locks', 'MFA — sign-in', 'AOD — elevated access', 'P-R — password reset']);
   await expect(text('#plan-mfa ~ dl')).resolves.toContain('Required');
   await expect(text('main')).resolves.toContain('Denied: every usable factor is locked');
-  const totpRow = page.locator('tbody tr', { hasText: 'TOTP authenticator code' });
+  const totpRow = page.locator('tbody tr', { hasText: 'TOTP code (and emergency tokens)' });
   await expect(totpRow.textContent()).resolves.toMatch(/Locked until \d\d:\d\d UTC/);
   await screenshot(page, 'admin-persons-mfa');
 
   await Promise.all([page.waitForNavigation(), totpRow.locator('button').click()]);
   await expect(text('.notice')).resolves.toBe('The factor was unlocked and its failures forgotten.');
-  await expect(page.locator('tbody tr', { hasText: 'TOTP authenticator code' }).textContent()).resolves.toContain('No failures');
+  await expect(page.locator('tbody tr', { hasText: 'TOTP code (and emergency tokens)' }).textContent()).resolves.toContain('No failures');
   await expect(admin.services.attempts.status(locky.sub, 'TOTP', retryRuleOf(policy))).resolves.toMatchObject({ locked: false, failures: 0 });
   expect(await newestAudit(locky.sub)).toMatchObject({ action: 'unlock', actor: { kind: 'admin-view', name: 'ADA' }, after: { factor: 'TOTP', failures_cleared: 3 } });
 });
 
-test('at phone size, in Spanish: the list, the form and the MFA page', async () => {
+test('at phone size, in Spanish: every page fits 390 px (only tables scroll sideways)', async () => {
   const phone = await admin.signIn('ADA', '/admin/persons?q=paging', 'phone');
   try {
     await phone.page.setExtraHTTPHeaders({ 'Accept-Language': 'es' });
-    await phone.page.goto(url('/admin/persons?q=paging'));
+    const pages = [
+      ['/admin/persons?q=paging', 'list'],
+      ['/admin/persons/new', 'add'],
+      ['/admin/persons/PEPITO', 'form'],
+      ['/admin/persons/PEPITO/rename', 'rename'],
+      ['/admin/persons/LATER/delete', 'delete'],
+      ['/admin/persons/PEPITO/questions', 'questions'],
+      ['/admin/persons/LOCKY/mfa', 'mfa'],
+    ] as const;
+    for (const [path, name] of pages) {
+      await phone.page.goto(url(path));
+      expect(new URL(phone.page.url()).pathname).toBe(new URL(url(path)).pathname);
+      await screenshot(phone.page, `admin-persons-${name}-phone`);
+      await expect(phone.page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
+    }
+    await phone.page.goto(url('/admin/persons'));
     await expect(phone.page.textContent('h1')).resolves.toBe('Trabajar con personas');
-    await screenshot(phone.page, 'admin-persons-list-phone');
-    await phone.page.goto(url('/admin/persons/PEPITO'));
-    await screenshot(phone.page, 'admin-persons-form-phone');
-    await phone.page.goto(url('/admin/persons/LOCKY/mfa'));
-    await screenshot(phone.page, 'admin-persons-mfa-phone');
-    // Nothing but the tables scrolls sideways.
-    await expect(phone.page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
   } finally {
     await phone.context.close();
   }

@@ -1,8 +1,10 @@
 import type Router from '@koa/router';
 import { ConflictError, InvalidInputError } from '../../errors/GatehouseError.ts';
+import type { Translate } from '../../i18n/translate.ts';
+import { adminRole } from '../../security/isAdministrator.ts';
 import type { AdminConsoleDependencies } from './AdminConsoleDependencies.ts';
 import { redirectAfterChange } from './adminPages.ts';
-import { fieldErrorOf } from './personFieldError.ts';
+import { fieldErrorOf, type FieldError } from './personFieldError.ts';
 import { personFieldNames, personFormValues, type PersonFormValues } from './personFormFields.ts';
 import { newPersonInput, personChanges, typedValues } from './personFormInput.ts';
 import { renderPersonForm } from './personFormPage.ts';
@@ -24,6 +26,14 @@ const clashAt = (message: string, values: PersonFormValues) => (field: string) =
   if (typed !== '' && clash === typed.toLowerCase()) return 'default_user_id';
   return typed === '' && clash === String(values.name || '').toLowerCase() ? 'name' : field;
 };
+
+/** What an admin may not do to their own record here: disable it, or take their admin role away (another admin can). */
+function ownProblem(t: Translate, own: boolean, changes: Record<string, unknown>): FieldError | undefined {
+  if (!own) return undefined;
+  if (changes.enabled === false) return { field: 'enabled', message: t('admin.persons.self.disable') };
+  if (Array.isArray(changes.roles) && !changes.roles.includes(adminRole)) return { field: 'roles', message: t('admin.persons.self.admin') };
+  return undefined;
+}
 
 /** Add person, option 1 (Work with: every "Modify Person" field) and the password of a person. */
 export function personEditPages(router: Router, { gate, services }: AdminConsoleDependencies): void {
@@ -65,9 +75,16 @@ export function personEditPages(router: Router, { gate, services }: AdminConsole
     const person = await personOrProblem(ctx, visit, services, ctx.params.name!);
     if (!person) return;
     const values = typedValues(visit.body);
+    const changes = personChanges(visit.body, person);
+    // The admin's own record: disabling it or dropping the admin role would end this session's work for good.
+    const own = ownProblem(visit.t, visit.person._id === person.sub, changes);
+    if (own) {
+      await renderPersonForm(ctx, visit, services, { mode: 'edit', person, values, problems: [own] });
+      return;
+    }
     try {
       const saved = await unlessGone(ctx, visit, person.name, async () => {
-        await services.persons.update(person.name, personChanges(visit.body, person), { actor: visit.actor });
+        await services.persons.update(person.name, changes, { actor: visit.actor });
       });
       if (saved) redirectAfterChange(ctx, personPath(person.name), 'personSaved');
     } catch (error) {

@@ -15,6 +15,8 @@ type FieldDefinition = {
   /** Only on Add person. */
   addOnly?: true;
   choices?: 'class' | 'ipGroup';
+  /** The address's verified mark, drawn as a box under the address. */
+  verified?: FieldDefinition;
 };
 
 /** The "Modify Person" screen as groups of fields, in the seed's order within each group. */
@@ -35,10 +37,8 @@ const groups: { legend: MessageKey; fields: FieldDefinition[] }[] = [
   {
     legend: 'admin.persons.group.contact',
     fields: [
-      { name: 'cell_phone', kind: 'tel', label: 'admin.persons.field.cellPhone', hint: 'admin.persons.hint.cellPhone', autocomplete: 'off' },
-      { name: 'phone_verified', kind: 'checkbox', label: 'admin.persons.field.phoneVerified', hint: 'admin.persons.hint.verified' },
-      { name: 'email', kind: 'email', label: 'admin.persons.field.email', hint: 'admin.persons.hint.email', autocomplete: 'off' },
-      { name: 'email_verified', kind: 'checkbox', label: 'admin.persons.field.emailVerified', hint: 'admin.persons.hint.verified' },
+      { name: 'email', kind: 'email', label: 'admin.persons.field.email', hint: 'admin.persons.hint.email', autocomplete: 'off', verified: { name: 'email_verified', kind: 'checkbox', label: 'admin.persons.field.emailVerified', hint: 'admin.persons.hint.verified' } },
+      { name: 'cell_phone', kind: 'tel', label: 'admin.persons.field.cellPhone', hint: 'admin.persons.hint.cellPhone', autocomplete: 'off', verified: { name: 'phone_verified', kind: 'checkbox', label: 'admin.persons.field.phoneVerified', hint: 'admin.persons.hint.verified' } },
       { name: 'office_phone', kind: 'tel', label: 'admin.persons.field.officePhone', autocomplete: 'off' },
     ],
   },
@@ -62,11 +62,13 @@ const groups: { legend: MessageKey; fields: FieldDefinition[] }[] = [
   },
 ];
 
+const fieldsOf = (mode: 'add' | 'edit') => groups.flatMap((group) => group.fields.filter((field) => mode === 'add' || !field.addOnly).flatMap((field) => (field.verified ? [field, field.verified] : [field])));
+
 /** The fields of the form (Add has the name and the password too), by input name: what an error's path is matched against. */
-export const personFieldNames = (mode: 'add' | 'edit'): string[] => groups.flatMap((group) => group.fields.filter((field) => mode === 'add' || !field.addOnly).map((field) => field.name));
+export const personFieldNames = (mode: 'add' | 'edit'): string[] => fieldsOf(mode).map((field) => field.name);
 
 /** The label of a field, for the summary of errors. */
-export const personFieldLabel = (name: string): MessageKey | undefined => groups.flatMap((group) => group.fields).find((field) => field.name === name)?.label;
+export const personFieldLabel = (name: string): MessageKey | undefined => fieldsOf('add').find((field) => field.name === name)?.label;
 
 /** What the admin sees or typed in each field: texts as typed, checkboxes as booleans. */
 export type PersonFormValues = Record<string, string | boolean>;
@@ -99,7 +101,34 @@ export type ShownField = {
   autocomplete?: string;
   choices: (Choice & { selected: boolean })[];
   describedBy?: string;
+  verified?: ShownField;
 };
+
+/** One field ready to draw; a verified mark comes with its address. */
+function shownField(t: Translate, field: FieldDefinition, values: PersonFormValues, choices: FieldChoices, errors: Record<string, string>): ShownField {
+  const id = `person-${field.name.replaceAll('_', '-')}`;
+  const raw = values[field.name];
+  const value = typeof raw === 'string' ? raw : '';
+  const listed = field.choices ? choices[field.choices] : [];
+  // A value no choice has (a class since gone) stays choosable, so that saving does not change it unseen.
+  const all = listed.some((choice) => choice.value.toLowerCase() === value.toLowerCase()) || !field.choices ? listed : [...listed, { value, label: t('admin.persons.choice.unknown', { value }) }];
+  const error = errors[field.name];
+  const describedBy = [field.hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
+  return {
+    name: field.name,
+    id,
+    kind: field.kind,
+    label: t(field.label),
+    ...(field.hint ? { hint: t(field.hint) } : {}),
+    ...(error ? { error } : {}),
+    value,
+    checked: raw === true,
+    ...(field.autocomplete ? { autocomplete: field.autocomplete } : {}),
+    choices: all.map((choice) => ({ ...choice, selected: choice.value.toLowerCase() === value.toLowerCase() })),
+    ...(describedBy ? { describedBy } : {}),
+    ...(field.verified ? { verified: shownField(t, field.verified, values, choices, errors) } : {}),
+  };
+}
 
 /** The fieldsets of the person form, ready to draw: labels in the page's language, values, choices and the error of each field. */
 export function personFormGroups(t: Translate, mode: 'add' | 'edit', values: PersonFormValues, choices: FieldChoices, errors: Record<string, string>) {
@@ -108,29 +137,7 @@ export function personFormGroups(t: Translate, mode: 'add' | 'edit', values: Per
       legend: t(group.legend),
       fields: group.fields
         .filter((field) => mode === 'add' || !field.addOnly)
-        .map((field): ShownField => {
-          const id = `person-${field.name.replaceAll('_', '-')}`;
-          const raw = values[field.name];
-          const value = typeof raw === 'string' ? raw : '';
-          const listed = field.choices ? choices[field.choices] : [];
-          // A value no choice has (a class since gone) stays choosable, so that saving does not change it unseen.
-          const all = listed.some((choice) => choice.value.toLowerCase() === value.toLowerCase()) || !field.choices ? listed : [...listed, { value, label: t('admin.persons.choice.unknown', { value }) }];
-          const error = errors[field.name];
-          const describedBy = [field.hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
-          return {
-            name: field.name,
-            id,
-            kind: field.kind,
-            label: t(field.label),
-            ...(field.hint ? { hint: t(field.hint) } : {}),
-            ...(error ? { error } : {}),
-            value,
-            checked: raw === true,
-            ...(field.autocomplete ? { autocomplete: field.autocomplete } : {}),
-            choices: all.map((choice) => ({ ...choice, selected: choice.value.toLowerCase() === value.toLowerCase() })),
-            ...(describedBy ? { describedBy } : {}),
-          };
-        }),
+        .map((field) => shownField(t, field, values, choices, errors)),
     }))
     .filter((group) => group.fields.length > 0);
 }

@@ -20,7 +20,7 @@ async function renderMfa(ctx: Context, visit: AdminVisit, services: Services, pe
   const stored = await services.persons.findBySub(person.sub);
   if (!stored) return renderAdmin(ctx, visit, 'problem', { title: t('admin.problem.title'), message: t('admin.persons.notFound', { name: person.name }), status: 404 });
   // The same planner call as the sign-in, the CLI and the API, for each context.
-  const plans = await Promise.all(contexts.map(async (context) => personPlanShown(t, (await services.persons.planFor(stored, context, now)).plan)));
+  const plans = await Promise.all(contexts.map(async (context) => personPlanShown(t, (await services.persons.planFor(stored, context, now)).plan, now)));
   const state = await factorStateOf(services, stored, now);
   await renderAdmin(ctx, visit, 'persons/mfa', {
     title: t('admin.persons.mfa.title', { name: person.name }),
