@@ -169,7 +169,7 @@ test('set password: two different passwords are refused, then the new one signs 
   await page.fill('#new-password', 'short');
   await page.fill('#new-password-again', 'short');
   await submit('#set-password ~ form button');
-  await expect(text('#new-password-error')).resolves.toBe('at least 8 characters.');
+  await expect(text('#new-password-error')).resolves.toBe('At least 8 characters.');
   await expect(page.getAttribute('#new-password', 'autocomplete')).resolves.toBe('new-password');
 
   await page.fill('#new-password', 'a new long passphrase');
@@ -189,7 +189,7 @@ test('add person: the same form with the name and the initial password', async (
   await page.fill('#person-name', 'BOB');
   await page.fill('#person-email', 'newbie@example.com');
   await submit();
-  await expect(text('#person-name-error')).resolves.toBe('a person named "BOB" already exists (names are compared ignoring case).');
+  await expect(text('#person-name-error')).resolves.toBe('A person named "BOB" already exists (names are compared ignoring case).');
   await screenshot(page, 'admin-persons-add');
 
   await page.fill('#person-name', 'NEWBIE');
@@ -209,7 +209,7 @@ test('rename (option 3): a name taken is refused at the field; the new name keep
   await page.goto(url('/admin/persons/pepe/rename'));
   await page.fill('#new-name', 'bob');
   await submit();
-  await expect(text('#new-name-error')).resolves.toBe('a person named "BOB" already exists (names are compared ignoring case).');
+  await expect(text('#new-name-error')).resolves.toBe('A person named "BOB" already exists (names are compared ignoring case).');
   await screenshot(page, 'admin-persons-rename');
   await page.fill('#new-name', 'PEPITO');
   await submit();
@@ -240,6 +240,9 @@ test('MFA (option 9): the plan of each context, the lock of a factor, and unlock
   const locky = await admin.services.persons.show('LOCKY');
   const policy = await admin.services.classes.findPolicy('ADMINS');
   for (let failure = 0; failure < 3; failure++) await admin.services.attempts.recordFailure(locky.sub, 'TOTP', retryRuleOf(policy));
+  // The list tells the lock too.
+  await page.goto(url('/admin/persons?q=locky'));
+  await expect(text('tbody tr td:nth-child(8)')).resolves.toBe('Locked');
   await page.goto(url('/admin/persons/LOCKY/mfa'));
   await expect(page.locator('section h2').allTextContents()).resolves.toEqual(['Failed attempts and locks', 'MFA — sign-in', 'AOD — elevated access', 'P-R — password reset']);
   await expect(text('#plan-mfa ~ dl')).resolves.toContain('Required');

@@ -13,3 +13,6 @@ export function fieldErrorOf(message: string, fields: readonly string[], rename:
   const field = rename(match[1]!);
   return fields.includes(field) ? { field, message: match[2]! } : { message };
 }
+
+/** A message shown on its own under its field: "At least 8 characters." (the services' messages follow the field's path in lower case). */
+export const asSentence = (message: string) => (/^\p{Ll}/u.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message);

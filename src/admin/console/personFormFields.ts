@@ -1,6 +1,7 @@
 import type { PersonView } from '../../directory/personInput.ts';
 import type { MessageKey } from '../../i18n/messages.en.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import { asSentence } from './personFieldError.ts';
 
 /** How a field is typed. Text inputs carry `type` for the keyboard a phone shows; the form is `novalidate`, the services check. */
 type Kind = 'text' | 'email' | 'tel' | 'password' | 'select' | 'checkbox';
@@ -112,7 +113,7 @@ function shownField(t: Translate, field: FieldDefinition, values: PersonFormValu
   const listed = field.choices ? choices[field.choices] : [];
   // A value no choice has (a class since gone) stays choosable, so that saving does not change it unseen.
   const all = listed.some((choice) => choice.value.toLowerCase() === value.toLowerCase()) || !field.choices ? listed : [...listed, { value, label: t('admin.persons.choice.unknown', { value }) }];
-  const error = errors[field.name];
+  const error = errors[field.name] === undefined ? undefined : asSentence(errors[field.name]!);
   const describedBy = [field.hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
   return {
     name: field.name,

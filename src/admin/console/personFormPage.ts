@@ -5,7 +5,7 @@ import type { AdminConsoleDependencies } from './AdminConsoleDependencies.ts';
 import type { AdminVisit } from './AdminVisit.ts';
 import { doneNotice, renderAdmin } from './adminPages.ts';
 import { factorStateOf } from './personFactorState.ts';
-import type { FieldError } from './personFieldError.ts';
+import { asSentence, type FieldError } from './personFieldError.ts';
 import { personFieldLabel, personFormGroups, type FieldChoices, type PersonFormValues } from './personFormFields.ts';
 import { personOptions } from './personOptions.ts';
 import { personPath, shownTime } from './personPath.ts';
@@ -88,7 +88,7 @@ export async function renderPersonForm(ctx: Context, visit: AdminVisit, services
       ? {
           action: personPath(person.name, 'password'),
           returnTo: personPath(person.name),
-          ...(passwordError ? { error: passwordError, alert: t('admin.persons.password.refused', { message: passwordError }) } : {}),
+          ...(passwordError ? { error: asSentence(passwordError), alert: t('admin.persons.password.refused', { message: passwordError }) } : {}),
         }
       : undefined,
     status: page.status ?? (problems.length > 0 || page.passwordProblem ? 400 : 200),

@@ -7,6 +7,7 @@ import type { AdminVisit } from './AdminVisit.ts';
 import { redirectAfterChange, renderAdmin } from './adminPages.ts';
 import { personOptions } from './personOptions.ts';
 import { personOrProblem, unlessGone } from './personOrProblem.ts';
+import { asSentence } from './personFieldError.ts';
 import { formText, personPath } from './personPath.ts';
 
 async function renderRename(ctx: Context, visit: AdminVisit, person: PersonView, typed: string, error?: string) {
@@ -17,7 +18,8 @@ async function renderRename(ctx: Context, visit: AdminVisit, person: PersonView,
     options: personOptions(t, person.name, 3),
     action: personPath(person.name, 'rename'),
     typed,
-    error,
+    error: error === undefined ? undefined : asSentence(error),
+    alert: error === undefined ? undefined : t('admin.persons.rename.refused', { message: error }),
     status: error ? 400 : 200,
   });
 }
