@@ -1,5 +1,23 @@
 import type Router from '@koa/router';
 import type { AdminConsoleDependencies } from './AdminConsoleDependencies.ts';
+import { personDeletePages } from './personDeletePages.ts';
+import { personEditPages } from './personEditPages.ts';
+import { personListPage } from './personListPage.ts';
+import { personMfaPages } from './personMfaPages.ts';
+import { personQuestionsPages } from './personQuestionsPages.ts';
+import { personRenamePages } from './personRenamePages.ts';
 
-/** (being built) */
-export function personPages(_router: Router, _deps: AdminConsoleDependencies): void {}
+/**
+ * "Work with Persons" (`/admin/persons`): the list with its subset form, Add person, and
+ * the options 1 Work with (with the password), 3 Rename, 4 Delete, 7 Questions and 9 MFA.
+ * Option 8, the TOTP key menu (`/admin/persons/:name/totp`), is totpPages.ts. Add person's
+ * `/admin/persons/new` comes before `/admin/persons/:name`.
+ */
+export function personPages(router: Router, deps: AdminConsoleDependencies): void {
+  personListPage(router, deps);
+  personEditPages(router, deps);
+  personRenamePages(router, deps);
+  personDeletePages(router, deps);
+  personQuestionsPages(router, deps);
+  personMfaPages(router, deps);
+}

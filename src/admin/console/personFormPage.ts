@@ -1,0 +1,96 @@
+import type { Context } from 'koa';
+import type { PersonView } from '../../directory/personInput.ts';
+import type { Translate } from '../../i18n/translate.ts';
+import type { AdminConsoleDependencies } from './AdminConsoleDependencies.ts';
+import type { AdminVisit } from './AdminVisit.ts';
+import { doneNotice, renderAdmin } from './adminPages.ts';
+import { factorStateOf } from './personFactorState.ts';
+import { asSentence, type FieldError } from './personFieldError.ts';
+import { personFieldLabel, personFormGroups, type FieldChoices, type PersonFormValues } from './personFormFields.ts';
+import { personOptions } from './personOptions.ts';
+import { personPath, shownTime } from './personPath.ts';
+
+type Services = AdminConsoleDependencies['services'];
+
+/** The class select (*DFT with the default class it stands for, *NEVER, then every class) and the IP group select. */
+async function choicesOf(services: Services, t: Translate): Promise<FieldChoices> {
+  const [classes, groups, defaultClass] = await Promise.all([services.classes.list(), services.ipGroups.list(), services.settings.defaultClass()]);
+  return {
+    class: [
+      { value: '*DFT', label: defaultClass ? t('admin.persons.choice.default', { name: defaultClass }) : t('admin.persons.choice.noDefault') },
+      { value: '*NEVER', label: t('admin.persons.choice.never') },
+      ...classes.map((each) => ({ value: each.name, label: each.text ? `${each.name} — ${each.text}` : each.name })),
+    ],
+    ipGroup: [{ value: '', label: t('admin.persons.choice.noIpGroup') }, ...groups.map((group) => ({ value: group.name, label: group.text ? `${group.name} — ${group.text}` : group.name }))],
+  };
+}
+
+/** The alert at the top of a refused form: each problem, a link to its field when it has one. */
+export function problemList(t: Translate, problems: FieldError[], idOf: (field: string) => string = (field) => `person-${field.replaceAll('_', '-')}`) {
+  return problems.map((problem) => {
+    const label = problem.field ? personFieldLabel(problem.field) : undefined;
+    return { text: label ? `${t(label)}: ${problem.message}` : problem.message, ...(problem.field ? { href: `#${idOf(problem.field)}` } : {}) };
+  });
+}
+
+/** What the Work with page tells beside the form: kept by the system, and the person's factors as sign-in sees them. */
+async function factsOf(services: Services, visit: AdminVisit, person: PersonView) {
+  const { t } = visit;
+  const [stored, { plan }] = await Promise.all([services.persons.findBySub(person.sub), services.persons.plan(person.name, 'MFA', visit.now)]);
+  const state = stored ? await factorStateOf(services, stored, visit.now) : undefined;
+  const yesNo = (value: boolean) => t(value ? 'admin.yes' : 'admin.no');
+  return [
+    { label: t('admin.persons.fact.lastUpdate'), value: shownTime(person.last_update)! },
+    { label: t('admin.persons.fact.lastUsed'), value: shownTime(person.last_used) ?? t('admin.persons.fact.never') },
+    { label: t('admin.persons.fact.password'), value: t(person.has_password ? 'admin.persons.fact.passwordSet' : 'admin.persons.fact.passwordNotSet') },
+    { label: t('admin.persons.fact.mfaRequired'), value: yesNo(plan.secondFactorRequired) },
+    ...(state
+      ? [
+          { label: t('admin.persons.fact.totp'), value: t(`admin.persons.totp.${state.totp}`) },
+          { label: t('admin.persons.fact.questions'), value: String(state.questionsAnswered) },
+          { label: t('admin.persons.fact.locked'), value: yesNo(state.locked) },
+        ]
+      : []),
+    { label: t('admin.persons.fact.sub'), value: person.sub, mono: true },
+  ];
+}
+
+export type PersonFormPage = {
+  mode: 'add' | 'edit';
+  /** The person as stored (edit). */
+  person?: PersonView;
+  values: PersonFormValues;
+  problems?: FieldError[];
+  passwordProblem?: FieldError;
+  status?: number;
+};
+
+/** Add person (`/admin/persons/new`) or option 1, Work with (`/admin/persons/:name`): the "Modify Person" form, and on Work with the facts, the options and the password form. */
+export async function renderPersonForm(ctx: Context, visit: AdminVisit, services: Services, page: PersonFormPage) {
+  const { t } = visit;
+  const problems = page.problems ?? [];
+  const errors = Object.fromEntries(problems.filter((problem) => problem.field).map((problem) => [problem.field!, problem.message]));
+  const choices = await choicesOf(services, t);
+  const person = page.person;
+  const action = person ? personPath(person.name) : '/admin/persons/new';
+  const passwordError = page.passwordProblem?.message;
+  await renderAdmin(ctx, visit, 'persons/form', {
+    title: person ? t('admin.persons.edit.title', { name: person.name }) : t('admin.persons.add.title'),
+    lead: t(person ? 'admin.persons.edit.lead' : 'admin.persons.add.lead'),
+    notice: doneNotice(ctx, t),
+    problems: problemList(t, problems),
+    action,
+    submit: t(person ? 'admin.save' : 'admin.persons.add.submit'),
+    groups: personFormGroups(t, page.mode, page.values, choices, errors),
+    facts: person ? await factsOf(services, visit, person) : [],
+    options: person ? personOptions(t, person.name, 1) : [],
+    password: person
+      ? {
+          action: personPath(person.name, 'password'),
+          returnTo: personPath(person.name),
+          ...(passwordError ? { error: asSentence(passwordError), alert: t('admin.persons.password.refused', { message: passwordError }) } : {}),
+        }
+      : undefined,
+    status: page.status ?? (problems.length > 0 || page.passwordProblem ? 400 : 200),
+  });
+}
