@@ -38,6 +38,7 @@ export function createApp({ config, logger, provider, services, firstParty }: Ap
     persons: services.persons,
     ipGroups: services.ipGroups,
     attempts: services.attempts,
+    signIns: services.signInTally,
     progress: services.signInProgress,
     factorServices: services.factorServices,
     formTokens: services.interactionForms,
