@@ -186,6 +186,11 @@ export const configSchema = {
     default: '900',
     check: isSeconds(60, 86_400),
   },
+  ADMIN_HOME_REFRESH: {
+    description: 'Seconds the admin view\'s home keeps its list of persons who cannot sign in under their class before computing it again, in the background (0: at every visit).',
+    default: '300',
+    check: isSeconds(0, 86_400),
+  },
   SETUP_LINK_REMOTE: {
     description: 'Whether the first-run setup link (printed at start while no admin exists) may be opened from any address, not only from the loopback.',
     default: 'false',

@@ -44,6 +44,7 @@ export function createApp({ config, logger, provider, services, firstParty, setu
     persons: services.persons,
     ipGroups: services.ipGroups,
     attempts: services.attempts,
+    signIns: services.signInTally,
     progress: services.signInProgress,
     factorServices: services.factorServices,
     formTokens: services.interactionForms,

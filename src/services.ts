@@ -18,6 +18,7 @@ import { createTotpKeyMenu } from './factors/totp/createTotpKeyMenu.ts';
 import { otpauthIssuerFor } from './factors/totp/otpauthUri.ts';
 import { createAddressThrottle } from './factors/attempts/createAddressThrottle.ts';
 import { createAttemptLimiter } from './factors/attempts/createAttemptLimiter.ts';
+import { createSignInTally } from './factors/attempts/createSignInTally.ts';
 import { createOneTimeCodes } from './factors/otp/createOneTimeCodes.ts';
 import { createAuditLog } from './security/createAuditLog.ts';
 import { resolveMasterKey, resolvePreviousMasterKeys } from './security/resolveMasterKey.ts';
@@ -50,7 +51,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const settings = createSettingsDirectory(store.connection, audit);
   const issuer = (options.deploymentIssuer ? await settings.runningIssuer() : undefined) ?? config.issuer;
   const addressThrottle = createAddressThrottle({ connection: store.connection, limit: config.addressFailureLimit });
-  const attempts = createAttemptLimiter({ connection: store.connection, audit, addressThrottle });
+  const signInTally = createSignInTally({ connection: store.connection });
+  const attempts = createAttemptLimiter({ connection: store.connection, audit, addressThrottle, tally: signInTally });
   const delivery = createDelivery(config, logger, store.connection);
   const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts));
   const totp = createTotpFactor({ connection: store.connection, secretBox, audit });
@@ -89,6 +91,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     factorServices,
     attempts,
     addressThrottle,
+    /** Sign-ins and failures counted in memory, flushed every minute (by the server) to hourly buckets: the admin view's home charts. */
+    signInTally,
     /** Where each sign-in stands between its pages. */
     signInProgress: createSignInProgress(store.connection, createArtefactKeys(secretBox)),
     /** The person a user ID nobody has is planned and counted as. */

@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import type { Config } from './configuration/loadConfig.ts';
 import { createAccountSession } from './account/createAccountSession.ts';
 import { createAdminSession } from './admin/console/createAdminSession.ts';
+import type { SignInTally } from './factors/attempts/createSignInTally.ts';
 import { sweepAttempts } from './factors/attempts/sweepAttempts.ts';
 import { factors } from './factors/index.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
@@ -23,10 +24,13 @@ export type RunningGatehouse = {
    * role (admin/setup/setupLinks.ts); main.ts prints it. Never logged.
    */
   setupLink?: { url: string; expiresAt: Date };
+  /** This instance's sign-in tally: `flush` writes what it counted now rather than at the next minute. */
+  signInTally: Pick<SignInTally, 'flush'>;
   stop(): Promise<void>;
 };
 
 const sweepEveryMs = 10 * 60 * 1000;
+const tallyFlushEveryMs = 60 * 1000;
 
 /** Opens the store, builds the provider and the app, and listens. stop() undoes all of it. */
 export async function startGatehouse(config: Config, logger: Logger): Promise<RunningGatehouse> {
@@ -59,10 +63,16 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
       sweepExpiredArtefacts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping expired artefacts failed'));
       sweepAttempts(store.connection).catch((error) => logger.warn({ err: error }, 'sweeping old failed attempts failed'));
       for (const factor of factors) factor.sweep?.(store.connection, Date.now()).catch((error) => logger.warn({ err: error, factor: factor.id }, 'sweeping a factor\'s old records failed'));
+      services.signInTally.sweep().catch((error) => logger.warn({ err: error }, 'sweeping old sign-in tallies failed'));
       services.signInProgress.sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
       for (const [name, page] of Object.entries(firstParty)) page.sessions.sweep().catch((error) => logger.warn({ err: error, page: name }, 'sweeping expired first-party sessions failed'));
     }, sweepEveryMs);
     sweeper.unref();
+    // What this instance counted of sign-ins and failures goes to the store once a minute (and at stop), never on a sign-in's path.
+    const tallyFlusher = setInterval(() => {
+      services.signInTally.flush().catch((error) => logger.warn({ err: error }, 'writing the sign-in tally failed'));
+    }, tallyFlushEveryMs);
+    tallyFlusher.unref();
 
     const { port } = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -71,11 +81,15 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
       server,
       url: `http://${host}:${port}`,
       ...(setupLink ? { setupLink } : {}),
+      signInTally: { flush: () => services.signInTally.flush() },
       stop() {
         stopping ??= (async () => {
           clearInterval(sweeper);
+          clearInterval(tallyFlusher);
           server.closeIdleConnections();
           await new Promise<void>((resolve) => server.close(() => resolve()));
+          // Every sign-in has ended: what was counted since the last flush is kept.
+          await services.signInTally.flush().catch((error) => logger.warn({ err: error }, 'writing the sign-in tally at stop failed'));
           await store.close();
         })();
         return stopping;

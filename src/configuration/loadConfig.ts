@@ -34,8 +34,8 @@ export type Config = {
     twilio?: { accountSid: string; authToken: string; from: string; apiUrl: string };
   };
   otpResendAfterSeconds: number;
-  /** The admin view (src/admin/console): seconds an elevation lasts, seconds of idleness that end a session, and whether the setup link opens from anywhere. */
-  admin: { elevationSeconds: number; idleSeconds: number; setupLinkRemote: boolean };
+  /** The admin view (src/admin/console): seconds an elevation lasts, seconds of idleness that end a session, whether the setup link opens from anywhere, and seconds the home keeps who cannot sign in. */
+  admin: { elevationSeconds: number; idleSeconds: number; setupLinkRemote: boolean; homeRefreshSeconds: number };
   addressFailureLimit: number;
 };
 
@@ -130,6 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     },
     otpResendAfterSeconds: Number(raw.OTP_RESEND_AFTER),
     addressFailureLimit: Number(raw.ADDRESS_FAILURE_LIMIT),
-    admin: { elevationSeconds: Number(raw.ADMIN_ELEVATION_TTL), idleSeconds: Number(raw.ADMIN_IDLE_TTL), setupLinkRemote: raw.SETUP_LINK_REMOTE === 'true' },
+    admin: { elevationSeconds: Number(raw.ADMIN_ELEVATION_TTL), idleSeconds: Number(raw.ADMIN_IDLE_TTL), setupLinkRemote: raw.SETUP_LINK_REMOTE === 'true', homeRefreshSeconds: Number(raw.ADMIN_HOME_REFRESH) },
   };
 }

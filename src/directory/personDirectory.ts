@@ -239,6 +239,11 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       return persons.anyEnabledWithRole(adminRole);
     },
 
+    /** Every person of the directory, one at a time, in no order: one pass, for the admin view's home (never a sign-in's). */
+    everyone(): AsyncIterable<StoredPerson> {
+      return persons.eachPerson();
+    },
+
     /** Option 9: the person's resolved factor plan for a context, as data and in words. */
     async plan(name: string, context: unknown, now = Date.now()) {
       return planner.planFor(await mustFind(name), context, now);

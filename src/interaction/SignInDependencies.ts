@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
+import type { SignInTally } from '../factors/attempts/createSignInTally.ts';
 import type { FactorServices } from '../factors/FactorServices.ts';
 import type { FormTokens } from '../security/formTokens.ts';
 import type { StoredPerson } from '../store/repositories/personRepository.ts';
@@ -16,6 +17,8 @@ export type SignInDependencies = {
   persons: Pick<PersonDirectory, 'findByUserId' | 'findBySub' | 'authenticate' | 'planFor'>;
   ipGroups: Pick<IpGroupDirectory, 'findRanges'>;
   attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
+  /** Counts each completed sign-in in memory (the admin view's home charts; no database command). */
+  signIns: Pick<SignInTally, 'countSignIn'>;
   progress: SignInProgressStore;
   factorServices: FactorServices;
   formTokens: FormTokens;

@@ -6,7 +6,7 @@ import { signInOf } from './loadSignIn.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 
 /** The sign-in's ends: the only ways a result reaches the provider. */
-export function createSignInEnds({ provider, progress, logger }: Pick<SignInDependencies, 'provider' | 'progress' | 'logger'>) {
+export function createSignInEnds({ provider, progress, logger, signIns }: Pick<SignInDependencies, 'provider' | 'progress' | 'logger' | 'signIns'>) {
   async function finish(ctx: Context, result: InteractionResults) {
     const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
     ctx.status = 303;
@@ -37,6 +37,7 @@ export function createSignInEnds({ provider, progress, logger }: Pick<SignInDepe
     if (!meetsAcrRequest(acrRequestOf(interaction.params), acr)) return unmetAcr(ctx, 'The sign-in could not reach any of the requested acr values.');
     if (!options.noProgress) await progress.end(interaction.uid);
     await finish(ctx, { login: { accountId: person._id, amr, acr } });
+    signIns.countSignIn();
   }
 
   /** The sign-in ends without a sign-in (cancelled, or an error for the relying party): the progress goes too. */

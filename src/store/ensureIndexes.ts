@@ -17,6 +17,7 @@ import { personModel } from './models/personModel.ts';
 import { registrationLinkModel } from './models/registrationLinkModel.ts';
 import { settingModel } from './models/settingModel.ts';
 import { signInProgressModel } from './models/signInProgressModel.ts';
+import { signInTallyModel } from './models/signInTallyModel.ts';
 import { totpStepModel } from './models/totpStepModel.ts';
 import { unusedOneTimeCodeModel } from './models/unusedOneTimeCodeModel.ts';
 
@@ -41,6 +42,7 @@ export function allModels(connection: Connection): Model<any>[] {
     attemptLockModel(connection),
     registrationLinkModel(connection),
     signInProgressModel(connection),
+    signInTallyModel(connection),
     ...oidcArtefactModelNames.map((name) => oidcArtefactModel(connection, name)),
   ];
 }

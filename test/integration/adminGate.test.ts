@@ -17,7 +17,7 @@ let adaSub: string;
 let bobSub: string;
 
 beforeAll(async () => {
-  gatehouse = await startTestGatehouse({ config: { admin: { elevationSeconds: 900, idleSeconds: 1800, setupLinkRemote: false } } });
+  gatehouse = await startTestGatehouse({ config: { admin: { elevationSeconds: 900, idleSeconds: 1800, setupLinkRemote: false, homeRefreshSeconds: 300 } } });
   services = await openTestServices(gatehouse.config);
   sessions = createFirstPartySessions(services.store.connection, { collection: adminSessionCollection, lifetimeSeconds: 8 * 3600, idleSeconds: 1800 });
   await services.classes.add({ name: 'ADMINS', mfa_device: 'S', no_screen_channel: 'E', question_count: 0, max_retries: 3, wait_seconds: 60, factors: { MFA: { TOTP: 1 }, AOD: { TOTP: 1 } } });

@@ -42,7 +42,7 @@ export function testConfig(overrides: Partial<Config> & { mongodbUri: string | u
     sms: {},
     otpResendAfterSeconds: 30,
     addressFailureLimit: 30,
-    admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false },
+    admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false, homeRefreshSeconds: 300 },
     ...overrides,
   };
 }

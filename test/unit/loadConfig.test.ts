@@ -38,7 +38,7 @@ test('defaults: development on port 3000, the embedded database, a generated mas
     sms: {},
     otpResendAfterSeconds: 30,
     addressFailureLimit: 30,
-    admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false },
+    admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false, homeRefreshSeconds: 300 },
   });
 });
 
@@ -74,6 +74,7 @@ test('values from the environment are read and converted', () => {
       ADMIN_ELEVATION_TTL: '600',
       ADMIN_IDLE_TTL: '300',
       SETUP_LINK_REMOTE: 'true',
+      ADMIN_HOME_REFRESH: '60',
     },
     noFile,
   );
@@ -100,7 +101,7 @@ test('values from the environment are read and converted', () => {
     },
     otpResendAfterSeconds: 60,
     addressFailureLimit: 10,
-    admin: { elevationSeconds: 600, idleSeconds: 300, setupLinkRemote: true },
+    admin: { elevationSeconds: 600, idleSeconds: 300, setupLinkRemote: true, homeRefreshSeconds: 60 },
   });
 });
 

@@ -9,6 +9,8 @@ import type { AddressThrottle } from './createAddressThrottle.ts';
 import { appendFailure, newestLink } from './failureChain.ts';
 import type { AttemptOrigin } from './limitAttempts.ts';
 import { countedFailures, personFailureChain, runLinks, runStatus, type RunState } from './personFailures.ts';
+import type { SignInTally } from './createSignInTally.ts';
+import { lockedNow } from './lockedNow.ts';
 
 export type { AttemptFactor, AttemptFactorKey, AttemptOrigin, AttemptRule, AttemptStatus };
 
@@ -33,7 +35,7 @@ const factorOfKey = (key: string) => (key.startsWith('password:') ? 'password' :
  * it, and each counted failure — password, code, token, answers — counts for the address
  * too, whoever's it was.
  */
-export function createAttemptLimiter({ connection, audit, addressThrottle }: { connection: Connection; audit: AuditLog; addressThrottle?: AddressThrottle }) {
+export function createAttemptLimiter({ connection, audit, addressThrottle, tally }: { connection: Connection; audit: AuditLog; addressThrottle?: AddressThrottle; /** Counts each failure in memory for the admin view's home (createSignInTally.ts). */ tally?: Pick<SignInTally, 'countFailure'> }) {
   const repository = attemptRepository(connection);
   const headOf = (personId: string): Promise<AttemptHead | null> => remembered(`head:${personId}`, () => repository.head(personId));
 
@@ -78,6 +80,7 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
     async recordFailure(personId: string, factor: AttemptFactorKey, rule: AttemptRule, now = Date.now(), origin?: AttemptOrigin): Promise<AttemptStatus> {
       checkRule(rule);
       const attempt = attemptKeyOf(factor);
+      tally?.countFailure(factor, now);
       const [status] = await Promise.all([
         (async (): Promise<AttemptStatus> => {
           if (await lockedForAdmin(personId, attempt.key)) return { locked: true };
@@ -161,6 +164,9 @@ export function createAttemptLimiter({ connection, audit, addressThrottle }: { c
       }
       return locks;
     },
+
+    /** Who is locked now, for the admin view's home (every head is read, as the sweeper does: never on a sign-in's path). */
+    lockedNow: (ruleOf: Parameters<typeof lockedNow>[1], now = Date.now()) => lockedNow(repository, ruleOf, now),
 
     /** Everything kept of a person's attempts (the person is deleted). */
     forgetPerson: (personId: string) => repository.forgetOwner(personId),

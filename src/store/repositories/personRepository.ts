@@ -133,6 +133,11 @@ export function personRepository(connection: Connection) {
       return Persons.find({}, { name: 1, nameKey: 1, userIdKeys: 1 }).sort({ nameKey: 1 }).lean();
     },
 
+    /** Every person, one at a time, in no order (a cursor: one pass over a large directory, for the admin view's home). */
+    eachPerson(): AsyncIterable<StoredPerson> {
+      return Persons.find().lean<StoredPerson>().cursor() as AsyncIterable<StoredPerson>;
+    },
+
     /** The name key and user ID keys of every person, one at a time (a cursor: the directory may be large). */
     eachKeyHolder(): AsyncIterable<Pick<StoredPerson, '_id' | 'nameKey' | 'userIdKeys'>> {
       return Persons.find({}, { nameKey: 1, userIdKeys: 1 }).lean().cursor();
