@@ -8,7 +8,7 @@ import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { AccountDependencies } from './AccountDependencies.ts';
 import { accountTotpRoutes } from './accountTotpRoutes.ts';
 import { displayName, languageOf, problem, refuse, render } from './accountPages.ts';
-import { describeQuestionProblem, questionRowCount, questionsAskedBy, readQuestionRows } from './questionForm.ts';
+import { describeQuestionProblem, questionRowCount, questionsAskedBy, readQuestionRows } from '../factors/questions/questionForm.ts';
 
 /** What the page shows besides the stored state: a message, and the question texts just typed. */
 type PageExtra = { status?: number; notice?: string; error?: string; typedQuestions?: Record<number, string> };

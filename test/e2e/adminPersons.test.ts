@@ -236,6 +236,33 @@ test('questions (option 7): the texts without the answers, and cleared after a c
   expect(admin.mail.messages.some((mail) => mail.to.includes('pepe@example.com'))).toBe(true);
 });
 
+test('questions (option 7): new questions and answers typed by the admin replace the set; a refused set changes nothing', async () => {
+  const { sub } = await admin.services.persons.show('PEPITO');
+  await page.goto(url('/admin/persons/PEPITO/questions'));
+  // Two rows with the same question: the service refuses, nothing is stored, the questions typed stay.
+  await page.fill('#question_1', 'First school?');
+  await page.fill('#answer_1', 'Sagrado Corazón');
+  await page.fill('#question_2', 'first   SCHOOL?');
+  await page.fill('#answer_2', 'again');
+  await Promise.all([page.waitForNavigation(), page.click('button:text("Replace the questions")')]);
+  await expect(text('#questions-error')).resolves.toContain('Nothing was changed.');
+  await expect(page.inputValue('#question_2')).resolves.toBe('first   SCHOOL?');
+  await expect(page.inputValue('#answer_1')).resolves.toBe('');
+  await expect(admin.services.questions.questionsOf(sub)).resolves.toEqual([]);
+  await page.fill('#question_2', 'Street of childhood?');
+  await page.fill('#answer_1', 'Sagrado Corazón');
+  await page.fill('#answer_2', 'Calle Mayor');
+  await screenshot(page, 'admin-persons-questions-set');
+  await Promise.all([page.waitForNavigation(), page.click('button:text("Replace the questions")')]);
+  await expect(text('.notice')).resolves.toBe('The private questions were replaced. The person is told by email if they have an address.');
+  await expect(page.locator('ol.question-list li').allTextContents()).resolves.toEqual(['First school?', 'Street of childhood?']);
+  const stored = await admin.services.questions.questionsOf(sub);
+  expect(stored.map((question) => question.text)).toEqual(['First school?', 'Street of childhood?']);
+  const verdict = await admin.services.questions.verify(sub, { [stored[1]!.id]: 'calle mayor' }, [stored[1]!.id]);
+  expect(verdict.outcome).toBe('success');
+  expect(await newestAudit(sub)).toMatchObject({ action: 'set-questions', actor: { kind: 'admin-view', name: 'ADA' }, after: { questions_answered: 2 } });
+});
+
 test('MFA (option 9): the plan of each context, the lock of a factor, and unlock', async () => {
   const locky = await admin.services.persons.show('LOCKY');
   const policy = await admin.services.classes.findPolicy('ADMINS');

@@ -1,7 +1,7 @@
-import type { InvalidInputError } from '../errors/GatehouseError.ts';
-import { maximumQuestions, questionProblemText, QuestionAnswersError } from '../factors/questions/questionAnswersInput.ts';
-import type { Translate } from '../i18n/translate.ts';
-import { contexts, type ClassPolicy } from '../policy/types.ts';
+import type { InvalidInputError } from '../../errors/GatehouseError.ts';
+import { maximumQuestions, questionProblemText, QuestionAnswersError } from './questionAnswersInput.ts';
+import type { Translate } from '../../i18n/translate.ts';
+import { contexts, type ClassPolicy } from '../../policy/types.ts';
 
 /** Question/answer pairs on the account page: at least this many, more when the class asks more. */
 export const questionRowsShown = 5;
