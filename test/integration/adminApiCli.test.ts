@@ -48,6 +48,6 @@ test('--admin-api is refused for a public client or one without client credentia
   const codeOnly = await gatehouseCli(['client', 'add', '--admin-api', '--grant-types', 'authorization_code', '--redirect-uri', 'https://app.example.com/cb', '--json']);
   expect(codeOnly.code).toBe(1);
   expect(JSON.parse(codeOnly.stdout).error).toMatch(/^admin_api: /);
-  // Besides the account page's own client, registered at start.
-  expect((await services.clients.list()).map((client) => client.client_id)).toEqual(['gatehouse-account', 'ops-script']);
+  // Besides the account page's and the admin view's own clients, registered at start.
+  expect((await services.clients.list()).map((client) => client.client_id)).toEqual(['gatehouse-account', 'gatehouse-admin', 'ops-script']);
 });
