@@ -25,7 +25,7 @@ export const setupLinkNotice = (url: string) => `Open this link to create the fi
  * The first-run setup link: while no enabled person has the admin role, each start makes
  * one (a random token, stored only as its SHA-256, valid one hour) and the older one stops
  * working. Whoever opens it on the server's own machine creates the first administrator.
- * The link is used up by the one request that claims it (an atomic conditional update), so
+ * The link is used up by the one request that claims it (an insert of a unique `_id`), so
  * two browsers racing with the same link cannot both create an administrator.
  */
 export function createSetupLinks(connection: Connection) {

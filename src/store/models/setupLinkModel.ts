@@ -3,9 +3,10 @@ import { Schema, type Connection, type Model } from 'mongoose';
 /**
  * The first-run setup link (admin/setup/setupLinks.ts): `_id` is the SHA-256 (hex) of the
  * random token in the URL, so a copy of this collection opens no link. At most one is
- * live: a new one deletes the others. Single use: the first form sent with it sets
- * `usedAt` in one conditional update that only one caller wins (`claim`), and the person
- * it created is noted in `personId`. Expiry is enforced on every read (the embedded
+ * live: a new one deletes the others. Single use: the first form sent with it inserts the
+ * link's claim (`setup_link_claims`, `_id` = the link's: an insert of a unique `_id` is the
+ * one write the embedded database does atomically, so one caller wins), then sets `usedAt`;
+ * the person it created is noted in `personId`. Expiry is enforced on every read (the embedded
  * database has no TTL index).
  */
 export type StoredSetupLink = {
@@ -34,4 +35,13 @@ const setupLinkSchema = new Schema<StoredSetupLink>(
 
 export function setupLinkModel(connection: Connection): Model<StoredSetupLink> {
   return (connection.models.SetupLink as Model<StoredSetupLink> | undefined) ?? connection.model<StoredSetupLink>('SetupLink', setupLinkSchema, 'setup_links');
+}
+
+/** The claim of a setup link by the one request that uses it (see above): `_id` is the link's. */
+export type StoredSetupLinkClaim = { _id: string; claim: string; at: Date };
+
+const setupLinkClaimSchema = new Schema<StoredSetupLinkClaim>({ _id: { type: String, required: true }, claim: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+
+export function setupLinkClaimModel(connection: Connection): Model<StoredSetupLinkClaim> {
+  return (connection.models.SetupLinkClaim as Model<StoredSetupLinkClaim> | undefined) ?? connection.model<StoredSetupLinkClaim>('SetupLinkClaim', setupLinkClaimSchema, 'setup_link_claims');
 }
