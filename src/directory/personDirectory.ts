@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
-import { decoyPasswordHash, hashPassword, passwordHashNeedsUpgrade, verifyPassword } from '../factors/password/passwordHasher.ts';
+import { decoyPasswordHash, passwordHashNeedsUpgrade } from '../factors/password/passwordHasher.ts';
 import { factors } from '../factors/index.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { adminRole } from '../security/isAdministrator.ts';
-import { createPasswordRules, normalizePassword, passwordOwnerOf, type PasswordRules } from '../security/passwordRules.ts';
+import { createPasswordRules, passwordOwnerOf, type PasswordRules } from '../security/passwordRules.ts';
 import { artefactRepository } from '../store/repositories/artefactRepository.ts';
 import { classRepository } from '../store/repositories/classRepository.ts';
 import { ipGroupRepository } from '../store/repositories/ipGroupRepository.ts';
@@ -14,6 +14,7 @@ import { attemptRepository } from '../store/repositories/attemptRepository.ts';
 import { personRepository, type StoredPerson } from '../store/repositories/personRepository.ts';
 import { checkName, profileFields, toPersonInput, toPersonView, validatePersonInput, verifiedFlags, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
 import { addressKey, type AddressChannel } from './verifiedAddresses.ts';
+import { hashNewPassword, passwordMatches, validatePersonWithPassword } from './personPasswords.ts';
 import { createPersonKeys, userKeyOf } from './personKeys.ts';
 import { filterPersons, type PersonQuery, type PersonPage } from './filterPersons.ts';
 import type { PersonPlanner } from './personPlanner.ts';
@@ -34,9 +35,6 @@ const unchanged = (existing: StoredPerson, person: ValidPerson, passwordHash: st
   Object.entries(person).every(([field, value]) => isDeepStrictEqual(existing[field as keyof StoredPerson], value));
 
 const key = (value: string) => value.toLowerCase();
-
-/** Passwords are hashed in their NFC form, the form the rules count (security/passwordRules.ts). */
-const hashNewPassword = (password: string) => hashPassword(normalizePassword(password));
 
 /** An _id no person has: looked up for a user ID nobody claims, so that both cases do the same work. */
 const unclaimed = 'no-person';
@@ -125,21 +123,12 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     return updated;
   }
 
-  /** The person document checked, and its password (if any) against the password rules. */
-  function validated(input: unknown): ReturnType<typeof validatePersonInput> {
-    const checked = validatePersonInput(input);
-    if (checked.password !== undefined) passwordRules.check(checked.password, passwordOwnerOf(checked.person));
-    return checked;
-  }
-
+  const validated = (input: unknown) => validatePersonWithPassword(passwordRules, input);
   return {
     /** The password rules every path that sets a password goes through (import checks its entries with them). */
     passwordRules,
-
     /** A person document as add would take it (the password rules too), without storing it. */
-    validate(input: unknown): ReturnType<typeof validatePersonInput> {
-      return validated(input);
-    },
+    validate: validated,
 
     async add(input: unknown, options: Options & { sub?: string } = {}): Promise<PersonView> {
       const { person, password, passwordHash } = validated(input);
@@ -286,9 +275,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     async authenticate(userId: string, password: string, accept?: (person: StoredPerson) => Promise<boolean>, found?: StoredPerson | null): Promise<StoredPerson | undefined> {
       const person = found === undefined ? await personByUserId(userId) : found;
       const hash = person?.passwordHash ?? (await decoyPasswordHash());
-      // Hashed in NFC since the password rules; a password set before in another form still matches as typed.
-      const typed = typeof password === 'string' ? normalizePassword(password) : password;
-      const matches = (await verifyPassword(hash, typed)) || (typed !== password && (await verifyPassword(hash, password)));
+      const matches = await passwordMatches(hash, password);
       if (!person || !person.passwordHash || !matches || !person.enabled) return undefined;
       if (accept && !(await accept(person))) return undefined;
       const update: Pick<StoredPerson, 'lastUsed'> & Partial<Pick<StoredPerson, 'passwordHash'>> = { lastUsed: new Date() };
