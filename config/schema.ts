@@ -191,6 +191,11 @@ export const configSchema = {
     default: '300',
     check: isSeconds(0, 86_400),
   },
+  PASSWORD_MIN_LENGTH: {
+    description: 'The fewest characters (Unicode code points) a new password may have, from 8 to 256; the other password rules are fixed: at most 256 characters, not a user ID or the person\'s name, not on the shipped list of common and breached passwords.',
+    default: '12',
+    check: isWholeNumber(8, 256),
+  },
   SETUP_LINK_REMOTE: {
     description: 'Whether the first-run setup link (printed at start while no admin exists) may be opened from any address, not only from the loopback.',
     default: 'false',

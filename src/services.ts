@@ -6,6 +6,7 @@ import { createClassDirectory } from './directory/classDirectory.ts';
 import { createClientDirectory } from './directory/clientDirectory.ts';
 import { createIpGroupDirectory } from './directory/ipGroupDirectory.ts';
 import { createPersonDirectory } from './directory/personDirectory.ts';
+import { createPasswordRules } from './security/passwordRules.ts';
 import { createPersonPlanner } from './directory/personPlanner.ts';
 import { createSettingsDirectory } from './directory/settingsDirectory.ts';
 import { createFactorNotices } from './delivery/createFactorNotices.ts';
@@ -54,7 +55,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const signInTally = createSignInTally({ connection: store.connection });
   const attempts = createAttemptLimiter({ connection: store.connection, audit, addressThrottle, tally: signInTally });
   const delivery = createDelivery(config, logger, store.connection);
-  const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts));
+  const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts), createPasswordRules({ minimumLength: config.passwordMinLength }));
   const totp = createTotpFactor({ connection: store.connection, secretBox, audit });
   const emergencyTokens = createEmergencyTokens({ connection: store.connection, secretBox, audit });
   const factorNotices = createFactorNotices({ delivery, logger });

@@ -1,6 +1,7 @@
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { importedSubSchema } from '../directory/schemas/importDocumentSchema.ts';
 import { personSchema } from '../directory/schemas/personSchema.ts';
+import { passwordOwnerOf, type PasswordRules } from '../security/passwordRules.ts';
 import { checkDuplicateKeys, checkEntry, firstWithKey, isObject, nameKeysOf } from './importProblems.ts';
 
 /** The persons of an import document: each entry, names and user IDs unique in the document and against the stored persons, references. */
@@ -17,8 +18,11 @@ export type PersonEntry = {
   ipGroup?: string;
 };
 
-/** Each entry checked (a bad sub and a bad field of the same entry are both told); the first entry of each name is applied. */
-export function checkPersons(entries: unknown[], problems: string[]): PersonEntry[] {
+/**
+ * Each entry checked (a bad sub and a bad field of the same entry are both told), a plain
+ * password against the password rules too; the first entry of each name is applied.
+ */
+export function checkPersons(entries: unknown[], problems: string[], passwordRules: PasswordRules): PersonEntry[] {
   const valid: PersonEntry[] = [];
   const nameKeys = nameKeysOf(entries);
   checkDuplicateKeys('persons', 'name', nameKeys, '; names are compared ignoring case', problems);
@@ -30,7 +34,9 @@ export function checkPersons(entries: unknown[], problems: string[]): PersonEntr
     const checked = checkEntry(personSchema, isObject(raw) ? input : raw, ['persons', index]);
     if ('problem' in checked) return void problems.push(checked.problem);
     if ('problem' in subChecked || !firstWithKey(nameKeys, index)) return;
-    const { person } = checked.valid;
+    const { person, password } = checked.valid;
+    const passwordProblem = password === undefined ? undefined : passwordRules.problemOf(password, passwordOwnerOf(person));
+    if (passwordProblem) return void problems.push(`${at}.password: ${passwordProblem.message}`);
     valid.push({
       at,
       input,

@@ -11,6 +11,7 @@ import { settingsSchema } from '../directory/schemas/settingsSchema.ts';
 import type { SettingsDirectory } from '../directory/settingsDirectory.ts';
 import { hashPassword } from '../factors/password/passwordHasher.ts';
 import type { Actor } from '../security/createAuditLog.ts';
+import { normalizePassword } from '../security/passwordRules.ts';
 import { checkPersonClashes, checkPersonReferences, checkPersons } from './checkImportedPersons.ts';
 import { ImportRejectedError } from './ImportRejectedError.ts';
 import { byPosition, checkDuplicateKeys, checkEntry, firstWithKey, isObject, nameKeysOf, namesIn, type Entry } from './importProblems.ts';
@@ -133,7 +134,7 @@ export async function importDocument(services: ImportTarget, document: unknown, 
   const ipGroupNames = new Set([...storedIpGroupNames, ...namesIn(ipGroupEntries)]);
   const settings = checkSettings(document.settings, classNames, problems);
   const clients = checkClients(sectionEntries(document, 'clients'), problems);
-  const persons = checkPersons(sectionEntries(document, 'persons'), problems);
+  const persons = checkPersons(sectionEntries(document, 'persons'), problems, services.persons.passwordRules);
   checkPersonReferences(persons, classNames, ipGroupNames, problems);
   const warnings = await checkPersonClashes(persons, services.persons, problems);
   if (problems.length > 0) throw new ImportRejectedError(problems.toSorted(byPosition));
@@ -141,7 +142,7 @@ export async function importDocument(services: ImportTarget, document: unknown, 
   // Hashing is the slow part and the last thing that could fail on our side: done before any write.
   for (const entry of persons) {
     const { password, ...rest } = entry.input;
-    if (typeof password === 'string') entry.input = { ...rest, password_hash: await hashPassword(password) };
+    if (typeof password === 'string') entry.input = { ...rest, password_hash: await hashPassword(normalizePassword(password)) };
   }
 
   const actor = options.actor === undefined ? {} : { actor: options.actor };

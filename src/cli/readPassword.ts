@@ -1,6 +1,5 @@
 import type { ReadStream } from 'node:tty';
 import { InvalidInputError } from '../errors/GatehouseError.ts';
-import { checkPassword } from '../directory/personDirectory.ts';
 
 /** Everything on standard input, without the one line ending that `echo` or a file adds. */
 async function readAllOfStdin(): Promise<string> {
@@ -46,16 +45,17 @@ function promptHidden(prompt: string): Promise<string> {
 /**
  * The new password of a person: all of standard input with `fromStdin`, else typed twice
  * at the terminal without echo. Undefined when neither is possible (standard input is
- * not a terminal and `fromStdin` was not asked for). Never taken from the command line,
+ * not a terminal and `fromStdin` was not asked for). The password rules are the
+ * directory's (security/passwordRules.ts), which knows the person. Never taken from the command line,
  * where it would stay in the shell history and the process list.
  */
 export async function readPassword(options: { fromStdin: boolean; prompt?: string }): Promise<string | undefined> {
   if (options.fromStdin) {
     if (process.stdin.isTTY) process.stderr.write('Reading the password from standard input (end with Ctrl-D)...\n');
-    return checkPassword(await readAllOfStdin());
+    return readAllOfStdin();
   }
   if (!process.stdin.isTTY) return undefined;
-  const password = checkPassword(await promptHidden(options.prompt ?? 'Password: '));
+  const password = await promptHidden(options.prompt ?? 'Password: ');
   const repeated = await promptHidden('Repeat the password: ');
   if (repeated !== password) throw new InvalidInputError('The two passwords differ; nothing was changed.');
   return password;

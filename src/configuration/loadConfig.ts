@@ -37,6 +37,8 @@ export type Config = {
   /** The admin view (src/admin/console): seconds an elevation lasts, seconds of idleness that end a session, whether the setup link opens from anywhere, and seconds the home keeps who cannot sign in. */
   admin: { elevationSeconds: number; idleSeconds: number; setupLinkRemote: boolean; homeRefreshSeconds: number };
   addressFailureLimit: number;
+  /** PASSWORD_MIN_LENGTH: the fewest characters of a new password (security/passwordRules.ts). */
+  passwordMinLength: number;
 };
 
 export class ConfigError extends GatehouseError {
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     },
     otpResendAfterSeconds: Number(raw.OTP_RESEND_AFTER),
     addressFailureLimit: Number(raw.ADDRESS_FAILURE_LIMIT),
+    passwordMinLength: Number(raw.PASSWORD_MIN_LENGTH),
     admin: { elevationSeconds: Number(raw.ADMIN_ELEVATION_TTL), idleSeconds: Number(raw.ADMIN_IDLE_TTL), setupLinkRemote: raw.SETUP_LINK_REMOTE === 'true', homeRefreshSeconds: Number(raw.ADMIN_HOME_REFRESH) },
   };
 }

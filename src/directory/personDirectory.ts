@@ -2,23 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Connection } from 'mongoose';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/GatehouseError.ts';
-import { decoyPasswordHash, hashPassword, passwordHashNeedsUpgrade, verifyPassword } from '../factors/password/passwordHasher.ts';
+import { decoyPasswordHash, passwordHashNeedsUpgrade } from '../factors/password/passwordHasher.ts';
 import { factors } from '../factors/index.ts';
 import { systemActor, type Actor, type AuditLog } from '../security/createAuditLog.ts';
 import { adminRole } from '../security/isAdministrator.ts';
+import { createPasswordRules, passwordOwnerOf, type PasswordRules } from '../security/passwordRules.ts';
 import { artefactRepository } from '../store/repositories/artefactRepository.ts';
 import { classRepository } from '../store/repositories/classRepository.ts';
 import { ipGroupRepository } from '../store/repositories/ipGroupRepository.ts';
 import { attemptRepository } from '../store/repositories/attemptRepository.ts';
 import { personRepository, type StoredPerson } from '../store/repositories/personRepository.ts';
-import { checkName, checkPassword, profileFields, toPersonInput, toPersonView, validatePersonInput, verifiedFlags, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
+import { checkName, profileFields, toPersonInput, toPersonView, validatePersonInput, verifiedFlags, type PersonInput, type PersonView, type ValidPerson } from './personInput.ts';
 import { addressKey, type AddressChannel } from './verifiedAddresses.ts';
+import { hashNewPassword, passwordMatches, validatePersonWithPassword } from './personPasswords.ts';
 import { createPersonKeys, userKeyOf } from './personKeys.ts';
 import { filterPersons, type PersonQuery, type PersonPage } from './filterPersons.ts';
 import type { PersonPlanner } from './personPlanner.ts';
 import type { ClassPolicy, Plan, PolicyContext } from '../policy/types.ts';
 
-export { checkPassword, minimumPasswordLength, toPersonView, validatePersonInput } from './personInput.ts';
+export { toPersonView, validatePersonInput } from './personInput.ts';
 export type { PersonInput, PersonView } from './personInput.ts';
 
 type Options = { actor?: Actor };
@@ -42,7 +44,7 @@ const unclaimed = 'no-person';
  * audited. Names and user IDs stay unique through claims (personKeys.ts); the `sub` never
  * changes, so a rename is invisible to relying parties.
  */
-export function createPersonDirectory(connection: Connection, audit: AuditLog, planner: PersonPlanner) {
+export function createPersonDirectory(connection: Connection, audit: AuditLog, planner: PersonPlanner, passwordRules: PasswordRules = createPasswordRules()) {
   const persons = personRepository(connection);
   const Classes = classRepository(connection);
   const IpGroups = ipGroupRepository(connection);
@@ -121,14 +123,20 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     return updated;
   }
 
+  const validated = (input: unknown) => validatePersonWithPassword(passwordRules, input);
   return {
+    /** The password rules every path that sets a password goes through (import checks its entries with them). */
+    passwordRules,
+    /** A person document as add would take it (the password rules too), without storing it. */
+    validate: validated,
+
     async add(input: unknown, options: Options & { sub?: string } = {}): Promise<PersonView> {
-      const { person, password, passwordHash } = validatePersonInput(input);
+      const { person, password, passwordHash } = validated(input);
       await checkReferences(person);
       const doc: StoredPerson = {
         _id: options.sub ?? randomUUID(),
         ...person,
-        passwordHash: password ? await hashPassword(password) : passwordHash,
+        passwordHash: password !== undefined ? await hashNewPassword(password) : passwordHash,
         lastUpdate: new Date(),
       };
       await create(doc, options.actor ?? systemActor);
@@ -144,10 +152,10 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
      * removed and enabled, roles and class return to their defaults.
      */
     async put(input: unknown, options: Options & { sub?: string } = {}): Promise<{ person: PersonView; status: 'created' | 'updated' | 'unchanged' }> {
-      const { person, password, passwordHash } = validatePersonInput(input);
+      const { person, password, passwordHash } = validated(input);
       await checkReferences(person);
       const existing = await findByName(person.name);
-      const newHash = password ? await hashPassword(password) : passwordHash;
+      const newHash = password !== undefined ? await hashNewPassword(password) : passwordHash;
       const actor = options.actor ?? systemActor;
       if (!existing) {
         const doc: StoredPerson = { _id: options.sub ?? randomUUID(), ...person, passwordHash: newHash, lastUpdate: new Date() };
@@ -174,9 +182,9 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
         if (address in changes && !(flag in changes) && !sameAddress) delete merged[flag];
       }
       for (const [field, value] of Object.entries(merged)) if (value === null) delete merged[field];
-      const { person, password } = validatePersonInput(merged);
+      const { person, password } = validated(merged);
       await checkReferences(person);
-      const passwordHash = password ? await hashPassword(password) : undefined;
+      const passwordHash = password !== undefined ? await hashNewPassword(password) : undefined;
       if (unchanged(existing, person, passwordHash)) return toPersonView(existing);
       return toPersonView(await replace(existing, person, passwordHash, options.actor ?? systemActor));
     },
@@ -214,9 +222,9 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     },
 
     async setPassword(name: string, password: string, options: Options = {}): Promise<void> {
-      checkPassword(password);
       const existing = await mustFind(name);
-      const passwordHash = await hashPassword(password);
+      passwordRules.check(password, passwordOwnerOf(existing));
+      const passwordHash = await hashNewPassword(password);
       await persons.setPasswordHash(existing._id, passwordHash, new Date());
       await audit.record({ actor: options.actor ?? systemActor, action: 'set-password', entity: 'person', entityId: existing._id, after: { name: existing.name, password_changed: true } });
     },
@@ -267,11 +275,11 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     async authenticate(userId: string, password: string, accept?: (person: StoredPerson) => Promise<boolean>, found?: StoredPerson | null): Promise<StoredPerson | undefined> {
       const person = found === undefined ? await personByUserId(userId) : found;
       const hash = person?.passwordHash ?? (await decoyPasswordHash());
-      const matches = await verifyPassword(hash, password);
+      const matches = await passwordMatches(hash, password);
       if (!person || !person.passwordHash || !matches || !person.enabled) return undefined;
       if (accept && !(await accept(person))) return undefined;
       const update: Pick<StoredPerson, 'lastUsed'> & Partial<Pick<StoredPerson, 'passwordHash'>> = { lastUsed: new Date() };
-      if (passwordHashNeedsUpgrade(person.passwordHash)) update.passwordHash = await hashPassword(password);
+      if (passwordHashNeedsUpgrade(person.passwordHash)) update.passwordHash = await hashNewPassword(password);
       await persons.recordSignIn(person._id, update);
       return { ...person, ...update };
     },

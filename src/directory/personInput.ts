@@ -1,6 +1,6 @@
 import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import { parseInput } from './schemas/parseInput.ts';
-import { passwordSchema, personName, personSchema, profileFields, type ValidPerson } from './schemas/personSchema.ts';
+import { personName, personSchema, profileFields, type ValidPerson } from './schemas/personSchema.ts';
 import { emailVerified, phoneVerified } from './verifiedAddresses.ts';
 
 /** The fields of a person in import/export, the CLI and the API (product.md "Person"). */
@@ -42,11 +42,7 @@ export type PersonView = Omit<PersonInput, 'password' | 'password_hash'> & {
   last_used?: string;
 };
 
-export { minimumPasswordLength, profileFields, verifiedFlags, type ValidPerson } from './schemas/personSchema.ts';
-
-export function checkPassword(password: unknown, field = 'password'): string {
-  return parseInput(passwordSchema, password, [field]);
-}
+export { profileFields, verifiedFlags, type ValidPerson } from './schemas/personSchema.ts';
 
 /** A person name or user ID: what is typed on the sign-in page. */
 export function checkName(field: string, value: unknown): string {

@@ -6,6 +6,7 @@ import { adminPersonsEn } from './admin/adminPersons.en.ts';
 import { adminTotpEn } from './admin/adminTotp.en.ts';
 import { adminRecordsEn } from './admin/adminRecords.en.ts';
 import { adminSetupEn } from './admin/adminSetup.en.ts';
+import { passwordRulesEn } from './passwordRules.en.ts';
 /** English: the reference catalogue. Every other language has the same keys (a test checks). */
 export const en = {
   ...planEn,
@@ -16,6 +17,7 @@ export const en = {
   ...adminTotpEn,
   ...adminRecordsEn,
   ...adminSetupEn,
+  ...passwordRulesEn,
   'signin.title': 'Sign in',
   'signin.lead': 'to continue to {client}',
   'signin.userId': 'User ID',

@@ -6,6 +6,7 @@ import { adminPersonsEs } from './admin/adminPersons.es.ts';
 import { adminTotpEs } from './admin/adminTotp.es.ts';
 import { adminRecordsEs } from './admin/adminRecords.es.ts';
 import { adminSetupEs } from './admin/adminSetup.es.ts';
+import { passwordRulesEs } from './passwordRules.es.ts';
 import type { MessageKey } from './messages.en.ts';
 
 /** Español. */
@@ -18,6 +19,7 @@ export const es: Record<MessageKey, string> = {
   ...adminTotpEs,
   ...adminRecordsEs,
   ...adminSetupEs,
+  ...passwordRulesEs,
   'signin.title': 'Iniciar sesión',
   'signin.lead': 'para continuar a {client}',
   'signin.userId': 'Usuario',

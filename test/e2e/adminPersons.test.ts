@@ -169,7 +169,12 @@ test('set password: two different passwords are refused, then the new one signs 
   await page.fill('#new-password', 'short');
   await page.fill('#new-password-again', 'short');
   await submit('#set-password ~ form button');
-  await expect(text('#new-password-error')).resolves.toBe('At least 8 characters.');
+  await expect(text('#new-password-error')).resolves.toBe('The password needs at least 12 characters; this one has 5.');
+  await page.fill('#new-password', 'Password1234');
+  await page.fill('#new-password-again', 'Password1234');
+  await submit('#set-password ~ form button');
+  await expect(text('#new-password-error')).resolves.toBe('This password is on the list of common and breached passwords; choose another.');
+  await expect(admin.services.persons.authenticate('pepe', 'Password1234')).resolves.toBeUndefined();
   await expect(page.getAttribute('#new-password', 'autocomplete')).resolves.toBe('new-password');
 
   await page.fill('#new-password', 'a new long passphrase');

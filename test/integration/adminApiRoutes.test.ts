@@ -48,6 +48,11 @@ describe('persons', () => {
     const before = (await services.audit.list({ entity: 'person' })).length;
     expect(refusal(await send('POST', '/persons', { name: 'ZED', email: 'not an address' }))).toEqual(invalid('email'));
     expect(refusal(await send('POST', '/persons', { name: 'ZED', password: 'short' }))).toEqual(invalid('password'));
+    expect(refusal(await send('POST', '/persons', { name: 'ZED', default_user_id: 'zed.zimmermann', password: 'ZED.Zimmermann' }))).toEqual({
+      status: 400,
+      error: 'invalid_request',
+      error_description: 'password: it must not be a user ID of the person.',
+    });
     expect(refusal(await send('POST', '/persons', { name: 'ZED', colour: 'blue' }))).toEqual(invalid('colour'));
     expect(refusal(await send('POST', '/persons', { email: 'zed@example.com' }))).toEqual(invalid('name'));
     await expect(services.persons.show('ZED')).rejects.toMatchObject({ status: 404 });
@@ -102,6 +107,17 @@ describe('persons', () => {
 
     expect(refusal(await send('PUT', '/persons/ANNA/password', { password: 'short' }))).toEqual(invalid('password'));
     expect(refusal(await send('PUT', '/persons/ANNA/password', {}))).toEqual(invalid('password'));
+    // Each password rule refuses with its own sentence, and the password stays as it was.
+    const refusedPasswords: [unknown, string][] = [
+      ['short', 'password: at least 12 characters are needed; this one has 5.'],
+      ['ñ'.repeat(257), 'password: at most 256 characters are allowed; this one has 257.'],
+      ['Password1234', 'password: it is on the list of common and breached passwords; choose another.'],
+    ];
+    for (const [refusedPassword, description] of refusedPasswords) {
+      expect(refusal(await send('PUT', '/persons/ANNA/password', { password: refusedPassword }))).toEqual({ status: 400, error: 'invalid_request', error_description: description });
+    }
+    expect(await services.persons.authenticate('ANA', password)).toMatchObject({ _id: sub });
+    expect((await auditOf('person', sub)).filter((entry) => entry.action === 'set-password')).toEqual([]);
     const newPassword = 'a brand new passphrase';
     expect((await send('PUT', '/persons/ANNA/password', { password: newPassword })).status).toBe(204);
     expect(await services.persons.authenticate('ANA', newPassword)).toMatchObject({ _id: sub });

@@ -93,6 +93,29 @@ describe('import', () => {
     expect(await gatehouseJson(['export', '--with-secrets'])).toEqual(before);
   });
 
+  test('a plain password that breaks a password rule refuses the whole document, naming the entry and the rule', async () => {
+    await gatehouseJson(['import', documentFile({ persons: [pepe] })]);
+    const before = await gatehouseJson(['export', '--with-secrets']);
+    const refused = await gatehouse(['import', documentFile({
+      persons: [
+        { ...pepe, password: 'a brand new passphrase' },
+        { name: 'OLGA', default_user_id: 'olga.rodriguez', password: 'Olga.Rodriguez' },
+        { name: 'MARTA', first_name: 'Marta Lucía', family_name: 'Pérez', password: 'marta lucía pérez' },
+        { name: 'RAUL', password: 'Password1234' },
+        { name: 'LEO', password: 'x'.repeat(257) },
+      ],
+    }), '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).problems).toEqual([
+      'persons[1].password: it must not be a user ID of the person.',
+      'persons[2].password: it must not be the person\'s name.',
+      'persons[3].password: it is on the list of common and breached passwords; choose another.',
+      'persons[4].password: at most 256 characters are allowed; this one has 257.',
+    ]);
+    expect(await gatehouseJson(['export', '--with-secrets'])).toEqual(before);
+    await withDatabase(async (services) => expect(await services.persons.authenticate('PEPE', 'a brand new passphrase')).toBeUndefined());
+  });
+
   test('a password_hash is parsed in full: only argon2id with parameters no weaker than ours, well formed', async () => {
     const good = await hash('correct horse battery', { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
     const weak = await hash('correct horse battery', { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
@@ -151,7 +174,7 @@ describe('import', () => {
       'persons[2].name: "Ana" appears more than once in the document (also persons[1]; names are compared ignoring case).',
       'persons[3].user_ids: user ID "SHARED" is also given to persons[1] ("ana") in the document.',
       `persons[4].sub: "${storedSub}" is the sub of the existing person "PEPE".`,
-      'persons[5].password: at least 8 characters.',
+      'persons[5].password: at least 12 characters are needed; this one has 5.',
       expect.stringMatching(/^persons\[6\]\.nickname: not a person field/),
       'persons[7]: A person must be an object.',
     ]);
@@ -401,13 +424,23 @@ describe('person', () => {
   test('refused passwords, names and missing password sources change nothing', async () => {
     const short = await gatehouse(['person', 'add', 'PEPE', '--password-stdin'], { input: 'short\n' });
     expect(short.code).toBe(1);
-    expect(short.stderr.trim()).toBe('password: at least 8 characters.');
+    expect(short.stderr.trim()).toBe('password: at least 12 characters are needed; this one has 5.');
     await withDatabase(async (services) => expect((await services.persons.list()).items).toEqual([]));
 
     await gatehouseJson(['person', 'add', 'PEPE', '--password-stdin'], { input: 'first password' });
     const duplicate = await gatehouse(['person', 'add', 'pepe', '--user-id', 'other', '--password-stdin'], { input: 'first password' });
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr.trim()).toBe('name: a person named "PEPE" already exists (names are compared ignoring case).');
+
+    for (const [refusedPassword, message] of [
+      ['Password1234', 'password: it is on the list of common and breached passwords; choose another.'],
+      ['  PEPE  ', 'password: at least 12 characters are needed; this one has 8.'],
+      ['é'.repeat(257), 'password: at most 256 characters are allowed; this one has 257.'],
+    ]) {
+      const passwd = await gatehouse(['person', 'passwd', 'PEPE', '--password-stdin'], { input: refusedPassword });
+      expect(passwd.code).toBe(1);
+      expect(passwd.stderr.trim()).toBe(message);
+    }
 
     const noSource = await gatehouse(['person', 'passwd', 'PEPE']);
     expect(noSource.code).toBe(2);

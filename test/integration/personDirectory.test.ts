@@ -89,3 +89,48 @@ test('a person stored before claims existed gets them at start, and is found by 
   expect((await services.persons.findByUserId('IDA.old'))?._id).toBe('earlier-person');
   await expect(services.persons.add({ name: 'ida', default_user_id: 'other' })).rejects.toThrow('name: a person named "IDA" already exists');
 });
+
+describe('password rules: every directory path that sets a password uses them, and a refusal changes nothing', () => {
+  const good = 'a sturdy passphrase 2026';
+
+  test('add, put, update and setPassword refuse each rule with its own message', async () => {
+    await expect(services.persons.add({ name: 'RITA', default_user_id: 'rita.moreno.1931', password: 'Rita.Moreno.1931' })).rejects.toMatchObject({
+      status: 400,
+      message: 'password: it must not be a user ID of the person.',
+      messageKey: 'password.rule.userId',
+    });
+    await expect(services.persons.show('RITA')).rejects.toMatchObject({ status: 404 });
+    await expect(services.persons.put({ name: 'RITA', password: 'eleven char' })).rejects.toThrow('password: at least 12 characters are needed; this one has 11.');
+    await expect(services.persons.show('RITA')).rejects.toMatchObject({ status: 404 });
+
+    await services.persons.add({ name: 'RITA', default_user_id: 'rita', first_name: 'Rosa Dolores', family_name: 'Alverío', password: good });
+    const before = await services.persons.show('RITA');
+    await expect(services.persons.update('RITA', { password: 'ROSA DOLORES ALVERÍO' })).rejects.toThrow('password: it must not be the person\'s name.');
+    await expect(services.persons.put({ name: 'RITA', default_user_id: 'rita', password: 'Password1234' })).rejects.toThrow('password: it is on the list of common and breached passwords; choose another.');
+    await expect(services.persons.setPassword('rita', 'p'.repeat(257))).rejects.toThrow('password: at most 256 characters are allowed; this one has 257.');
+    await expect(services.persons.setPassword('rita', 'Rosa Dolores')).rejects.toMatchObject({ messageKey: 'password.rule.name' });
+    expect(await services.persons.show('RITA')).toEqual(before);
+    await expect(services.persons.authenticate('rita', good)).resolves.toMatchObject({ name: 'RITA' });
+    expect((await services.audit.list({ entity: 'person', entityId: before.sub })).map((entry) => entry.action)).toEqual(['create']);
+  });
+
+  test('a password is hashed in NFC: set with decomposed accents, it signs in typed composed, and the other way round', async () => {
+    const composed = 'contraseña del niño';
+    await services.persons.add({ name: 'NINO', password: composed.normalize('NFD') });
+    await expect(services.persons.authenticate('NINO', composed)).resolves.toMatchObject({ name: 'NINO' });
+    await services.persons.setPassword('NINO', composed);
+    await expect(services.persons.authenticate('NINO', composed.normalize('NFD'))).resolves.toMatchObject({ name: 'NINO' });
+  });
+
+  test('PASSWORD_MIN_LENGTH sets the minimum of every path', async () => {
+    const strict = await openTestServices(testConfig({ mongodbUri: testDatabaseUri(), masterKey: newMasterKey(), passwordMinLength: 20 }));
+    try {
+      expect(strict.persons.passwordRules.minimumLength).toBe(20);
+      await expect(strict.persons.add({ name: 'LUZ', password: 'a sturdy passphrase' })).rejects.toThrow('password: at least 20 characters are needed; this one has 19.');
+      await strict.persons.add({ name: 'LUZ', password: 'a sturdy passphrase!' });
+      await expect(strict.persons.setPassword('LUZ', 'a sturdy passphrase')).rejects.toThrow('at least 20 characters');
+    } finally {
+      await strict.store.close();
+    }
+  });
+});

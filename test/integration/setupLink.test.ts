@@ -106,7 +106,10 @@ test('what the form refuses changes nothing: no person, no class, the link still
 
   await browser.submit('/setup', { ...adaForm, password: 'short', password_again: 'short' });
   expect(browser.lastStatus).toBe(400);
-  expect(browser.lastPage).toContain('id="password-error">at least 8 characters.');
+  expect(browser.lastPage).toContain('id="password-error">The password needs at least 12 characters; this one has 5.');
+  await browser.submit('/setup', { ...adaForm, password: 'Password1234', password_again: 'Password1234' });
+  expect(browser.lastStatus).toBe(400);
+  expect(browser.lastPage).toContain('id="password-error">This password is on the list of common and breached passwords; choose another.');
 
   await browser.submit('/setup', { ...adaForm, csrf: 'forged' });
   expect(browser.lastStatus).toBe(403);

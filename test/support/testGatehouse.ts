@@ -42,6 +42,7 @@ export function testConfig(overrides: Partial<Config> & { mongodbUri: string | u
     sms: {},
     otpResendAfterSeconds: 30,
     addressFailureLimit: 30,
+    passwordMinLength: 12,
     admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false, homeRefreshSeconds: 300 },
     ...overrides,
   };

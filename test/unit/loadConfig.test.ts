@@ -38,6 +38,7 @@ test('defaults: development on port 3000, the embedded database, a generated mas
     sms: {},
     otpResendAfterSeconds: 30,
     addressFailureLimit: 30,
+    passwordMinLength: 12,
     admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false, homeRefreshSeconds: 300 },
   });
 });
@@ -71,6 +72,7 @@ test('values from the environment are read and converted', () => {
       ELEVATED_ACR_TTL: '300',
       REGISTRATION_LINK_TTL: '3600',
       ADDRESS_FAILURE_LIMIT: '10',
+      PASSWORD_MIN_LENGTH: '16',
       ADMIN_ELEVATION_TTL: '600',
       ADMIN_IDLE_TTL: '300',
       SETUP_LINK_REMOTE: 'true',
@@ -101,6 +103,7 @@ test('values from the environment are read and converted', () => {
     },
     otpResendAfterSeconds: 60,
     addressFailureLimit: 10,
+    passwordMinLength: 16,
     admin: { elevationSeconds: 600, idleSeconds: 300, setupLinkRemote: true, homeRefreshSeconds: 60 },
   });
 });
@@ -198,4 +201,10 @@ test('a valid MASTER_KEY does not appear in the error about another key', () => 
   const error = errorFor({ MASTER_KEY: validMasterKey, PORT: 'abc' });
   expect(error.message).toMatch(/\bPORT\b/);
   expect(error.message).not.toContain(validMasterKey);
+});
+
+test('PASSWORD_MIN_LENGTH is a whole number from 8 to 256', () => {
+  expect(loadConfig({ PASSWORD_MIN_LENGTH: '8' }, noFile).passwordMinLength).toBe(8);
+  expect(loadConfig({ PASSWORD_MIN_LENGTH: '256' }, noFile).passwordMinLength).toBe(256);
+  for (const bad of ['7', '257', '12.5', 'twelve']) expect(() => loadConfig({ PASSWORD_MIN_LENGTH: bad }, noFile)).toThrow('PASSWORD_MIN_LENGTH must be a whole number from 8 to 256');
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { passwordSchema, personFields, personName } from '../../directory/schemas/personSchema.ts';
+import { passwordRulesDescription, passwordSchema, personFields, personName } from '../../directory/schemas/personSchema.ts';
 import { unlockableFactors } from '../../factors/attempts/unlockPerson.ts';
 
 /** The admin API's documents about persons, other than the person input itself (personSchema). */
@@ -10,7 +10,7 @@ const count = (description?: string) => z.number().int().min(0).meta(description
 const { name: _name, password: _password, password_hash: _hash, ...changeable } = personFields;
 
 export const personChangesSchema = z
-  .strictObject({ ...changeable, password: passwordSchema.optional().meta({ description: 'A new password.', writeOnly: true }) })
+  .strictObject({ ...changeable, password: passwordSchema.optional().meta({ description: `A new password. ${passwordRulesDescription}`, writeOnly: true }) })
   .partial()
   .meta({ id: 'PersonChanges', description: 'Only the fields to change; null removes a profile field. The name changes only by rename.' });
 
@@ -35,7 +35,7 @@ export const personViewSchema = z
 export const personPageSchema = z.object({ items: z.array(personViewSchema), total: z.number().int(), page: z.number().int(), page_size: z.number().int() }).meta({ id: 'PersonPage' });
 
 export const renameSchema = z.strictObject({ new_name: personName.meta({ description: 'The new name: unique ignoring case; 1 to 64 letters, digits or . _ @ + -.' }) }).meta({ id: 'PersonRename' });
-export const setPasswordSchema = z.strictObject({ password: passwordSchema }).meta({ id: 'PersonPassword' });
+export const setPasswordSchema = z.strictObject({ password: passwordSchema.meta({ description: passwordRulesDescription, writeOnly: true }) }).meta({ id: 'PersonPassword' });
 
 export const planSchema = z
   .object({

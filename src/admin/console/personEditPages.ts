@@ -57,7 +57,9 @@ export function personEditPages(router: Router, { gate, services }: AdminConsole
       redirectAfterChange(ctx, personPath(added.name), 'personAdded');
     } catch (error) {
       if (!refused(error)) throw error;
-      await renderPersonForm(ctx, visit, services, { mode: 'add', values, problems: [fieldErrorOf(error.message, personFieldNames('add'), clashAt(error.message, values))] });
+      const problem = fieldErrorOf(error.message, personFieldNames('add'), clashAt(error.message, values));
+      const shown = problem.field === 'password' && error.messageKey ? { ...problem, message: t(error.messageKey, error.messageParams) } : problem;
+      await renderPersonForm(ctx, visit, services, { mode: 'add', values, problems: [shown] });
     }
   });
 
@@ -107,7 +109,8 @@ export function personEditPages(router: Router, { gate, services }: AdminConsole
       if (set) redirectAfterChange(ctx, personPath(person.name), 'passwordSet');
     } catch (error) {
       if (!refused(error)) throw error;
-      await again(fieldErrorOf(error.message, ['password']).message);
+      // The password rules' refusals carry a message key: shown in the page's language.
+      await again(error.messageKey ? t(error.messageKey, error.messageParams) : fieldErrorOf(error.message, ['password']).message);
     }
   });
 }

@@ -74,6 +74,9 @@ export async function renderPersonForm(ctx: Context, visit: AdminVisit, services
   const person = page.person;
   const action = person ? personPath(person.name) : '/admin/persons/new';
   const passwordError = page.passwordProblem?.message;
+  // The password hints name the configured minimum (PASSWORD_MIN_LENGTH).
+  const min = services.persons.passwordRules.minimumLength;
+  const withMinimum: Translate = (key, values) => t(key, { min, ...values });
   await renderAdmin(ctx, visit, 'persons/form', {
     title: person ? t('admin.persons.edit.title', { name: person.name }) : t('admin.persons.add.title'),
     lead: t(person ? 'admin.persons.edit.lead' : 'admin.persons.add.lead'),
@@ -81,13 +84,14 @@ export async function renderPersonForm(ctx: Context, visit: AdminVisit, services
     problems: problemList(t, problems),
     action,
     submit: t(person ? 'admin.save' : 'admin.persons.add.submit'),
-    groups: personFormGroups(t, page.mode, page.values, choices, errors),
+    groups: personFormGroups(withMinimum, page.mode, page.values, choices, errors),
     facts: person ? await factsOf(services, visit, person) : [],
     options: person ? personOptions(t, person.name, 1) : [],
     password: person
       ? {
           action: personPath(person.name, 'password'),
           returnTo: personPath(person.name),
+          rules: t('admin.persons.password.rules', { min }),
           ...(passwordError ? { error: asSentence(passwordError), alert: t('admin.persons.password.refused', { message: passwordError }) } : {}),
         }
       : undefined,

@@ -1,5 +1,4 @@
 import type { ClassView } from '../../directory/classDirectory.ts';
-import { minimumPasswordLength } from '../../directory/personDirectory.ts';
 import type { Translate } from '../../i18n/translate.ts';
 
 /** The fields of the setup form, by their input's name. */
@@ -81,7 +80,7 @@ export function errorOfMessage(message: string): SetupErrors | undefined {
 }
 
 /** The text inputs of the form, in order, as the view draws them. */
-export function setupInputs(values: SetupValues, errors: SetupErrors, t: Translate) {
+export function setupInputs(values: SetupValues, errors: SetupErrors, t: Translate, minimumPasswordLength: number) {
   const input = (field: SetupField, label: string, type: string, autocomplete: string, value: string, hint?: string) => ({ field, label, type, autocomplete, value, hint, error: errors[field], required: field !== 'email' });
   return [
     input('name', t('setup.name'), 'text', 'off', values.name, t('setup.nameHint')),

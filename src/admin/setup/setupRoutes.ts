@@ -1,12 +1,12 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { ConflictError, InvalidInputError } from '../../errors/GatehouseError.ts';
-import { validatePersonInput } from '../../directory/personDirectory.ts';
 import { acceptForm } from '../../http/acceptForm.ts';
 import { readPageCookie, setPageCookie } from '../../http/pageCookie.ts';
 import { createFormTokens } from '../../security/formTokens.ts';
 import type { SetupDependencies } from './SetupDependencies.ts';
 import { setupEnrolment } from './setupEnrolment.ts';
+import type { Translate } from '../../i18n/translate.ts';
 import { checkSetupForm, errorOfMessage, fitsFirstAdmin, freeClassName, newAdminClass, personInputOf, readSetupForm, setupInputs, setupLanguages, type SetupErrors, type SetupValues } from './setupForm.ts';
 import { setupActor } from './setupLinks.ts';
 import { fromLoopback, refuseSetup, renderSetup, setupLanguage } from './setupPages.ts';
@@ -69,7 +69,7 @@ export function setupRoutes({ issuer, allowRemote, services, setupLinks }: Setup
     const { fitting, newName } = await classChoices();
     const values = extra.values ?? { name: '', user_id: '', email: '', language: setupLanguages.find((language) => language.locale === locale)!.value, class: fitting[0]?.name ?? '' };
     const errors = extra.errors ?? {};
-    const inputs = setupInputs(values, errors, t);
+    const inputs = setupInputs(values, errors, t, persons.passwordRules.minimumLength);
     const labelled = [...inputs, { field: 'language', label: t('setup.language'), error: errors.language }, { field: 'class', label: t('setup.class'), error: errors.class }];
     await renderSetup(ctx, 'form', extra.status ?? 200, {
       title: t('setup.title'),
@@ -117,8 +117,8 @@ export function setupRoutes({ issuer, allowRemote, services, setupLinks }: Setup
     const invalid = (problem: SetupErrors | string) => showForm(ctx, link.id, { values: form.values, status: 400, ...(typeof problem === 'string' ? { error: problem } : { errors: problem }) });
     const errors = checkSetupForm(form, { classes: fitting.map((view) => view.name) }, t);
     if (Object.keys(errors).length) return invalid(errors);
-    // The shared schema checks the person before anything is stored (a class made for nothing would stay).
-    const problem = directoryProblem(() => validatePersonInput(personInputOf(form.values, form.password, form.values.class || '*NEVER')));
+    // The directory checks the person (the shared schema and the password rules) before anything is stored (a class made for nothing would stay).
+    const problem = directoryProblem(() => persons.validate(personInputOf(form.values, form.password, form.values.class || '*NEVER')), t);
     if (problem) return invalid(problem);
 
     const claim = await setupLinks.claim(link.id);
@@ -132,7 +132,7 @@ export function setupRoutes({ issuer, allowRemote, services, setupLinks }: Setup
       await setupLinks.release(link.id, claim);
       const refused = directoryProblem(() => {
         throw error;
-      });
+      }, t);
       if (refused) return invalid(refused);
       throw error;
     }
@@ -144,13 +144,22 @@ export function setupRoutes({ issuer, allowRemote, services, setupLinks }: Setup
   return router;
 }
 
-/** The directory's refusal of what was typed: next to its field, or the whole message when it names none; undefined when it passed. Other errors are thrown on. */
-function directoryProblem(check: () => unknown): SetupErrors | string | undefined {
+/**
+ * The directory's refusal of what was typed: next to its field (in the page's language when
+ * the refusal has a message key, as the password rules' do), or the whole message when it
+ * names none; undefined when it passed. Other errors are thrown on.
+ */
+function directoryProblem(check: () => unknown, t: Translate): SetupErrors | string | undefined {
   try {
     check();
     return undefined;
   } catch (error) {
     if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
-    return errorOfMessage(error.message) ?? error.message;
+    const located = errorOfMessage(error.message);
+    if (located && error.messageKey) {
+      const [field] = Object.keys(located) as (keyof SetupErrors)[];
+      return { [field!]: t(error.messageKey, error.messageParams) };
+    }
+    return located ?? error.message;
   }
 }

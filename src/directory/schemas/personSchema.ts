@@ -27,8 +27,6 @@ export const verifiedFlags = [
   { flag: 'phone_verified', address: 'cell_phone', stored: 'phoneVerifiedFor' },
 ] as const;
 
-export const minimumPasswordLength = 8;
-
 const shown = (value: unknown) => JSON.stringify(value);
 const key = (value: string) => value.toLowerCase();
 const namePattern = /^[\p{L}\p{N}._@+-]{1,64}$/u;
@@ -37,10 +35,16 @@ const nameMessage = (value: unknown) => `1 to 64 letters, digits or . _ @ + - (n
 /** A person name or user ID: what is typed on the sign-in page. */
 export const personName = z.string({ error: (issue) => nameMessage(issue.input) }).regex(namePattern, { error: (issue) => nameMessage(issue.input) });
 
-export const passwordSchema = z
-  .string({ error: `at least ${minimumPasswordLength} characters.` })
-  .min(minimumPasswordLength, { error: `at least ${minimumPasswordLength} characters.` })
-  .max(1024, { error: 'at most 1024 characters.' });
+/**
+ * A password as the inputs carry it: only that it is a text. The rules (length, user ID,
+ * name, the list of common passwords) need the person and the configuration: they live in
+ * security/passwordRules.ts, which the person directory applies wherever a password is set.
+ */
+export const passwordSchema = z.string({ error: 'a text is needed.' });
+
+/** What the API document says of a password field. */
+export const passwordRulesDescription =
+  'At least PASSWORD_MIN_LENGTH (default 12) and at most 256 characters, not a user ID or the person\'s name, not on the list of common and breached passwords; stored hashed.';
 
 const rolePattern = /^[a-z][a-z0-9_-]{0,31}$/;
 const rolesMessage = 'a list of role names in lower case, such as ["admin"].';
@@ -123,7 +127,7 @@ export const personFields = {
     })
     .optional()
     .meta({ items: { type: 'string' }, description: 'More user IDs the person may sign in with.' }) as z.ZodType<string[] | undefined>,
-  password: passwordSchema.optional().meta({ description: 'At least 8 characters; stored hashed.', writeOnly: true }),
+  password: passwordSchema.optional().meta({ description: passwordRulesDescription, writeOnly: true }),
   password_hash: z
     .string({ error: passwordHashProblem(undefined) })
     .superRefine((value, ctx) => {
