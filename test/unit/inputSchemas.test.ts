@@ -3,7 +3,7 @@ import { classSchema } from '../../src/directory/schemas/classSchema.ts';
 import { clientSchema } from '../../src/directory/schemas/clientSchema.ts';
 import { importDocumentSchema } from '../../src/directory/schemas/importDocumentSchema.ts';
 import { ipGroupSchema } from '../../src/directory/schemas/ipGroupSchema.ts';
-import { parseInput } from '../../src/directory/schemas/parseInput.ts';
+import { asSentence, fieldOfMessage, parseInput } from '../../src/directory/schemas/parseInput.ts';
 import { personSchema } from '../../src/directory/schemas/personSchema.ts';
 import { settingsSchema } from '../../src/directory/schemas/settingsSchema.ts';
 import { factorIds } from '../../src/policy/types.ts';
@@ -82,4 +82,14 @@ test('the JSON Schema of a class names the factors of policy/types.ts, and the c
   expect(required).toEqual(['name']);
   expect(properties.mfa_device.enum).toEqual(['N', 'C', 'E', 'S']);
   expect(properties.factors.anyOf[0].properties.MFA.anyOf[0].propertyNames.enum).toEqual([...factorIds]);
+});
+
+test('a message of the shared schemas gives back the field it names, whole and by its first name; a sentence names none', () => {
+  expect(fieldOfMessage('factors.MFA.TOTP: a priority from 1 to 9; got 12.')).toEqual({ path: 'factors.MFA.TOTP', root: 'factors', detail: 'a priority from 1 to 9; got 12.' });
+  expect(fieldOfMessage('ranges[1]: "10.0.0.1/99" is not a range.')).toEqual({ path: 'ranges[1]', root: 'ranges', detail: '"10.0.0.1/99" is not a range.' });
+  expect(fieldOfMessage('password_reset.verify_by: N needs a new password sent by C or E.')?.root).toBe('password_reset');
+  expect(fieldOfMessage('There is no person "PEPE".')).toBeUndefined();
+  expect(fieldOfMessage('Nothing was changed: try again.')).toBeUndefined();
+  expect(asSentence('a priority from 1 to 9.')).toBe('A priority from 1 to 9.');
+  expect(asSentence('"x" is not an email address.')).toBe('"x" is not an email address.');
 });

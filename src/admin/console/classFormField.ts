@@ -1,5 +1,6 @@
 import { ConflictError, InvalidInputError, type GatehouseError } from '../../errors/GatehouseError.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import { fieldOfMessage } from '../../directory/schemas/parseInput.ts';
 import { refusalWords } from './classRefusalWords.ts';
 
 // The pieces of the class and IP group forms: a field as its partial (views/admin/classes/field.ejs)
@@ -8,17 +9,11 @@ import { refusalWords } from './classRefusalWords.ts';
 /** A refusal of a service: the field path its message starts with ("factors.MFA.TOTP", "ranges[1]"), when it names one, and the rest. */
 export type Refusal = { path?: string; message: string };
 
-/** Every input message of the shared schemas starts with its field's path (src/directory/schemas/parseInput.ts); a sentence has a space before any colon. */
-const pathFirst = /^([A-Za-z_][\w.[\]-]*): (.+)$/s;
-
 /** A service's refusal for a form in the page's language (`visit.t`, `visit.locale`): its path, and its message where classRefusalWords knows it. */
 export function refusalOf(error: GatehouseError, { t, locale }: { t: Translate; locale: string }): Refusal {
-  const match = pathFirst.exec(error.message);
-  return match ? { path: match[1]!, message: refusalWords(t, locale, match[2]!) } : { message: error.message };
+  const named = fieldOfMessage(error.message);
+  return named ? { path: named.path, message: refusalWords(t, locale, named.detail) } : { message: error.message };
 }
-
-/** A message shown on its own, at its field: as a sentence ("a priority from 1 to 9." → "A priority from 1 to 9."). */
-export const asSentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);
 
 export type Option = { value: string; label: string; selected: boolean };
 

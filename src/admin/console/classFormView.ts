@@ -3,8 +3,9 @@ import { factorOf } from '../../factors/index.ts';
 import type { MessageKey } from '../../i18n/messages.en.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { contexts, factorIds, type FactorId, type PolicyContext } from '../../policy/types.ts';
-import { asSentence, describedBy, fieldId, formField, formNameOf, type FormField, type Refusal, type SummaryLine } from './classFormField.ts';
+import { describedBy, fieldId, formField, formNameOf, type FormField, type Refusal, type SummaryLine } from './classFormField.ts';
 import { cellName, classFieldsets, type ClassFieldSpec, type ClassFormValues, type CodedField } from './classFormInput.ts';
+import { asSentence } from '../../directory/schemas/parseInput.ts';
 
 // What the class form's view shows (views/admin/classes/form.ejs), prepared here: every
 // label, hint, option and error in the page's language, and the grid as rows of cells.

@@ -2,6 +2,7 @@ import { authMethods, type ClientChanges, type ClientInput, type ClientView } fr
 import { grantTypes } from '../../directory/schemas/clientSchema.ts';
 import type { MessageKey } from '../../i18n/messages.en.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import { fieldOfMessage } from '../../directory/schemas/parseInput.ts';
 
 // The client form of the admin view: what was typed (all strings), the input the client
 // directory takes (the admin API's shape), and the form's fields with their errors.
@@ -124,9 +125,8 @@ export function changesOf(typed: ClientTyped): ClientChanges {
 export type FieldError = { field?: ClientField; message: string };
 
 export function fieldErrorOf(message: string): FieldError {
-  const at = message.indexOf(': ');
-  const root = at > 0 ? message.slice(0, at).split(/[.[]/)[0]! : '';
-  if (Object.hasOwn(clientFieldLabels, root)) return { field: root as ClientField, message: message.slice(at + 2) };
+  const named = fieldOfMessage(message);
+  if (named && Object.hasOwn(clientFieldLabels, named.root)) return { field: named.root as ClientField, message: named.detail };
   return { message };
 }
 

@@ -1,6 +1,7 @@
 import type { IpGroupInput } from '../../directory/ipGroupDirectory.ts';
 import type { Translate } from '../../i18n/translate.ts';
-import { asSentence, fieldId, formField, formString, type FormField, type Refusal, type SummaryLine } from './classFormField.ts';
+import { fieldId, formField, formString, type FormField, type Refusal, type SummaryLine } from './classFormField.ts';
+import { asSentence } from '../../directory/schemas/parseInput.ts';
 
 // The IP group form: name (new only), text, and the ranges one per line in a textarea.
 

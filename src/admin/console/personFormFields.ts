@@ -1,7 +1,7 @@
 import type { PersonView } from '../../directory/personInput.ts';
 import type { MessageKey } from '../../i18n/messages.en.ts';
 import type { Translate } from '../../i18n/translate.ts';
-import { asSentence } from './personFieldError.ts';
+import { asSentence } from '../../directory/schemas/parseInput.ts';
 
 /** How a field is typed. Text inputs carry `type` for the keyboard a phone shows; the form is `novalidate`, the services check. */
 type Kind = 'text' | 'email' | 'tel' | 'password' | 'select' | 'checkbox';

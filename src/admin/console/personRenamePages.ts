@@ -7,7 +7,7 @@ import type { AdminVisit } from './AdminVisit.ts';
 import { redirectAfterChange, renderAdmin } from './adminPages.ts';
 import { personOptions } from './personOptions.ts';
 import { personOrProblem, unlessGone } from './personOrProblem.ts';
-import { asSentence } from './personFieldError.ts';
+import { asSentence } from '../../directory/schemas/parseInput.ts';
 import { formText, personPath } from './personPath.ts';
 
 async function renderRename(ctx: Context, visit: AdminVisit, person: PersonView, typed: string, error?: string) {

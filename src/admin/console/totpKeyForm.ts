@@ -3,6 +3,7 @@ import type { TotpKeyRequest } from '../../factors/totp/createTotpKeyMenu.ts';
 import { totpAlgorithms, totpDigits } from '../../factors/totp/totpKeyInput.ts';
 import type { AdminVisit } from './AdminVisit.ts';
 import type { TotpSubject } from './totpMenuData.ts';
+import { asSentence, fieldOfMessage } from '../../directory/schemas/parseInput.ts';
 
 /** Option 8.1's form as typed: every field a string, the boxes ticked or not. */
 export type TotpKeyTyped = { key: string; algorithm: string; digits: string; period: string; email: boolean; confirmReplace: boolean };
@@ -45,12 +46,10 @@ export function totpKeyRequest(typed: TotpKeyTyped): TotpKeyRequest {
  * summary's alone (undefined here).
  */
 export function fieldErrorOf(error: InvalidInputError): FieldErrors | undefined {
-  const separator = error.message.indexOf(': ');
-  if (separator < 0) return undefined;
-  const field = fieldOfPath[error.message.slice(0, separator)];
-  const message = error.message.slice(separator + 2);
+  const named = fieldOfMessage(error.message);
+  const field = named ? fieldOfPath[named.path] : undefined;
   // Shown under the field's own label, so the sentence starts without the path: "Character 3 is not Base32…".
-  return field ? { [field]: `${message.charAt(0).toUpperCase()}${message.slice(1)}` } : undefined;
+  return field ? { [field]: asSentence(named!.detail) } : undefined;
 }
 
 /** What the form's view shows: the fields as typed (defaults the first time), the choices, the errors, and what replacing means. */

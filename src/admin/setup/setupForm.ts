@@ -1,5 +1,6 @@
 import type { ClassView } from '../../directory/classDirectory.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import { fieldOfMessage } from '../../directory/schemas/parseInput.ts';
 
 /** The fields of the setup form, by their input's name. */
 export type SetupField = 'name' | 'user_id' | 'email' | 'password' | 'password_again' | 'language' | 'class';
@@ -74,9 +75,9 @@ const fieldOfPath: Record<string, SetupField> = { name: 'name', default_user_id:
 
 /** A message of the directory next to its field (the path before the first ": " dropped), or undefined when it names no field of the form. */
 export function errorOfMessage(message: string): SetupErrors | undefined {
-  const colon = message.indexOf(': ');
-  const field = colon > 0 ? fieldOfPath[message.slice(0, colon)] : undefined;
-  return field ? { [field]: message.slice(colon + 2) } : undefined;
+  const named = fieldOfMessage(message);
+  const field = named ? fieldOfPath[named.root] : undefined;
+  return field ? { [field]: named!.detail } : undefined;
 }
 
 /** The text inputs of the form, in order, as the view draws them. */

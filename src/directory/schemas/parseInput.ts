@@ -41,3 +41,16 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   if (result.success) return result.data;
   throw new InvalidInputError(describeIssue(firstIssue(result.error.issues), at));
 }
+
+/** What a message of describeIssue names: its field's path ("factors.MFA.TOTP", "ranges[1]"), the path's first name ("factors", "ranges") and what is wrong. */
+export type FieldMessage = { path: string; root: string; detail: string };
+
+/** The field a message starts with, the inverse of describeIssue (a sentence has no colon right after its first word); undefined when it names none. */
+export function fieldOfMessage(message: string): FieldMessage | undefined {
+  const match = /^([A-Za-z_][\w-]*)([.[][\w.[\]-]*)?: (.+)$/s.exec(message);
+  return match ? { path: `${match[1]}${match[2] ?? ''}`, root: match[1]!, detail: match[3]! } : undefined;
+}
+
+/** A message shown on its own under its field's label, as a sentence: "a priority from 1 to 9." → "A priority from 1 to 9.". */
+export const asSentence = (message: string) => (/^\p{Ll}/u.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message);
+
