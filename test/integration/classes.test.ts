@@ -161,6 +161,11 @@ describe('invalid classes are refused with the field named, and nothing is store
     [{ ...base, password_reset: { must_change_minutes: 1000 } }, /^password_reset\.must_change_minutes: /],
     [{ ...base, password_reset: { expires: 1 } }, /^password_reset\.expires: not a password reset field/],
     [{ ...base, password_reset: 'E' }, /^password_reset: an object with verify_by, new_password_by, reset_by, must_change_minutes\.$/],
+    // A reset is as safe as the sign-in it replaces: no verification only with the new password sent to the person's own channel.
+    [{ ...base, password_reset: { verify_by: 'N', new_password_by: 'S' } }, /^password_reset\.verify_by: N \(no verification\) would show a new password to whoever types a user ID; with new_password_by S, verify by C, E or M\.$/],
+    [{ ...base, password_reset: { verify_by: 'N', new_password_by: 'E', reset_by: '2' } }, /^password_reset\.reset_by: 2 offers re-enabling the account, which sends nothing to the person's own channel; with verify_by N only 1 \(a new password sent by E\) is safe\.$/],
+    [{ ...base, password_reset: { verify_by: 'N', new_password_by: 'C', reset_by: '9' } }, /^password_reset\.reset_by: 9 offers re-enabling/],
+    [{ ...base, password_reset: { verify_by: 'M', new_password_by: 'N' } }, /^password_reset\.verify_by: M asks the P-R factors, but none has a priority in factors\.P-R/],
     [{ ...base, colour: 'blue' }, /^colour: not a class field \(known: name, text, /],
     [{ ...base, api_provider: 'DUO' }, /^api_provider: only used with the API factor/],
     [{ ...base, factors: { AOD: { API: 1 } } }, /^api_provider: required with the API factor \(used in factors\.AOD\)/],
@@ -210,7 +215,9 @@ describe('update changes only what it is given', () => {
     expect(updated.email_domain).toBeUndefined();
     // Swapping two priorities in one change is accepted: the result is checked as a whole.
     expect((await services.classes.update('TOTP', { factors: { MFA: { TOTP: 2, Qstn: 1 } } })).factors.MFA).toEqual({ TOTP: 2, Qstn: 1 });
-    expect((await services.classes.update('TOTP', { factors: null })).factors).toEqual({ MFA: {}, AOD: {}, 'P-R': {} });
+    // Verify M needs a P-R factor: removing them all is refused while the reset asks them.
+    await expect(services.classes.update('TOTP', { factors: null })).rejects.toThrow(/^password_reset\.verify_by: M asks the P-R factors/);
+    expect((await services.classes.update('TOTP', { factors: null, password_reset: { verify_by: 'E' } })).factors).toEqual({ MFA: {}, AOD: {}, 'P-R': {} });
   });
 
   test('put creates, replaces every field, or reports unchanged', async () => {

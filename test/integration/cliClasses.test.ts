@@ -176,8 +176,12 @@ describe('class', () => {
       password_reset: { ...everyField.password_reset, must_change_minutes: 30 },
       last_update: expect.any(String),
     });
-    const cleared = await gatehouseJson(['class', 'update', 'FULL', '--clear-factors', '--factor', 'MFA:OTP=1', '--api-provider', '']);
+    const strandedReset = await gatehouse(['class', 'update', 'FULL', '--clear-factors', '--factor', 'MFA:OTP=1', '--api-provider', '']);
+    expect(strandedReset.code).toBe(1);
+    expect(strandedReset.stderr).toMatch(/verify_by: M asks the P-R factors, but none has a priority/);
+    const cleared = await gatehouseJson(['class', 'update', 'FULL', '--clear-factors', '--factor', 'MFA:OTP=1', '--api-provider', '', '--verify-by', 'E']);
     expect(cleared.factors).toEqual({ MFA: { OTP: 1 }, AOD: {}, 'P-R': {} });
+    expect(cleared.password_reset.verify_by).toBe('E');
     expect(cleared.api_provider).toBeUndefined();
 
     const refused = await gatehouse(['class', 'update', 'FULL', '--factor', 'AOD:API=1']);

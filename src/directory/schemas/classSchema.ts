@@ -104,6 +104,27 @@ const passwordReset = z
     return { verifyBy: given.verify_by, newPasswordBy: given.new_password_by, resetBy: given.reset_by, mustChangeMinutes: given.must_change_minutes };
   });
 
+/**
+ * A reset must be as safe as the sign-in it replaces (product.md "Password reset"). With
+ * no verification, only a new password sent to the person's own channel proves anything:
+ * shown on screen it would go to whoever typed the user ID, and re-enabling an account
+ * sends nothing at all. Verify N with new password N is what a class gets when its reset
+ * fields are left out (product.md defaults): no self-service reset, the admin resets.
+ * Verify M needs a P-R factor to ask.
+ */
+function passwordResetRefusal({ passwordReset: reset, priorities }: ClassPolicy): { field: string; message: string } | undefined {
+  if (reset.verifyBy === 'N' && reset.newPasswordBy === 'S') {
+    return { field: 'verify_by', message: 'N (no verification) would show a new password to whoever types a user ID; with new_password_by S, verify by C, E or M.' };
+  }
+  if (reset.verifyBy === 'N' && reset.newPasswordBy !== 'N' && reset.resetBy !== '1') {
+    return { field: 'reset_by', message: `${reset.resetBy} offers re-enabling the account, which sends nothing to the person's own channel; with verify_by N only 1 (a new password sent by ${reset.newPasswordBy}) is safe.` };
+  }
+  if (reset.verifyBy === 'M' && Object.keys(priorities['P-R']).length === 0) {
+    return { field: 'verify_by', message: 'M asks the P-R factors, but none has a priority in factors.P-R; give one (factors.P-R.TOTP, for example) or verify by C or E.' };
+  }
+  return undefined;
+}
+
 const allowOtp = z
   .union([z.boolean(), z.string(), z.number()], { error: (issue) => `one of Y (yes), N (no); got ${JSON.stringify(issue.input)}.` })
   .optional()
@@ -164,5 +185,7 @@ export const classSchema = fieldsOf(classFields, 'a class field', 'A class must 
     if (policy.questionCount === 0 && usesQuestions.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['question_count'], message: `the Qstn factor is used (factors.${usesQuestions[0]}.Qstn), so at least 1 question must be asked.` });
     }
+    const refusal = passwordResetRefusal(policy);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['password_reset', refusal.field], message: refusal.message });
   })
   .meta({ id: 'ClassInput', description: 'A class: which second factor, with what limits. A field left out gets its default.' });
