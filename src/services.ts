@@ -28,6 +28,7 @@ import { claimMissingPersonKeys } from './directory/claimMissingPersonKeys.ts';
 import { openStore, type Store } from './store/openStore.ts';
 import type { FactorServices } from './factors/FactorServices.ts';
 import { createSignInProgress } from './store/signInProgress.ts';
+import { createPasswordResets } from './store/passwordResets.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
 import { createFormTokens } from './security/formTokens.ts';
 import { createUnknownUserStandIn } from './directory/unknownUserStandIn.ts';
@@ -96,6 +97,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     signInTally,
     /** Where each sign-in stands between its pages. */
     signInProgress: createSignInProgress(store.connection, createArtefactKeys(secretBox)),
+    /** Where each password reset stands between its pages. */
+    passwordResets: createPasswordResets(store.connection, createArtefactKeys(secretBox)),
     /** The person a user ID nobody has is planned and counted as. */
     unknownUser: createUnknownUserStandIn(secretBox.deriveKey('gatehouse unknown user ID')),
     /** The CSRF tokens of the sign-in pages' forms, bound to their interaction. */

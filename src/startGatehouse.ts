@@ -65,6 +65,7 @@ export async function startGatehouse(config: Config, logger: Logger): Promise<Ru
       for (const factor of factors) factor.sweep?.(store.connection, Date.now()).catch((error) => logger.warn({ err: error, factor: factor.id }, 'sweeping a factor\'s old records failed'));
       services.signInTally.sweep().catch((error) => logger.warn({ err: error }, 'sweeping old sign-in tallies failed'));
       services.signInProgress.sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished sign-ins failed'));
+      services.passwordResets.sweep().catch((error) => logger.warn({ err: error }, 'sweeping finished password resets failed'));
       for (const [name, page] of Object.entries(firstParty)) page.sessions.sweep().catch((error) => logger.warn({ err: error, page: name }, 'sweeping expired first-party sessions failed'));
     }, sweepEveryMs);
     sweeper.unref();
