@@ -14,7 +14,11 @@ export const unknownUserPrefix = 'unknown-user:';
 export function createUnknownUserStandIn(key: Buffer) {
   return (userId: string): StoredPerson => {
     const normalised = (typeof userId === 'string' ? userId : '').trim().toLowerCase();
-    const id = `${unknownUserPrefix}${createHmac('sha256', key).update(normalised).digest('base64url')}`;
-    return { _id: id, name: id, nameKey: id, defaultUserId: id, userIds: [], userIdKeys: [], enabled: false, roles: [], className: '*DFT', lastUpdate: new Date(0) };
+    return standInOfId(`${unknownUserPrefix}${createHmac('sha256', key).update(normalised).digest('base64url')}`);
   };
+}
+
+/** A stand-in again from its `_id` (a reset keeps only the id): the same person as createUnknownUserStandIn's. */
+export function standInOfId(id: string): StoredPerson {
+  return { _id: id, name: id, nameKey: id, defaultUserId: id, userIds: [], userIdKeys: [], enabled: false, roles: [], className: '*DFT', lastUpdate: new Date(0) };
 }

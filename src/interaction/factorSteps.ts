@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
-import { limitAttempts } from '../factors/attempts/limitAttempts.ts';
 import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
 import { factorOf } from '../factors/index.ts';
+import { verifyFactorStep } from '../factors/verifyFactorStep.ts';
 import { resendsCode, type Factor } from '../factors/Factor.ts';
 import type { Verdict } from '../factors/Verdict.ts';
 import type { StepRef } from '../policy/permittedSteps.ts';
@@ -35,10 +35,7 @@ export function createFactorSteps(deps: Pick<SignInDependencies, 'factorServices
       const { interaction } = signInOf(ctx);
       const factor = mustFactor(resumed.progress.step.factor);
       const factorContext = factorContextOf(ctx, deps, interaction, resumed, now);
-      const state = resumed.progress.state ?? {};
-      const verdict = await limitAttempts(deps.attempts, { personId: resumed.person._id, factor: factor.id, rule: retryRuleOf(resumed.policy), now, origin: { address: ctx.ip } }, () => factor.verify(factorContext, state, input));
-      if (verdict.outcome === 'success') await factor.afterSuccess?.(factorContext, state);
-      return verdict;
+      return verifyFactorStep(deps.attempts, factor, factorContext, resumed.progress.state ?? {}, input, ctx.ip);
     },
 
     /** A new code for the step under way, when its factor sends one (throttled by the factor). */

@@ -4,6 +4,7 @@ import type { FactorContext } from '../factors/Factor.ts';
 import { codeMessage } from '../factors/otp/codeMessage.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { formatWait } from '../i18n/formatWait.ts';
+import { lockMessage } from '../i18n/lockMessage.ts';
 import type { Translate } from '../i18n/translate.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { NextStep } from '../policy/nextStep.ts';
@@ -22,13 +23,7 @@ export async function renderSignInPage(ctx: Context, view: string, status: numbe
   ctx.body = await renderPage(view, { ...data, csrf: ctx.state.csrf as string });
 }
 
-/** A refusal for a lock: the factor's (until when, or until an admin unlocks) or the client address's throttle. */
-export const lockMessage = (t: Translate, lock: { until?: number; byAddress?: true }) =>
-  lock.byAddress && lock.until
-    ? t('signin.addressThrottled', { wait: formatWait(t, lock.until, Date.now(), { relative: true }) })
-    : lock.until
-      ? t('locked.until', { wait: formatWait(t, lock.until, Date.now()) })
-      : t('locked.admin');
+export { lockMessage };
 
 /** The sentence for a step asked again: the verdict's message, or the lock's. */
 export const againMessage = (t: Translate, next: Extract<NextStep, { to: 'again' }>) => (next.status === 429 ? lockMessage(t, next.lock) : t(next.message as MessageKey));
@@ -92,6 +87,8 @@ export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'f
         lead: t('challenge.lead', { name: [person.firstName, person.familyName].filter(Boolean).join(' ') || person.defaultUserId, client: await clientName(interaction) }),
         partial: factor.partial,
         view,
+        // Where the factor's own forms post (its partial serves the password reset too).
+        base: `/interaction/${interaction.uid}`,
         error: extra.error,
         anotherWay: others.length > 0,
         alongside,

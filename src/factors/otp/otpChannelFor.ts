@@ -12,7 +12,7 @@ export type OtpChannel =
  * device S (and N, which only reaches here outside the MFA context) → the "if no screen"
  * channel, by the same rules.
  */
-export function otpChannelFor(policy: ClassPolicy, person: PersonFacts): OtpChannel {
+export function otpChannelFor(policy: ClassPolicy, person: Pick<PersonFacts, 'cellPhone' | 'email'>): OtpChannel {
   const target = policy.mfaDevice === 'C' || policy.mfaDevice === 'E' ? policy.mfaDevice : policy.noScreenChannel;
   if (target === 'C') {
     if (!hasText(person.cellPhone)) return { deliverable: false, reason: 'no-cell-phone', why: words('why.otp.noCellPhone') };
