@@ -29,6 +29,7 @@ import { openStore, type Store } from './store/openStore.ts';
 import type { FactorServices } from './factors/FactorServices.ts';
 import { createSignInProgress } from './store/signInProgress.ts';
 import { createPasswordResets } from './store/passwordResets.ts';
+import { createTemporaryPasswords } from './directory/temporaryPasswords.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
 import { createFormTokens } from './security/formTokens.ts';
 import { createUnknownUserStandIn } from './directory/unknownUserStandIn.ts';
@@ -56,7 +57,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const signInTally = createSignInTally({ connection: store.connection });
   const attempts = createAttemptLimiter({ connection: store.connection, audit, addressThrottle, tally: signInTally });
   const delivery = createDelivery(config, logger, store.connection);
-  const persons = createPersonDirectory(store.connection, audit, createPersonPlanner(classes, settings, attempts), createPasswordRules({ minimumLength: config.passwordMinLength }));
+  const planner = createPersonPlanner(classes, settings, attempts);
+  const persons = createPersonDirectory(store.connection, audit, planner, createPasswordRules({ minimumLength: config.passwordMinLength }));
   const totp = createTotpFactor({ connection: store.connection, secretBox, audit });
   const emergencyTokens = createEmergencyTokens({ connection: store.connection, secretBox, audit });
   const factorNotices = createFactorNotices({ delivery, logger });
@@ -97,6 +99,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     signInTally,
     /** Where each sign-in stands between its pages. */
     signInProgress: createSignInProgress(store.connection, createArtefactKeys(secretBox)),
+    /** Passwords made by Gatehouse, to be changed at the next sign-in (admins, password resets). */
+    temporaryPasswords: createTemporaryPasswords(store.connection, audit, persons.passwordRules, planner),
     /** Where each password reset stands between its pages. */
     passwordResets: createPasswordResets(store.connection, createArtefactKeys(secretBox)),
     /** The person a user ID nobody has is planned and counted as. */

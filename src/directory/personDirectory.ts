@@ -16,6 +16,7 @@ import { checkName, profileFields, toPersonInput, toPersonView, validatePersonIn
 import { addressKey, type AddressChannel } from './verifiedAddresses.ts';
 import { hashNewPassword, passwordMatches, validatePersonWithPassword } from './personPasswords.ts';
 import { createPersonKeys, userKeyOf } from './personKeys.ts';
+import { temporaryPasswordExpired } from './temporaryPasswordExpired.ts';
 import { filterPersons, type PersonQuery, type PersonPage } from './filterPersons.ts';
 import type { PersonPlanner } from './personPlanner.ts';
 import type { ClassPolicy, Plan, PolicyContext } from '../policy/types.ts';
@@ -101,10 +102,10 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     await audit.record({ actor, action: 'create', entity: 'person', entityId: doc._id, after: toPersonView(doc) });
   }
 
-  /** Replaces the fields of `existing` with `person` (claims first, releases after); audited. */
+  /** Replaces the fields of `existing` with `person` (claims first, releases after; a new password ends a temporary one); audited. */
   async function replace(existing: StoredPerson, person: ValidPerson, passwordHash: string | undefined, actor: Actor, action = 'update'): Promise<StoredPerson> {
     const set: Partial<StoredPerson> = { ...person, ...(passwordHash ? { passwordHash } : {}), lastUpdate: new Date() };
-    const unset = clearableFields.filter((field) => person[field] === undefined && existing[field] !== undefined);
+    const unset = [...clearableFields.filter((field) => person[field] === undefined && existing[field] !== undefined), ...(passwordHash && existing.temporaryPassword ? (['temporaryPassword'] as const) : [])];
     const oldKeys = personKeys.keysOf(existing);
     const newKeys = personKeys.keysOf(person);
     await personKeys.claim(existing._id, newKeys.filter((k) => !oldKeys.includes(k)));
@@ -268,7 +269,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
     /**
      * The person whose user ID and password match, or undefined — the same answer, in
      * about the same time, for an unknown user ID, a wrong password or a disabled person.
-     * A hash made with older parameters is replaced by a current one. `accept` is asked
+     * A temporary password past its time is a wrong one. A hash made with older parameters is replaced by a current one. `accept` is asked
      * last (the IP group check): a person it refuses gets the same answer. `found` is the
      * caller's own findByUserId of the same user ID, when it has one (not looked up again).
      */
@@ -276,7 +277,7 @@ export function createPersonDirectory(connection: Connection, audit: AuditLog, p
       const person = found === undefined ? await personByUserId(userId) : found;
       const hash = person?.passwordHash ?? (await decoyPasswordHash());
       const matches = await passwordMatches(hash, password);
-      if (!person || !person.passwordHash || !matches || !person.enabled) return undefined;
+      if (!person || !person.passwordHash || !matches || !person.enabled || temporaryPasswordExpired(person, Date.now())) return undefined;
       if (accept && !(await accept(person))) return undefined;
       const update: Pick<StoredPerson, 'lastUsed'> & Partial<Pick<StoredPerson, 'passwordHash'>> = { lastUsed: new Date() };
       if (passwordHashNeedsUpgrade(person.passwordHash)) update.passwordHash = await hashNewPassword(password);

@@ -38,6 +38,8 @@ export type PersonView = Omit<PersonInput, 'password' | 'password_hash'> & {
   roles: string[];
   class: string;
   has_password: boolean;
+  /** The password is a temporary one (directory/temporaryPasswords.ts): since when, and until when (absent: no limit). */
+  temporary_password?: { issued_at: string; expires_at?: string };
   last_update: string;
   last_used?: string;
 };
@@ -64,6 +66,7 @@ export function toPersonView(person: StoredPerson): PersonView {
     roles: person.roles,
     class: person.className,
     has_password: Boolean(person.passwordHash),
+    ...(person.temporaryPassword ? { temporary_password: { issued_at: person.temporaryPassword.issuedAt.toISOString(), ...(person.temporaryPassword.expiresAt ? { expires_at: person.temporaryPassword.expiresAt.toISOString() } : {}) } } : {}),
     last_update: person.lastUpdate.toISOString(),
     ...(person.lastUsed ? { last_used: person.lastUsed.toISOString() } : {}),
   };
@@ -78,6 +81,6 @@ export function toPersonView(person: StoredPerson): PersonView {
 
 /** The input form of a stored person (what export writes and update starts from), without the password. */
 export function toPersonInput(person: StoredPerson): PersonInput {
-  const { sub: _sub, has_password: _p, last_update: _u, last_used: _l, ...input } = toPersonView(person);
+  const { sub: _sub, has_password: _p, temporary_password: _t, last_update: _u, last_used: _l, ...input } = toPersonView(person);
   return input;
 }

@@ -6,4 +6,5 @@ export const passwordRulesEn = {
   'password.rule.userId': 'The password must not be a user ID of the person.',
   'password.rule.name': 'The password must not be the person\'s name.',
   'password.rule.common': 'This password is on the list of common and breached passwords; choose another.',
+  'password.rule.temporary': 'This is the temporary password you were given; choose one of your own.',
 } as const;

@@ -8,4 +8,5 @@ export const passwordRulesEs: Record<keyof typeof passwordRulesEn, string> = {
   'password.rule.userId': 'La contraseña no puede ser un ID de usuario de la persona.',
   'password.rule.name': 'La contraseña no puede ser el nombre de la persona.',
   'password.rule.common': 'Esta contraseña está en la lista de contraseñas comunes y filtradas; elija otra.',
+  'password.rule.temporary': 'Esta es la contraseña temporal que recibió; elija una propia.',
 };

@@ -94,7 +94,15 @@ export type StoredPerson = {
   questionAnswers?: StoredQuestionAnswer[];
   /** Kept by the emergency-token factor (src/factors/emergency/): the current set of tokens. */
   emergencyTokens?: StoredEmergencyTokenSet;
+  /**
+   * The password is a temporary one (directory/temporaryPasswords.ts): issued by an admin or
+   * a reset, it signs in only until `expiresAt` (none: the class's 999, no limit), and only
+   * to the page where the person chooses their own. Any new password removes it.
+   */
+  temporaryPassword?: StoredTemporaryPassword;
 };
+
+export type StoredTemporaryPassword = { issuedAt: Date; expiresAt?: Date; reason: 'admin' | 'reset' };
 
 const personSchema = new Schema<StoredPerson>(
   {
@@ -127,6 +135,7 @@ const personSchema = new Schema<StoredPerson>(
     totpSteps: Schema.Types.Mixed,
     questionAnswers: Schema.Types.Mixed,
     emergencyTokens: Schema.Types.Mixed,
+    temporaryPassword: Schema.Types.Mixed,
   },
   { versionKey: false },
 );

@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
-import { personModel, type StoredPerson } from '../models/personModel.ts';
+import { personModel, type StoredPerson, type StoredTemporaryPassword } from '../models/personModel.ts';
 import { personKeyClaims } from './personKeyClaims.ts';
 
-export type { StoredEmergencyTokenSet, StoredPerson, StoredQuestionAnswer, StoredTotpCandidate, StoredTotpKey, TotpAlgorithm } from '../models/personModel.ts';
+export type { StoredEmergencyTokenSet, StoredPerson, StoredQuestionAnswer, StoredTemporaryPassword, StoredTotpCandidate, StoredTotpKey, TotpAlgorithm } from '../models/personModel.ts';
 export type { PersonKey } from '../models/personKeyModel.ts';
 
 /** What "Work with Persons" filters on in the store (directory/filterPersons.ts); every filter given must match. */
@@ -85,8 +85,14 @@ export function personRepository(connection: Connection) {
       await Persons.updateOne({ _id: sub }, { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) });
     },
 
+    /** A new password of the person's own (or an admin's choice): no longer a temporary one. */
     async setPasswordHash(sub: string, passwordHash: string, lastUpdate: Date): Promise<void> {
-      await Persons.updateOne({ _id: sub }, { $set: { passwordHash, lastUpdate } });
+      await Persons.updateOne({ _id: sub }, { $set: { passwordHash, lastUpdate }, $unset: { temporaryPassword: 1 } });
+    },
+
+    /** A temporary password (directory/temporaryPasswords.ts): its hash, and how long it signs in. */
+    async setTemporaryPassword(sub: string, passwordHash: string, temporaryPassword: StoredTemporaryPassword, lastUpdate: Date): Promise<void> {
+      await Persons.updateOne({ _id: sub }, { $set: { passwordHash, temporaryPassword, lastUpdate } });
     },
 
     /** A sign-in: the time of use, and a replaced password hash when there is one. */
