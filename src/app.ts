@@ -42,6 +42,7 @@ export function createApp({ config, logger, provider, services, firstParty, setu
     logger,
     issuer: config.issuer,
     persons: services.persons,
+    temporaryPasswords: services.temporaryPasswords,
     ipGroups: services.ipGroups,
     attempts: services.attempts,
     signIns: services.signInTally,

@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { IpGroupDirectory } from '../directory/ipGroupDirectory.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
+import type { TemporaryPasswords } from '../directory/temporaryPasswords.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import type { SignInTally } from '../factors/attempts/createSignInTally.ts';
 import type { FactorServices } from '../factors/FactorServices.ts';
@@ -14,7 +15,9 @@ export type SignInDependencies = {
   provider: Provider;
   logger: Logger;
   issuer: string;
-  persons: Pick<PersonDirectory, 'findByUserId' | 'findBySub' | 'authenticate' | 'planFor'>;
+  persons: Pick<PersonDirectory, 'findByUserId' | 'findBySub' | 'authenticate' | 'planFor' | 'passwordRules'>;
+  /** The person's own password in place of a temporary one (the forced change). */
+  temporaryPasswords: Pick<TemporaryPasswords, 'setOwn'>;
   ipGroups: Pick<IpGroupDirectory, 'findRanges'>;
   attempts: Pick<AttemptLimiter, 'status' | 'recordFailure' | 'recordSuccess'>;
   /** Counts each completed sign-in in memory (the admin view's home charts; no database command). */

@@ -26,6 +26,7 @@ export function showSignIn({ pages, ends, stepUp }: Steps) {
       if (signedIn && reasons.has('elevated_access_expired')) return stepUp.fallBack(ctx);
       return pages.login(ctx);
     }
+    if (resumed.person.temporaryPassword) return pages.newPassword(ctx, resumed);
     if (resumed.progress.enrolment) return pages.enrolment(ctx, resumed);
     if (resumed.plan.denied) return pages.denied(ctx, resumed);
     return pages.challenge(ctx, resumed);

@@ -3,6 +3,7 @@ import type { InteractionResults } from 'oidc-provider';
 import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import { acrRequestOf, acrValues, meetsAcrRequest, signInAmr } from '../oidc/acr.ts';
 import { signInOf } from './loadSignIn.ts';
+import { InteractionExpiredError } from './InteractionExpiredError.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 
 /** The sign-in's ends: the only ways a result reaches the provider. */
@@ -31,6 +32,8 @@ export function createSignInEnds({ provider, progress, logger, signIns }: Pick<S
    */
   async function finishSignIn(ctx: Context, person: StoredPerson, factorAmr: readonly string[] | undefined, options: { elevated?: boolean; sessionAmr?: readonly string[]; /** The password step saved no progress: nothing to end (a leftover of an earlier try expires with the interaction). */ noProgress?: boolean } = {}) {
     const { interaction } = signInOf(ctx);
+    // No token on a temporary password: its page comes first (interaction/newPasswordStep.ts).
+    if (person.temporaryPassword) throw new InteractionExpiredError();
     const amr = [...new Set([...(options.sessionAmr ?? []), ...signInAmr(factorAmr)])];
     const acr = options.elevated ? acrValues.elevated : amr.includes('mfa') ? acrValues.mfa : acrValues.password;
     // The plan was aimed at the essential acr (aimOf); should the class have changed under way, the result still never loops.

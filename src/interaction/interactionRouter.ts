@@ -9,7 +9,9 @@ import { createConsent } from './consent.ts';
 import { confirmEnrolment, continueAfterEnrolment } from './enrol.ts';
 import { createFactorSteps } from './factorSteps.ts';
 import { createSignInEnds } from './finishSignIn.ts';
+import { afterPassword } from './afterPassword.ts';
 import { identify } from './identify.ts';
+import { chooseOwnPassword, ownPasswordFirst } from './newPasswordStep.ts';
 import { loadSignIn, signInOf } from './loadSignIn.ts';
 import { createSignInPages } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
@@ -29,7 +31,7 @@ export function interactionRouter(deps: SignInDependencies): Router {
   const factorSteps = createFactorSteps(deps);
   const stepUp = createStepUp(deps, { pages, ends, factorSteps });
   const consent = createConsent(deps, { ends });
-  const steps = { pages, ends, factorSteps, stepUp };
+  const steps = { pages, ends, factorSteps, stepUp, afterPassword: afterPassword(deps, { pages, ends, factorSteps }) };
 
   /**
    * Every form of a sign-in page carries a CSRF token bound to its interaction, besides the
@@ -53,12 +55,13 @@ export function interactionRouter(deps: SignInDependencies): Router {
   router.use(acceptForm({ issuerOrigin: new URL(deps.issuer).origin, limit: '16kb' }), formOfThisInteraction);
   router.get('/', resumed, (ctx) => (signInOf(ctx).interaction.prompt.name === 'login' ? signInPage(ctx) : consent.show(ctx)));
   router.post('/login', fresh, identify(deps, steps));
-  router.post('/verify', resumed, verifyChallenge(deps, steps));
-  router.post('/resend', resumed, resendCode(steps));
-  router.get('/another-way', resumed, showAnotherWay());
-  router.post('/another-way', resumed, chooseAnotherWay(steps));
-  router.post('/enrol', resumed, confirmEnrolment(deps, steps));
-  router.post('/enrol/continue', resumed, continueAfterEnrolment(deps, steps));
+  router.post('/password', resumed, chooseOwnPassword(deps, steps));
+  router.post('/verify', resumed, ownPasswordFirst, verifyChallenge(deps, steps));
+  router.post('/resend', resumed, ownPasswordFirst, resendCode(steps));
+  router.get('/another-way', resumed, ownPasswordFirst, showAnotherWay());
+  router.post('/another-way', resumed, ownPasswordFirst, chooseAnotherWay(steps));
+  router.post('/enrol', resumed, ownPasswordFirst, confirmEnrolment(deps, steps));
+  router.post('/enrol/continue', resumed, ownPasswordFirst, continueAfterEnrolment(deps, steps));
   router.post('/confirm', fresh, consent.confirm);
   router.post('/abort', fresh, abortSignIn(steps));
   return router;

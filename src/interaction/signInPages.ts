@@ -44,7 +44,7 @@ export function factorContextOf(ctx: Context, deps: Pick<SignInDependencies, 'fa
 }
 
 /** The sign-in's pages: what each step shows. */
-export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'factorServices'>) {
+export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'factorServices' | 'persons'>) {
   const clientName = async (interaction: Interaction) => {
     const clientId = interaction.params.client_id as string;
     return (await deps.provider.Client.find(clientId))?.clientName ?? clientId;
@@ -104,6 +104,21 @@ export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'f
       // A timed lock ends: the person may come back to this page and try again.
       const retry = denied.reason === 'locked' && denied.lockedUntil !== undefined;
       await renderSignInPage(ctx, 'interaction/denied', 403, { title: t('denied.title'), lang: locale, t, uid: interaction.uid, message, retry });
+    },
+
+    /** The person signed in with a temporary password: their own, typed twice, before anything else. */
+    async newPassword(ctx: Context, resumed: Pick<Resumed, 'person'>, extra: PageExtra = {}) {
+      const { interaction, t, locale } = signInOf(ctx);
+      await renderSignInPage(ctx, 'interaction/newPassword', extra.status ?? 200, {
+        title: t('signin.newPassword.title'),
+        lang: locale,
+        t,
+        uid: interaction.uid,
+        clientName: await clientName(interaction),
+        username: resumed.person.defaultUserId,
+        minimumLength: deps.persons.passwordRules.minimumLength,
+        error: extra.error,
+      });
     },
 
     /** Rule 6's offer: the factor's set-up (for TOTP: the QR code, the key) and what confirms it, or go on without it. */
