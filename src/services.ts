@@ -30,6 +30,7 @@ import type { FactorServices } from './factors/FactorServices.ts';
 import { createSignInProgress } from './store/signInProgress.ts';
 import { createPasswordResets } from './store/passwordResets.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
+import { createPersonSessions } from './oidc/createPersonSessions.ts';
 import { createFormTokens } from './security/formTokens.ts';
 import { createUnknownUserStandIn } from './directory/unknownUserStandIn.ts';
 
@@ -64,6 +65,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const totpSelfService = createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices: factorNotices, links: registrationLinks });
   const questions = createPrivateQuestions({ connection: store.connection, audit });
   const oneTimeCodes = createOneTimeCodes({ connection: store.connection, delivery, config, logger });
+  const artefactKeys = createArtefactKeys(secretBox);
+  const signInProgress = createSignInProgress(store.connection, artefactKeys);
   const factorServices: FactorServices = { totp, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons, totpSelfService, issuer };
   return {
     store,
@@ -96,9 +99,11 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     /** Sign-ins and failures counted in memory, flushed every minute (by the server) to hourly buckets: the admin view's home charts. */
     signInTally,
     /** Where each sign-in stands between its pages. */
-    signInProgress: createSignInProgress(store.connection, createArtefactKeys(secretBox)),
+    signInProgress,
     /** Where each password reset stands between its pages. */
-    passwordResets: createPasswordResets(store.connection, createArtefactKeys(secretBox)),
+    passwordResets: createPasswordResets(store.connection, artefactKeys),
+    /** Ends a person's sessions, grants and tokens everywhere (after a password reset), but the current device's when asked. */
+    personSessions: createPersonSessions({ connection: store.connection, keys: artefactKeys, signInProgress }),
     /** The person a user ID nobody has is planned and counted as. */
     unknownUser: createUnknownUserStandIn(secretBox.deriveKey('gatehouse unknown user ID')),
     /** The CSRF tokens of the sign-in pages' forms, bound to their interaction. */
