@@ -10,6 +10,7 @@ import { createPasswordRules } from './security/passwordRules.ts';
 import { createPersonPlanner } from './directory/personPlanner.ts';
 import { createSettingsDirectory } from './directory/settingsDirectory.ts';
 import { createFactorNotices } from './delivery/createFactorNotices.ts';
+import { createPasswordNotices } from './delivery/createPasswordNotices.ts';
 import { createTotpSelfService } from './factors/totp/createTotpSelfService.ts';
 import { createRegistrationLinks } from './registration/registrationLinks.ts';
 import { createEmergencyTokens } from './factors/emergency/createEmergencyTokens.ts';
@@ -83,6 +84,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: issuer }),
     /** Emails telling a person that a factor of theirs was added, replaced or removed. */
     factorNotices,
+    /** Emails telling a person that their password was reset, their account re-enabled or a temporary password issued. */
+    passwordNotices: createPasswordNotices({ delivery, logger }),
     /** A person setting up, replacing or removing their own authenticator app (account page, sign-in). */
     totpSelfService,
     /** Emailed links to the registration page (/register/:token). */

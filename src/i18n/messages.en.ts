@@ -7,6 +7,7 @@ import { adminTotpEn } from './admin/adminTotp.en.ts';
 import { adminRecordsEn } from './admin/adminRecords.en.ts';
 import { adminSetupEn } from './admin/adminSetup.en.ts';
 import { passwordRulesEn } from './passwordRules.en.ts';
+import { passwordMailEn } from './passwordMail.en.ts';
 /** English: the reference catalogue. Every other language has the same keys (a test checks). */
 export const en = {
   ...planEn,
@@ -18,6 +19,7 @@ export const en = {
   ...adminRecordsEn,
   ...adminSetupEn,
   ...passwordRulesEn,
+  ...passwordMailEn,
   'signin.title': 'Sign in',
   'signin.lead': 'to continue to {client}',
   'signin.userId': 'User ID',

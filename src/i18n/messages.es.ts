@@ -7,6 +7,7 @@ import { adminTotpEs } from './admin/adminTotp.es.ts';
 import { adminRecordsEs } from './admin/adminRecords.es.ts';
 import { adminSetupEs } from './admin/adminSetup.es.ts';
 import { passwordRulesEs } from './passwordRules.es.ts';
+import { passwordMailEs } from './passwordMail.es.ts';
 import type { MessageKey } from './messages.en.ts';
 
 /** Español. */
@@ -20,6 +21,7 @@ export const es: Record<MessageKey, string> = {
   ...adminRecordsEs,
   ...adminSetupEs,
   ...passwordRulesEs,
+  ...passwordMailEs,
   'signin.title': 'Iniciar sesión',
   'signin.lead': 'para continuar a {client}',
   'signin.userId': 'Usuario',
