@@ -196,6 +196,12 @@ export const configSchema = {
     default: '12',
     check: isWholeNumber(8, 256),
   },
+  RESET_KEEP_CURRENT_DEVICE: {
+    description:
+      'After a password reset (or an account re-enabled by one), whether the browser that made it stays signed in: `true` keeps its sign-in session and the grants of that session, `false` ends them too. Either way every other session, grant, refresh token, access token and code of the person ends, and their account page and admin view sessions.',
+    default: 'false',
+    check: isBoolean,
+  },
   SETUP_LINK_REMOTE: {
     description: 'Whether the first-run setup link (printed at start while no admin exists) may be opened from any address, not only from the loopback.',
     default: 'false',

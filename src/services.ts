@@ -10,6 +10,7 @@ import { createPasswordRules } from './security/passwordRules.ts';
 import { createPersonPlanner } from './directory/personPlanner.ts';
 import { createSettingsDirectory } from './directory/settingsDirectory.ts';
 import { createFactorNotices } from './delivery/createFactorNotices.ts';
+import { createPasswordNotices } from './delivery/createPasswordNotices.ts';
 import { createTotpSelfService } from './factors/totp/createTotpSelfService.ts';
 import { createRegistrationLinks } from './registration/registrationLinks.ts';
 import { createEmergencyTokens } from './factors/emergency/createEmergencyTokens.ts';
@@ -31,6 +32,7 @@ import { createSignInProgress } from './store/signInProgress.ts';
 import { createPasswordResets } from './store/passwordResets.ts';
 import { createTemporaryPasswords } from './directory/temporaryPasswords.ts';
 import { createArtefactKeys } from './oidc/createArtefactKeys.ts';
+import { createPersonSessions } from './oidc/createPersonSessions.ts';
 import { createFormTokens } from './security/formTokens.ts';
 import { createUnknownUserStandIn } from './directory/unknownUserStandIn.ts';
 
@@ -66,6 +68,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const totpSelfService = createTotpSelfService({ persons, totp, emergencyTokens, attempts, notices: factorNotices, links: registrationLinks });
   const questions = createPrivateQuestions({ connection: store.connection, audit });
   const oneTimeCodes = createOneTimeCodes({ connection: store.connection, delivery, config, logger });
+  const artefactKeys = createArtefactKeys(secretBox);
+  const signInProgress = createSignInProgress(store.connection, artefactKeys);
   const factorServices: FactorServices = { totp, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons, totpSelfService, issuer };
   return {
     store,
@@ -82,6 +86,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: issuer }),
     /** Emails telling a person that a factor of theirs was added, replaced or removed. */
     factorNotices,
+    /** Emails telling a person that their password was reset, their account re-enabled or a temporary password issued. */
+    passwordNotices: createPasswordNotices({ delivery, logger }),
     /** A person setting up, replacing or removing their own authenticator app (account page, sign-in). */
     totpSelfService,
     /** Emailed links to the registration page (/register/:token). */
@@ -98,11 +104,13 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     /** Sign-ins and failures counted in memory, flushed every minute (by the server) to hourly buckets: the admin view's home charts. */
     signInTally,
     /** Where each sign-in stands between its pages. */
-    signInProgress: createSignInProgress(store.connection, createArtefactKeys(secretBox)),
+    signInProgress,
     /** Passwords made by Gatehouse, to be changed at the next sign-in (admins, password resets). */
     temporaryPasswords: createTemporaryPasswords(store.connection, audit, persons.passwordRules, planner),
     /** Where each password reset stands between its pages. */
-    passwordResets: createPasswordResets(store.connection, createArtefactKeys(secretBox)),
+    passwordResets: createPasswordResets(store.connection, artefactKeys),
+    /** Ends a person's sessions, grants and tokens everywhere (after a password reset), but the current device's when asked. */
+    personSessions: createPersonSessions({ connection: store.connection, keys: artefactKeys, signInProgress }),
     /** The person a user ID nobody has is planned and counted as. */
     unknownUser: createUnknownUserStandIn(secretBox.deriveKey('gatehouse unknown user ID')),
     /** The CSRF tokens of the sign-in pages' forms, bound to their interaction. */

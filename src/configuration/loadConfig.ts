@@ -39,6 +39,8 @@ export type Config = {
   addressFailureLimit: number;
   /** PASSWORD_MIN_LENGTH: the fewest characters of a new password (security/passwordRules.ts). */
   passwordMinLength: number;
+  /** RESET_KEEP_CURRENT_DEVICE: whether a password reset leaves the browser that made it signed in (oidc/createPersonSessions.ts). */
+  passwordReset: { keepCurrentDevice: boolean };
 };
 
 export class ConfigError extends GatehouseError {
@@ -133,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = re
     otpResendAfterSeconds: Number(raw.OTP_RESEND_AFTER),
     addressFailureLimit: Number(raw.ADDRESS_FAILURE_LIMIT),
     passwordMinLength: Number(raw.PASSWORD_MIN_LENGTH),
+    passwordReset: { keepCurrentDevice: raw.RESET_KEEP_CURRENT_DEVICE === 'true' },
     admin: { elevationSeconds: Number(raw.ADMIN_ELEVATION_TTL), idleSeconds: Number(raw.ADMIN_IDLE_TTL), setupLinkRemote: raw.SETUP_LINK_REMOTE === 'true', homeRefreshSeconds: Number(raw.ADMIN_HOME_REFRESH) },
   };
 }

@@ -8,6 +8,7 @@ import { adminRecordsEn } from './admin/adminRecords.en.ts';
 import { adminSetupEn } from './admin/adminSetup.en.ts';
 import { passwordRulesEn } from './passwordRules.en.ts';
 import { resetEn } from './reset.en.ts';
+import { passwordMailEn } from './passwordMail.en.ts';
 /** English: the reference catalogue. Every other language has the same keys (a test checks). */
 export const en = {
   ...planEn,
@@ -20,6 +21,7 @@ export const en = {
   ...adminSetupEn,
   ...passwordRulesEn,
   ...resetEn,
+  ...passwordMailEn,
   'signin.title': 'Sign in',
   'signin.lead': 'to continue to {client}',
   'signin.userId': 'User ID',

@@ -43,6 +43,7 @@ export function testConfig(overrides: Partial<Config> & { mongodbUri: string | u
     otpResendAfterSeconds: 30,
     addressFailureLimit: 30,
     passwordMinLength: 12,
+    passwordReset: { keepCurrentDevice: false },
     admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false, homeRefreshSeconds: 300 },
     ...overrides,
   };

@@ -39,6 +39,7 @@ test('defaults: development on port 3000, the embedded database, a generated mas
     otpResendAfterSeconds: 30,
     addressFailureLimit: 30,
     passwordMinLength: 12,
+    passwordReset: { keepCurrentDevice: false },
     admin: { elevationSeconds: 900, idleSeconds: 900, setupLinkRemote: false, homeRefreshSeconds: 300 },
   });
 });
@@ -73,6 +74,7 @@ test('values from the environment are read and converted', () => {
       REGISTRATION_LINK_TTL: '3600',
       ADDRESS_FAILURE_LIMIT: '10',
       PASSWORD_MIN_LENGTH: '16',
+      RESET_KEEP_CURRENT_DEVICE: 'true',
       ADMIN_ELEVATION_TTL: '600',
       ADMIN_IDLE_TTL: '300',
       SETUP_LINK_REMOTE: 'true',
@@ -104,6 +106,7 @@ test('values from the environment are read and converted', () => {
     otpResendAfterSeconds: 60,
     addressFailureLimit: 10,
     passwordMinLength: 16,
+    passwordReset: { keepCurrentDevice: true },
     admin: { elevationSeconds: 600, idleSeconds: 300, setupLinkRemote: true, homeRefreshSeconds: 60 },
   });
 });
@@ -148,6 +151,7 @@ test.each([
   ['ACCESS_TOKEN_TTL', 'an hour'],
   ['REFRESH_TOKEN_TTL', '99999999999'],
   ['EMBEDDED_DATABASE_SYNCHRONOUS', 'off'],
+  ['RESET_KEEP_CURRENT_DEVICE', 'yes'],
 ])('%s=%s is refused with a message naming the key', (key, value) => {
   const error = errorFor({ [key]: value });
   expect(error.message).toMatch(new RegExp(`\\b${key}\\b`));
@@ -207,4 +211,11 @@ test('PASSWORD_MIN_LENGTH is a whole number from 8 to 256', () => {
   expect(loadConfig({ PASSWORD_MIN_LENGTH: '8' }, noFile).passwordMinLength).toBe(8);
   expect(loadConfig({ PASSWORD_MIN_LENGTH: '256' }, noFile).passwordMinLength).toBe(256);
   for (const bad of ['7', '257', '12.5', 'twelve']) expect(() => loadConfig({ PASSWORD_MIN_LENGTH: bad }, noFile)).toThrow('PASSWORD_MIN_LENGTH must be a whole number from 8 to 256');
+});
+
+test('RESET_KEEP_CURRENT_DEVICE is true or false, false unless set', () => {
+  expect(loadConfig({}, noFile).passwordReset).toEqual({ keepCurrentDevice: false });
+  expect(loadConfig({ RESET_KEEP_CURRENT_DEVICE: 'true' }, noFile).passwordReset).toEqual({ keepCurrentDevice: true });
+  expect(loadConfig({ RESET_KEEP_CURRENT_DEVICE: 'false' }, noFile).passwordReset).toEqual({ keepCurrentDevice: false });
+  for (const bad of ['1', 'TRUE', 'keep']) expect(() => loadConfig({ RESET_KEEP_CURRENT_DEVICE: bad }, noFile)).toThrow('RESET_KEEP_CURRENT_DEVICE must be one of true, false');
 });

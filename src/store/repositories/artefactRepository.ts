@@ -8,6 +8,9 @@ const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11
 /** A lookup the adapter makes: by `_id`, or (sessions and device codes stored before links, an earlier version's) by `uid` or `userCode`. */
 export type ArtefactFilter = { _id: string } | { uid: string } | { userCode: string };
 
+/** The models whose records belong to a grant: all but the sessions, their uid links, the interactions and the consumption claims. */
+const grantModels = oidcArtefactModelNames.filter((name) => !['Session', 'SessionUid', 'Interaction', 'Consumption'].includes(name));
+
 /** The record without its undefined fields (the driver would store them as null). */
 const defined = (record: OidcArtefact) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as OidcArtefact;
 const update = (set: Record<string, unknown>, unset: Record<string, 1>) => ({ $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
@@ -68,6 +71,36 @@ export function artefactRepository(connection: Connection) {
     /** Every artefact issued to an account (the person is deleted). */
     async deleteOfAccount(accountId: string): Promise<void> {
       await Promise.all(oidcArtefactModelNames.map((name) => records(name).deleteMany({ 'payload.accountId': accountId })));
+    },
+
+    /**
+     * The sessions of an account but the one stored under `keptKey`, with their uid links;
+     * returns how many sessions went. (Like every filter but `_id`, a scan on the embedded database.)
+     */
+    async deleteSessionsOfAccount(accountId: string, keptKey?: string): Promise<number> {
+      const [sessions] = await Promise.all([
+        records('Session').deleteMany({ 'payload.accountId': accountId, ...(keptKey ? { _id: { $ne: keptKey } } : {}) }),
+        records('SessionUid').deleteMany({ 'payload.accountId': accountId, ...(keptKey ? { ref: { $ne: keptKey } } : {}) }),
+      ]);
+      return sessions.deletedCount;
+    },
+
+    /**
+     * The grants of an account but `keptGrantIds`, then every token and code of them;
+     * returns how many tokens and codes went (the grants not counted). The grants go first:
+     * a refresh token or access token whose grant is gone is refused by the provider, so one
+     * issued while this runs works no more than those deleted.
+     */
+    async deleteGrantsOfAccount(accountId: string, keptGrantIds: readonly string[]): Promise<number> {
+      const filter = { 'payload.accountId': accountId, grantId: { $nin: [...keptGrantIds] } };
+      await records('Grant').deleteMany(filter);
+      const deleted = await Promise.all(grantModels.filter((name) => name !== 'Grant').map((name) => records(name).deleteMany(filter)));
+      return deleted.reduce((sum, result) => sum + result.deletedCount, 0);
+    },
+
+    /** Interactions whose finished login signs the account in, but those of the session with uid `keptSessionUid`: a login saved, not yet turned into a session. */
+    async deleteLoginsOfAccount(accountId: string, keptSessionUid?: string): Promise<void> {
+      await records('Interaction').deleteMany({ 'payload.result.login.accountId': accountId, ...(keptSessionUid ? { 'payload.session.uid': { $ne: keptSessionUid } } : {}) });
     },
 
     /** Every artefact issued to a client (the client is removed): its grants, codes and tokens. */

@@ -30,6 +30,10 @@ export function firstPartySessionRepository(connection: Connection, collection: 
     async deleteById(id: string): Promise<void> {
       await Sessions.deleteOne({ _id: id });
     },
+    /** Every session of a person (their password was reset); how many went. A scan on the embedded database, which looks up only `_id`. */
+    async deleteOfSub(sub: string): Promise<number> {
+      return (await Sessions.deleteMany({ sub })).deletedCount;
+    },
     async deleteExpired(now: Date): Promise<number> {
       return (await Sessions.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
     },

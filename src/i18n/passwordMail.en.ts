@@ -1,0 +1,20 @@
+/** The email telling a person that their password was reset, their account re-enabled or a temporary password issued (delivery/createPasswordNotices.ts). */
+export const passwordMailEn = {
+  'passwordMail.subject.password-reset': 'Your password was reset',
+  'passwordMail.subject.account-re-enabled': 'Your account was enabled again',
+  'passwordMail.subject.temporary-password-issued': 'A temporary password was issued for your account',
+  'passwordMail.greeting': 'Hello {name},',
+  'passwordMail.password-reset': 'On {when} the password of your account was reset. The previous password no longer works.',
+  'passwordMail.account-re-enabled': 'On {when} your account, which failed sign-ins had disabled, was enabled again.',
+  'passwordMail.temporary-password-issued': 'On {when} a temporary password was issued for your account. The previous password no longer works.',
+  'passwordMail.address': 'The request came from the network address {address}.',
+  'passwordMail.verifiedBy.sms-code': 'Whoever asked proved it was you with a code sent by SMS to your cell phone.',
+  'passwordMail.verifiedBy.email-code': 'Whoever asked proved it was you with a code sent to your email address.',
+  'passwordMail.verifiedBy.factors': 'Whoever asked proved it was you with the additional checks of your account (such as an authenticator app code or your private questions).',
+  'passwordMail.verifiedBy.none': 'No check was asked: the new password was sent to you only.',
+  'passwordMail.verifiedBy.administrator': 'This was done by an administrator.',
+  'passwordMail.sentTo.sms': 'The temporary password was sent by SMS to your cell phone.',
+  'passwordMail.sentTo.email': 'The temporary password was sent in a separate email to this address.',
+  'passwordMail.sentTo.screen': 'The temporary password was shown on the screen of whoever asked.',
+  'passwordMail.notYou': 'If this wasn\'t you, contact your administrator at once: someone else may be trying to take over your account.',
+} as const;
