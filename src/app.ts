@@ -18,6 +18,8 @@ import { logRequests } from './http/logRequests.ts';
 import { setSecurityHeaders } from './http/setSecurityHeaders.ts';
 import { accountClientId } from './oidc/accountClientId.ts';
 import { interactionRouter } from './interaction/interactionRouter.ts';
+import { currentSessionId } from './oidc/currentSessionId.ts';
+import { resetLifetimeSeconds, resetRouter } from './reset/resetRouter.ts';
 import { authorizationByPost } from './oidc/authorizationByPost.ts';
 import { answerProviderDatabaseFaults } from './oidc/answerProviderDatabaseFaults.ts';
 import type { Services } from './services.ts';
@@ -52,6 +54,26 @@ export function createApp({ config, logger, provider, services, firstParty, setu
     unknownUser: services.unknownUser,
     accountClientId,
   });
+  const resets = resetRouter({
+    provider,
+    logger,
+    issuer: config.issuer,
+    persons: services.persons,
+    attempts: services.attempts,
+    resets: services.passwordResets,
+    factorServices: services.factorServices,
+    formTokens: services.interactionForms,
+    delivery: services.delivery,
+    audit: services.audit,
+    unknownUser: services.unknownUser,
+    temporaryPasswords: services.temporaryPasswords,
+    sessions: { revokeSessions: services.personSessions.revokeSessions, currentSessionId },
+    passwordNotices: services.passwordNotices,
+    keepCurrentDevice: config.passwordReset.keepCurrentDevice,
+    lifetimeSeconds: resetLifetimeSeconds,
+    resendAfterSeconds: config.otpResendAfterSeconds,
+    passwordMinLength: config.passwordMinLength,
+  });
   const account = accountRoutes({ issuer: config.issuer, session: firstParty.account, services, logger });
   const health = healthRoutes(services.store);
   const assets = assetRoutes();
@@ -73,6 +95,7 @@ export function createApp({ config, logger, provider, services, firstParty, setu
     ...(devOutbox ? [devOutbox.routes()] : []), //            /dev/outbox — messages kept instead of sent; never mounted in production (404)
     interactions.routes(), //                                 /interaction/:uid — the hosted sign-in
     interactions.allowedMethods(),
+    resets.routes(), //                                       /reset — "Forgot your password?": the reset the person's class prescribes
     account.routes(), //                                      /account — the self-service account page (signs in through the provider as gatehouse-account)
     registrationRoutes({ issuer: config.issuer, services }).routes(), //    /register/:token — the page an emailed registration link opens (QR code, key, emergency tokens, confirm one code)
     setupRoutes({ issuer: config.issuer, allowRemote: config.admin.setupLinkRemote, services, setupLinks }).routes(), // /setup/:token — the first-run link printed at start: the first administrator and their authenticator app

@@ -65,7 +65,7 @@ export const adminClassesEn = {
   'admin.classes.field.wait_seconds': 'Wait before next attempt',
   'admin.classes.hint.wait_seconds': '1 to 999 seconds after the retries are used up. 999 = no retry until an admin unlocks the person.',
   'admin.classes.field.password_reset.verify_by': 'Verify user by',
-  'admin.classes.hint.password_reset.verify_by': 'How a person proves who they are before a reset. M uses the P-R factors of the grid; N suits a new password sent to the person\'s own cell or email.',
+  'admin.classes.hint.password_reset.verify_by': 'How a person proves who they are before a reset. M uses the P-R factors of the grid; N only with a new password sent to the person\'s own cell or email (C or E) and reset by 1. N with new password N: no self-service reset, the administrator resets.',
   'admin.classes.field.password_reset.new_password_by': 'Get new password by',
   'admin.classes.hint.password_reset.new_password_by': 'S, C, E: a temporary password shown on screen, sent by SMS or by email. N: the person types a new password.',
   'admin.classes.field.password_reset.reset_by': 'Reset your password by',

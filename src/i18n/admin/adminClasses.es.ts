@@ -64,7 +64,7 @@ export const adminClassesEs: Record<keyof typeof adminClassesEn, string> = {
   'admin.classes.field.wait_seconds': 'Espera antes del siguiente intento',
   'admin.classes.hint.wait_seconds': 'De 1 a 999 segundos después de agotar los reintentos. 999 = sin reintento hasta que un administrador desbloquee a la persona.',
   'admin.classes.field.password_reset.verify_by': 'Verificar al usuario por',
-  'admin.classes.hint.password_reset.verify_by': 'Cómo demuestra una persona quién es antes de restablecer. M usa los factores P-R de la tabla; N sirve cuando la contraseña nueva va al móvil o correo de la propia persona.',
+  'admin.classes.hint.password_reset.verify_by': 'Cómo demuestra una persona quién es antes de restablecer. M usa los factores P-R de la tabla; N solo cuando la contraseña nueva va al móvil o correo de la propia persona (C o E) y se restablece por 1. N con contraseña nueva N: sin restablecimiento propio, lo hace el administrador.',
   'admin.classes.field.password_reset.new_password_by': 'Obtener la contraseña nueva por',
   'admin.classes.hint.password_reset.new_password_by': 'S, C, E: una contraseña temporal en pantalla, por SMS o por correo. N: la persona escribe una contraseña nueva.',
   'admin.classes.field.password_reset.reset_by': 'Restablecer la contraseña mediante',
