@@ -9,6 +9,7 @@ import type { ResetPages } from './resetPages.ts';
 import type { ResetDependencies, VerifiedBy } from './ResetDependencies.ts';
 import { codeReaches } from './codeReaches.ts';
 import { redirectToStep } from './redirectToStep.ts';
+import { afterAnswer } from './afterAnswer.ts';
 
 const actorOf = (loaded: LoadedReset) => ({ kind: 'person' as const, id: loaded.person._id, name: loaded.person.name });
 
@@ -37,7 +38,8 @@ export function completeReset(deps: ResetDependencies, { pages }: { pages: Reset
       await deps.sessions.revokeSessions(person._id, keepSessionId ? { keepSessionId } : {});
     }
     await deps.audit.record({ actor: actorOf(loaded), action: kind, entity: 'person', entityId: person._id, after: { name: person.name, verified_by: verifiedBy, new_password_by: reset.newPasswordBy, reset_by: reset.outcome } });
-    await deps.passwordNotices.send(person, { kind, verifiedBy, address: ctx.ip, ...(sentTo ? { sentTo } : {}) });
+    // In the background: the page does not wait for the mail server (a failure is logged by the notices).
+    void deps.passwordNotices.send(person, { kind, verifiedBy, address: ctx.ip, ...(sentTo ? { sentTo } : {}) }).catch((error: unknown) => deps.logger.warn({ err: error, sub: person._id }, 'password notice could not be sent'));
     deps.logger.info({ sub: person._id, kind, verifiedBy }, 'password reset done');
   }
 
@@ -70,7 +72,9 @@ export function completeReset(deps: ResetDependencies, { pages }: { pages: Reset
       return pages.done(ctx, { password: issued.password, ...(until ? { until } : {}) });
     }
     await save(loaded, { stage: 'done', result: { kind: 'sent', sentBy: by } });
-    if (genuine && codeReaches(loaded, by) && (await deps.resets.claim(loaded.id, 'complete'))) {
+    // Claimed for every reset, so that a genuine person's takes no more time than another's.
+    const claimed = await deps.resets.claim(loaded.id, 'complete');
+    if (claimed && genuine && codeReaches(loaded, by)) {
       // In the background, as the start's code: the time taken says nothing of the user ID.
       const deliver = async () => {
         const issued = await deps.temporaryPasswords.issue(loaded.person, { minutes, actor: actorOf(loaded), reason: 'reset' });
@@ -78,7 +82,7 @@ export function completeReset(deps: ResetDependencies, { pages }: { pages: Reset
         await aftermath(ctx, loaded, 'password-reset', by);
       };
       const to = maskDestination(by, (by === 'sms' ? loaded.person.cellPhone : loaded.person.email) ?? '');
-      deliver().catch((error: unknown) => deps.logger.warn({ err: error, sub: loaded.person._id, to }, 'temporary password could not be sent'));
+      afterAnswer(ctx, deps.logger, { message: 'temporary password could not be sent', sub: loaded.person._id, to }, deliver);
     }
     return pages.done(ctx);
   }

@@ -32,10 +32,13 @@ export const languageOfReset = (ctx: Context) => {
   return { t: translator(locale), locale };
 };
 
-/** The person of a reset: the directory's, or an unknown user ID's stand-in (rebuilt from its id). */
+/**
+ * The person of a reset: the directory's, or an unknown user ID's stand-in (rebuilt from
+ * its id) — looked up the same way for both, so every page of a reset takes the same time.
+ */
 export async function personOfReset(persons: ResetDependencies['persons'], personId: string): Promise<StoredPerson> {
-  if (personId.startsWith(unknownUserPrefix)) return standInOf(personId);
-  return (await persons.findBySub(personId)) ?? standInOf(personId);
+  const found = await persons.findBySub(personId);
+  return found && !personId.startsWith(unknownUserPrefix) ? found : standInOf(personId);
 }
 
 const standInOf = (id: string) => standInOfId(id.startsWith(unknownUserPrefix) ? id : `${unknownUserPrefix}${id}`);

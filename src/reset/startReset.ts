@@ -4,6 +4,7 @@ import { factorOf } from '../factors/index.ts';
 import { setPageCookie } from '../http/pageCookie.ts';
 import { planReset } from '../policy/resetPlan.ts';
 import type { PasswordReset } from '../store/passwordResets.ts';
+import { afterAnswer } from './afterAnswer.ts';
 import type { ResetFlow } from './completeReset.ts';
 import { codeReaches } from './codeReaches.ts';
 import { resetCookie, resetVisitOf, type LoadedReset } from './loadReset.ts';
@@ -67,12 +68,14 @@ export function startReset(deps: ResetDependencies, { pages, flow }: { pages: Re
       if (verification.by === 'code') {
         record.step = { factor: 'OTP', channel: verification.channel };
         await deps.resets.save(record);
-        if (loaded.genuine && codeReaches(loaded, verification.channel) && (await firstMessageInWindow(deps, person._id, now))) {
+        // The window is claimed for every start, so that a known user ID takes no more time than another.
+        const first = await firstMessageInWindow(deps, person._id, now);
+        if (first && loaded.genuine && codeReaches(loaded, verification.channel)) {
           const otp = factorOf('OTP')!;
-          otp.challenge(resetFactorContext(ctx, deps, loaded, now)).catch((error: unknown) => deps.logger.warn({ err: error, sub: person._id }, 'password reset code could not be sent'));
+          afterAnswer(ctx, deps.logger, { message: 'password reset code could not be sent', sub: person._id }, () => otp.challenge(resetFactorContext(ctx, deps, loaded, now)));
         }
-        ctx.status = 303;
-        return ctx.redirect('/reset/step');
+        // The code page itself, not a redirect to it: the code is sent once this answer is out, not while the next page loads.
+        return pages.challenge(ctx);
       }
       // Verify M: the class's P-R factors, planned like a sign-in's (never none: a reset must verify).
       if (plan.denied || !plan.challenge) {

@@ -14,6 +14,7 @@ import type { ResetPages } from './resetPages.ts';
 import type { ResetDependencies } from './ResetDependencies.ts';
 import { codeReaches } from './codeReaches.ts';
 import { redirectToStep } from './redirectToStep.ts';
+import { afterAnswer } from './afterAnswer.ts';
 
 const mustFactor = (id: string) => {
   const factor = factorOf(id);
@@ -82,9 +83,11 @@ export function verifyReset(deps: ResetDependencies, { pages, flow }: { pages: R
       const factorContext = resetFactorContext(ctx, deps, loaded);
       if (loaded.reset.verification.by === 'code') {
         if (loaded.genuine && codeReaches(loaded, record.step.channel ?? 'email')) {
-          factor.resend(factorContext, record.state ?? {}).catch((error: unknown) => {
-            if (!(error instanceof GatehouseError && error.status === 429)) deps.logger.warn({ err: error, sub: loaded.person._id }, 'password reset code could not be sent again');
+          // A resend too soon (429) is the factor's own throttle: nothing to log.
+          const resend = () => factor.resend(factorContext, record.state ?? {}).catch((error: unknown) => {
+            if (!(error instanceof GatehouseError && error.status === 429)) throw error;
           });
+          afterAnswer(ctx, deps.logger, { message: 'password reset code could not be sent again', sub: loaded.person._id }, resend);
         }
         return pages.challenge(ctx, { error: t('reset.codeSentAgain') });
       }

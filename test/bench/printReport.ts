@@ -11,6 +11,7 @@ type Report = {
   argon2Verify: { meanMs: number; perSecondSequential: number; perSecondConcurrent: number; shareOfMeanSignInLatency: number; shareOfHashingCapacity: number };
   totp: { serviceVerify: { perSecondSequential: number; meanUs: number; p95Us: number; perSecondConcurrent: number }; otplibVerify: { perSecond: number; meanUs: number } };
   wrongPassword: { attempts: number; knownMedianMs: number; unknownMedianMs: number; knownOverUnknown: number };
+  resetStart: { attempts: number; knownMedianMs: number; unknownMedianMs: number; knownOverUnknown: number };
   directory: Awaited<ReturnType<typeof measureDirectorySizes>> | undefined;
   memory: { gatehouseAtEnd: Memory; benchProcess: { atStart: Memory; atEnd: Memory } };
 };
@@ -98,6 +99,10 @@ export function printReport(r: Report): { ratios: Record<string, number | null> 
     ['Wrong password: known against unknown user ID (alternating, one at a time)', [
       ['attempts', `${r.wrongPassword.attempts} of each`],
       ['median', `known ${r.wrongPassword.knownMedianMs} ms, unknown ${r.wrongPassword.unknownMedianMs} ms, known/unknown ${r.wrongPassword.knownOverUnknown}`],
+    ]],
+    ['Password-reset start: known against unknown user ID (alternating, one at a time)', [
+      ['attempts', `${r.resetStart.attempts} of each`],
+      ['median', `known ${r.resetStart.knownMedianMs} ms, unknown ${r.resetStart.unknownMedianMs} ms, known/unknown ${r.resetStart.knownOverUnknown}`],
     ]],
   );
   if (r.directory) {

@@ -17,6 +17,7 @@
  *    and otplib's verify without the database;
  * 4. a wrong password for a known user ID against any password for an unknown one,
  *    alternating (the two must cost the same: nobody may learn whether a user ID exists);
+ *    and a password-reset start (the user ID posted to /reset) likewise;
  * 5. Gatehouse's sign-in rate at each directory size (persons bulk-loaded into a database
  *    of their own), and after earlier sign-ins have left sessions and tokens behind
  *    (directorySizes.ts).
@@ -48,6 +49,7 @@ import { ask, forkServer, pin, pinningAvailable, stopServer } from './serverProc
 import type { BenchPerson } from './signInWithTotp.ts';
 import { loadTarget, perSecond, serverStats, type LoadSettings, type Target } from './targetLoad.ts';
 import { timeWrongPassword } from './wrongPassword.ts';
+import { timeResetStart } from './resetStart.ts';
 
 const password = 'bench correct horse battery';
 /** TOTP checks in this process before the timed ones, so that its code paths are warm. */
@@ -227,6 +229,12 @@ async function main(): Promise<void> {
     wrong.known.push(await timeWrongPassword(gatehouse.rp, signInPersons[index % signInPersons.length]!.userId));
     wrong.unknown.push(await timeWrongPassword(gatehouse.rp, `nobody-${index}`));
   }
+  // 4b. Password-reset starts, alternating known and unknown user IDs (the same answer, in the same time).
+  const resets = { known: [] as number[], unknown: [] as number[] };
+  for (let index = 0; index < settings.wrongPasswords; index += 1) {
+    resets.known.push(await timeResetStart(config.issuer, signInPersons[index % signInPersons.length]!.userId));
+    resets.unknown.push(await timeResetStart(config.issuer, `nobody-reset-${index}`));
+  }
   const gatehouseEnd = memoryOf((await serverStats(gatehouse.child)).memory);
   await stopServer(gatehouse.child);
 
@@ -285,6 +293,12 @@ async function main(): Promise<void> {
       knownMedianMs: round(percentile(wrong.known, 50), 2),
       unknownMedianMs: round(percentile(wrong.unknown, 50), 2),
       knownOverUnknown: round(percentile(wrong.known, 50) / percentile(wrong.unknown, 50), 3),
+    },
+    resetStart: {
+      attempts: settings.wrongPasswords,
+      knownMedianMs: round(percentile(resets.known, 50), 2),
+      unknownMedianMs: round(percentile(resets.unknown, 50), 2),
+      knownOverUnknown: round(percentile(resets.known, 50) / percentile(resets.unknown, 50), 3),
     },
     directory,
     memory: { gatehouseAtEnd: gatehouseEnd, benchProcess: { atStart: runnerBefore, atEnd: runnerAfter } },
