@@ -1,6 +1,8 @@
 import type { FactorNotices } from '../delivery/createFactorNotices.ts';
 import { maxPageSize } from '../directory/filterPersons.ts';
+import { issueTemporaryPassword } from '../directory/issueTemporaryPassword.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
+import { noTimeLimit, type TemporaryPasswords } from '../directory/temporaryPasswords.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import { unlockPerson } from '../factors/attempts/unlockPerson.ts';
 import type { PrivateQuestions } from '../factors/questions/createPrivateQuestions.ts';
@@ -23,11 +25,34 @@ function requiredText(field: string, value: unknown): string {
   return value;
 }
 
+const refuse = (message: string) => new AdminApiError(400, 'invalid_request', message);
+
 /**
- * "Work with Persons": list, add, show, change, rename, delete, set a password, option 7
- * (private questions: their texts, never the answers) and option 9 (the plan, and unlock).
+ * Whether a password request asks for a temporary password: exactly one of `password` and
+ * `temporary: true`, `minutes` (a JSON number) only with the latter; refused otherwise,
+ * naming the field, before anything is looked up.
  */
-export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'unlock'>, questions: Pick<PrivateQuestions, 'questionsOf' | 'setAnswers'>, notices: Pick<FactorNotices, 'send'>): AdminRoute[] {
+function isTemporary(body: Partial<Record<'password' | 'temporary' | 'minutes', unknown>>): boolean {
+  if (body.temporary !== undefined && body.temporary !== true) throw refuse(`temporary: true, or left out to give a password; got ${JSON.stringify(body.temporary)}.`);
+  if (body.temporary && body.password !== undefined) throw refuse('password: not with "temporary": true; give either a password or "temporary": true.');
+  if (!body.temporary && body.minutes !== undefined) throw refuse('minutes: only with "temporary": true.');
+  if (!body.temporary && body.password === undefined) throw refuse('password: required, a text (or "temporary": true for a password made by Gatehouse).');
+  if (body.minutes !== undefined && typeof body.minutes !== 'number') throw refuse(`minutes: a number of minutes from 1 to ${noTimeLimit} (${noTimeLimit} = no limit); got ${JSON.stringify(body.minutes)}.`);
+  return body.temporary === true;
+}
+
+/**
+ * "Work with Persons": list, add, show, change, rename, delete, set a password or issue a
+ * temporary one, option 7 (private questions: their texts, never the answers) and option 9
+ * (the plan, and unlock).
+ */
+export function personRoutes(
+  persons: Persons,
+  attempts: Pick<AttemptLimiter, 'unlock'>,
+  questions: Pick<PrivateQuestions, 'questionsOf' | 'setAnswers'>,
+  notices: Pick<FactorNotices, 'send'>,
+  temporaryPasswords: Pick<TemporaryPasswords, 'issue' | 'minutesFor'>,
+): AdminRoute[] {
   return [
     {
       method: 'GET',
@@ -104,9 +129,24 @@ export function personRoutes(persons: Persons, attempts: Pick<AttemptLimiter, 'u
     {
       method: 'PUT',
       path: '/persons/:name/password',
-      doc: { operationId: 'setPersonPassword', summary: 'Set a person\'s password', tag, body: schemas.setPasswordSchema, example: { password: 'correct horse battery' }, responses: { 204: { description: 'Set.' } }, refusals: [400, 404] },
+      doc: {
+        operationId: 'setPersonPassword',
+        summary: 'Set a person\'s password, or issue a temporary one',
+        description:
+          'With `password`: that password (204). With `temporary: true`: a password made by Gatehouse replaces the person\'s, given in the answer this once (200); it signs in for `minutes` (default: the class\'s "Password must be changed in"; 999: no time limit), and at that sign-in the person chooses their own. Audited (`set-password`, `temporary-password`), never with the password.',
+        tag,
+        body: schemas.setPasswordSchema,
+        example: { temporary: true, minutes: 60 },
+        responses: { 200: { description: 'The temporary password, this once.', schema: schemas.temporaryPasswordSchema }, 204: { description: 'The password given was set.' } },
+        refusals: [400, 404],
+      },
       async handle(ctx) {
-        const body = bodyFields(ctx, ['password']);
+        const body = bodyFields(ctx, ['password', 'temporary', 'minutes']);
+        if (isTemporary(body)) {
+          const { issued } = await issueTemporaryPassword({ persons, temporaryPasswords }, ctx.params.name!, { minutes: body.minutes, actor: actorOf(ctx) });
+          ctx.body = issued;
+          return;
+        }
         await persons.setPassword(ctx.params.name!, requiredText('password', body.password), { actor: actorOf(ctx) });
         noContent(ctx);
       },

@@ -4,6 +4,7 @@ import type { PersonView } from '../directory/personInput.ts';
 import { unlockableFactors, unlockPerson } from '../factors/attempts/unlockPerson.ts';
 import { cliActor } from './cliActor.ts';
 import { formatTable } from './formatTable.ts';
+import { registerPersonPasswdCommand } from './personPasswdCommand.ts';
 import { readPassword } from './readPassword.ts';
 import { runCommand } from './runCommand.ts';
 import { UsageError } from './UsageError.ts';
@@ -69,6 +70,13 @@ function wholeNumber(option: string, value: unknown): number | undefined {
   return Number(value);
 }
 
+/** A set password, or a temporary one and until when it signs in. */
+function passwordState(p: PersonView): string {
+  const temporary = p.temporary_password;
+  if (!temporary) return 'set';
+  return `temporary, ${temporary.expires_at ? `signs in until ${temporary.expires_at.slice(0, 16).replace('T', ' ')} UTC` : 'no time limit'} (issued ${temporary.issued_at.slice(0, 16).replace('T', ' ')} UTC)`;
+}
+
 /** "Modify Person" in words: one field per line, with the screen's labels. */
 function describePerson(p: PersonView): string {
   const rows: [string, string | undefined][] = [
@@ -89,7 +97,7 @@ function describePerson(p: PersonView): string {
     ['Office phone', p.office_phone],
     ['Enabled', p.enabled ? 'yes' : 'no'],
     ['Roles', p.roles.join(', ')],
-    ['Password', p.has_password ? 'set' : 'not set'],
+    ['Password', p.has_password ? passwordState(p) : 'not set'],
     ['Last update / used', `${p.last_update} / ${p.last_used ?? 'never'}`],
     ['Sub (OIDC)', p.sub],
   ];
@@ -224,22 +232,7 @@ export function registerPersonCommands(program: Command): void {
       });
     });
 
-  person
-    .command('passwd')
-    .description('set a person\'s password, typed at a prompt (or read with --password-stdin)')
-    .argument('<name>', 'the person\'s name')
-    .option('--password-stdin', 'read the password from standard input')
-    .option('--json', 'machine-readable output')
-    .action(async (name: string, options: { passwordStdin?: boolean; json?: boolean }) => {
-      process.exitCode = await runCommand(options.json === true, async () => {
-        const password = await readPassword({ fromStdin: options.passwordStdin === true, prompt: `New password of ${name}: ` });
-        if (password === undefined) {
-          throw new UsageError('person passwd: standard input is not a terminal; pipe the password in with --password-stdin.');
-        }
-        await withServices((services) => services.persons.setPassword(name, password, { actor: cliActor() }));
-        return { data: { name, password_changed: true }, text: `Changed the password of "${name}".` };
-      });
-    });
+  registerPersonPasswdCommand(person);
 
   person
     .command('plan')

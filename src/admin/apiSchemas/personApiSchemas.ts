@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { passwordRulesDescription, passwordSchema, personFields, personName } from '../../directory/schemas/personSchema.ts';
+import { noTimeLimit } from '../../directory/temporaryPasswords.ts';
 import { unlockableFactors } from '../../factors/attempts/unlockPerson.ts';
 
 /** The admin API's documents about persons, other than the person input itself (personSchema). */
@@ -27,6 +28,13 @@ export const personViewSchema = z
     email_verified: z.boolean().optional().meta({ description: 'The email is verified; shown whenever there is an email.' }),
     phone_verified: z.boolean().optional().meta({ description: 'The cell phone is verified; shown whenever there is a cell phone.' }),
     has_password: z.boolean(),
+    temporary_password: z
+      .object({
+        issued_at: dateTime('When an admin or a password reset issued it.'),
+        expires_at: dateTime('When it stops signing in; absent: no time limit.').optional(),
+      })
+      .optional()
+      .meta({ description: 'Present while the password is a temporary one: it signs in only until `expires_at`, and at that sign-in the person chooses their own, which ends it.' }),
     last_update: dateTime('Last change of the record.'),
     last_used: dateTime('Last successful sign-in.').optional(),
   })
@@ -35,7 +43,28 @@ export const personViewSchema = z
 export const personPageSchema = z.object({ items: z.array(personViewSchema), total: z.number().int(), page: z.number().int(), page_size: z.number().int() }).meta({ id: 'PersonPage' });
 
 export const renameSchema = z.strictObject({ new_name: personName.meta({ description: 'The new name: unique ignoring case; 1 to 64 letters, digits or . _ @ + -.' }) }).meta({ id: 'PersonRename' });
-export const setPasswordSchema = z.strictObject({ password: passwordSchema.meta({ description: passwordRulesDescription, writeOnly: true }) }).meta({ id: 'PersonPassword' });
+export const setPasswordSchema = z
+  .union([
+    z.strictObject({ password: passwordSchema.meta({ description: `A password of the admin's choosing (answer 204). ${passwordRulesDescription}`, writeOnly: true }) }),
+    z.strictObject({
+      temporary: z.literal(true).meta({ description: 'A temporary password made by Gatehouse, given in the answer (200) this once.' }),
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(noTimeLimit)
+        .optional()
+        .meta({ description: `How long it signs in: 1 to ${noTimeLimit} minutes (${noTimeLimit}: no time limit). Left out: the class's "Password must be changed in".` }),
+    }),
+  ])
+  .meta({ id: 'PersonPassword', description: 'Either `password`, or `temporary: true` (with `minutes` if wanted); not both.' });
+
+export const temporaryPasswordSchema = z
+  .object({
+    password: text('The temporary password, in this answer only (Gatehouse keeps only its hash and never logs it): give it to the person by a safe way.'),
+    expires_at: z.string().nullable().meta({ format: 'date-time', description: 'When it stops signing in (ISO 8601); null: no time limit.' }),
+  })
+  .meta({ id: 'TemporaryPassword' });
 
 export const planSchema = z
   .object({

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 import type { PersonView } from '../../directory/personInput.ts';
+import { noTimeLimit } from '../../directory/temporaryPasswords.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import type { StoredPerson } from '../../store/repositories/personRepository.ts';
 import type { AdminConsoleDependencies } from './AdminConsoleDependencies.ts';
 import type { AdminVisit } from './AdminVisit.ts';
 import { doneNotice, renderAdmin } from './adminPages.ts';
@@ -34,16 +36,25 @@ export function problemList(t: Translate, problems: FieldError[], idOf: (field: 
   });
 }
 
+/** The password fact: set or not, and a temporary one with until when it signs in. */
+function passwordFact(t: Translate, person: PersonView, now: number): string {
+  const temporary = person.temporary_password;
+  if (!person.has_password) return t('admin.persons.fact.passwordNotSet');
+  if (!temporary) return t('admin.persons.fact.passwordSet');
+  if (!temporary.expires_at) return t('admin.persons.fact.passwordTemporaryNoLimit');
+  return t(Date.parse(temporary.expires_at) <= now ? 'admin.persons.fact.passwordTemporaryExpired' : 'admin.persons.fact.passwordTemporary', { time: shownTime(temporary.expires_at)! });
+}
+
 /** What the Work with page tells beside the form: kept by the system, and the person's factors as sign-in sees them. */
-async function factsOf(services: Services, visit: AdminVisit, person: PersonView) {
+async function factsOf(services: Services, visit: AdminVisit, person: PersonView, stored: StoredPerson | null) {
   const { t } = visit;
-  const [stored, { plan }] = await Promise.all([services.persons.findBySub(person.sub), services.persons.plan(person.name, 'MFA', visit.now)]);
+  const { plan } = await services.persons.plan(person.name, 'MFA', visit.now);
   const state = stored ? await factorStateOf(services, stored, visit.now) : undefined;
   const yesNo = (value: boolean) => t(value ? 'admin.yes' : 'admin.no');
   return [
     { label: t('admin.persons.fact.lastUpdate'), value: shownTime(person.last_update)! },
     { label: t('admin.persons.fact.lastUsed'), value: shownTime(person.last_used) ?? t('admin.persons.fact.never') },
-    { label: t('admin.persons.fact.password'), value: t(person.has_password ? 'admin.persons.fact.passwordSet' : 'admin.persons.fact.passwordNotSet') },
+    { label: t('admin.persons.fact.password'), value: passwordFact(t, person, visit.now) },
     { label: t('admin.persons.fact.mfaRequired'), value: yesNo(plan.secondFactorRequired) },
     ...(state
       ? [
@@ -63,10 +74,24 @@ export type PersonFormPage = {
   values: PersonFormValues;
   problems?: FieldError[];
   passwordProblem?: FieldError;
+  /** The temporary password form sent back: the minutes typed, and why nothing was issued. */
+  temporary?: { minutes: string; problem: string };
   status?: number;
 };
 
-/** Add person (`/admin/persons/new`) or option 1, Work with (`/admin/persons/:name`): the "Modify Person" form, and on Work with the facts, the options and the password form. */
+/** The temporary password form of Work with: the minutes prefilled with the class's "Password must be changed in". */
+async function temporaryForm(services: Services, t: Translate, person: PersonView, stored: StoredPerson | null, sent: PersonFormPage['temporary']) {
+  const minutes = stored ? await services.temporaryPasswords.minutesFor(stored) : noTimeLimit;
+  return {
+    action: personPath(person.name, 'temporary-password'),
+    returnTo: personPath(person.name),
+    minutes: sent?.minutes ?? String(minutes),
+    hint: t('admin.persons.temporary.minutesHint', { minutes }),
+    ...(sent ? { error: sent.problem, alert: t('admin.persons.temporary.refused', { message: sent.problem }) } : {}),
+  };
+}
+
+/** Add person (`/admin/persons/new`) or option 1, Work with (`/admin/persons/:name`): the "Modify Person" form, and on Work with the facts, the options, the password form and the temporary password form. */
 export async function renderPersonForm(ctx: Context, visit: AdminVisit, services: Services, page: PersonFormPage) {
   const { t } = visit;
   const problems = page.problems ?? [];
@@ -78,6 +103,7 @@ export async function renderPersonForm(ctx: Context, visit: AdminVisit, services
   // The password hints name the configured minimum (PASSWORD_MIN_LENGTH).
   const min = services.persons.passwordRules.minimumLength;
   const withMinimum: Translate = (key, values) => t(key, { min, ...values });
+  const stored = person ? await services.persons.findBySub(person.sub) : null;
   await renderAdmin(ctx, visit, 'persons/form', {
     title: person ? t('admin.persons.edit.title', { name: person.name }) : t('admin.persons.add.title'),
     lead: t(person ? 'admin.persons.edit.lead' : 'admin.persons.add.lead'),
@@ -86,7 +112,7 @@ export async function renderPersonForm(ctx: Context, visit: AdminVisit, services
     action,
     submit: t(person ? 'admin.save' : 'admin.persons.add.submit'),
     groups: personFormGroups(withMinimum, page.mode, page.values, choices, errors),
-    facts: person ? await factsOf(services, visit, person) : [],
+    facts: person ? await factsOf(services, visit, person, stored) : [],
     options: person ? personOptions(t, person.name, 1) : [],
     password: person
       ? {
@@ -96,6 +122,7 @@ export async function renderPersonForm(ctx: Context, visit: AdminVisit, services
           ...(passwordError ? { error: asSentence(passwordError), alert: t('admin.persons.password.refused', { message: passwordError }) } : {}),
         }
       : undefined,
-    status: page.status ?? (problems.length > 0 || page.passwordProblem ? 400 : 200),
+    temporary: person ? await temporaryForm(services, t, person, stored, page.temporary) : undefined,
+    status: page.status ?? (problems.length > 0 || page.passwordProblem || page.temporary ? 400 : 200),
   });
 }

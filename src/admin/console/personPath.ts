@@ -1,5 +1,5 @@
 /** The path of a person's page in the admin view (`/admin/persons/PEPE`, then `/rename`…): the name encoded, as names may hold @ + . */
-export function personPath(name: string, option?: 'rename' | 'delete' | 'questions' | 'questions/clear' | 'totp' | 'mfa' | 'password' | 'unlock'): string {
+export function personPath(name: string, option?: 'rename' | 'delete' | 'questions' | 'questions/clear' | 'totp' | 'mfa' | 'password' | 'temporary-password' | 'unlock'): string {
   return `/admin/persons/${encodeURIComponent(name)}${option ? `/${option}` : ''}`;
 }
 
