@@ -17,12 +17,12 @@ import { readJsonBody } from './readJsonBody.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 import { totpRoutes } from './totpRoutes.ts';
 
-export type AdminApiServices = Pick<Services, 'persons' | 'attempts' | 'questions' | 'totpKeys' | 'clients' | 'classes' | 'ipGroups' | 'settings' | 'audit' | 'factorNotices' | 'temporaryPasswords'>;
+export type AdminApiServices = Pick<Services, 'persons' | 'attempts' | 'questions' | 'totpKeys' | 'clients' | 'classes' | 'ipGroups' | 'settings' | 'audit' | 'factorNotices' | 'temporaryPasswords' | 'passwordNotices'>;
 
 /** Every operation of the admin API except the public /openapi.json, all behind authenticateAdmin. */
 export function adminApiRoutes(services: AdminApiServices): AdminRoute[] {
   return [
-    ...personRoutes(services.persons, services.attempts, services.questions, services.factorNotices, services.temporaryPasswords),
+    ...personRoutes(services.persons, services.attempts, services.questions, services.factorNotices, services.temporaryPasswords, services.passwordNotices),
     ...totpRoutes(services.totpKeys),
     ...clientRoutes(services.clients),
     ...classRoutes(services.classes),

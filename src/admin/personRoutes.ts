@@ -3,6 +3,7 @@ import { maxPageSize } from '../directory/filterPersons.ts';
 import { issueTemporaryPassword } from '../directory/issueTemporaryPassword.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import { noTimeLimit, type TemporaryPasswords } from '../directory/temporaryPasswords.ts';
+import type { PasswordNotices } from '../delivery/createPasswordNotices.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import { unlockPerson } from '../factors/attempts/unlockPerson.ts';
 import type { PrivateQuestions } from '../factors/questions/createPrivateQuestions.ts';
@@ -52,6 +53,7 @@ export function personRoutes(
   questions: Pick<PrivateQuestions, 'questionsOf' | 'setAnswers'>,
   notices: Pick<FactorNotices, 'send'>,
   temporaryPasswords: Pick<TemporaryPasswords, 'issue' | 'minutesFor'>,
+  passwordNotices: Pick<PasswordNotices, 'send'>,
 ): AdminRoute[] {
   return [
     {
@@ -143,7 +145,7 @@ export function personRoutes(
       async handle(ctx) {
         const body = bodyFields(ctx, ['password', 'temporary', 'minutes']);
         if (isTemporary(body)) {
-          const { issued } = await issueTemporaryPassword({ persons, temporaryPasswords }, ctx.params.name!, { minutes: body.minutes, actor: actorOf(ctx) });
+          const { issued } = await issueTemporaryPassword({ persons, temporaryPasswords, passwordNotices }, ctx.params.name!, { minutes: body.minutes, actor: actorOf(ctx) });
           ctx.body = issued;
           return;
         }

@@ -10,8 +10,8 @@ export type PasswordVerifiedBy = 'sms-code' | 'email-code' | 'factors' | 'none' 
 export type PasswordEvent = {
   kind: PasswordEventKind;
   verifiedBy: PasswordVerifiedBy;
-  /** The client address the request came from (ctx.ip, as the sign-in counts it). */
-  address: string;
+  /** The client address the request came from (ctx.ip, as the sign-in counts it); none from the command line. */
+  address?: string;
   /** When it happened (ms since the epoch); now by default. */
   now?: number;
   /** Where a temporary password went: by SMS, by email, or shown on the screen. Never the password. */
@@ -34,7 +34,7 @@ export function createPasswordNotices(dependencies: NoticeDependencies) {
       const paragraphs = [
         t('passwordMail.greeting', { name }),
         t(`passwordMail.${event.kind}`, { when }),
-        t('passwordMail.address', { address: event.address }),
+        ...(event.address ? [t('passwordMail.address', { address: event.address })] : []),
         t(`passwordMail.verifiedBy.${event.verifiedBy}`),
         ...(event.sentTo ? [t(`passwordMail.sentTo.${event.sentTo}`)] : []),
         t('passwordMail.notYou'),

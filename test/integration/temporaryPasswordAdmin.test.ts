@@ -228,3 +228,16 @@ test('no temporary password issued by this file appears anywhere in the audit lo
     expect(everything).not.toContain(password.replaceAll('-', ''));
   }
 });
+
+test('the person is told by email that an administrator issued a temporary password, never what it is', async () => {
+  await services.persons.add({ name: 'MAILED', default_user_id: 'mailed', class: 'HALFHOUR', password: firstPassword, email: 'mailed@example.com', preferred_language: 'SPA' });
+  const response = await setPassword('MAILED', { temporary: true });
+  expect(response.status).toBe(200);
+  const { password } = response.body as { password: string };
+  issuedPasswords.push(password);
+  const mail = (await services.devOutbox.list()).find((message) => message.to === 'mailed@example.com');
+  expect(mail).toBeDefined();
+  expect(JSON.stringify(mail)).toMatch(/contraseña temporal/);
+  expect(JSON.stringify(mail)).toMatch(/administrador/);
+  expect(JSON.stringify(mail)).not.toContain(password);
+});
