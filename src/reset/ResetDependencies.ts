@@ -2,6 +2,9 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Delivery } from '../delivery/Delivery.ts';
+import type { PasswordNotices } from '../delivery/createPasswordNotices.ts';
+import type { TemporaryPasswords } from '../directory/temporaryPasswords.ts';
+import type { PersonSessions } from '../oidc/createPersonSessions.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import type { FactorServices } from '../factors/FactorServices.ts';
@@ -27,20 +30,9 @@ export type ResetDependencies = {
   audit: Pick<AuditLog, 'record'>;
   /** The person a user ID nobody has is handled as (directory/unknownUserStandIn.ts), and the same stand-in again by its id. */
   unknownUser(userId: string): StoredPerson;
-  temporaryPasswords: {
-    issue(person: StoredPerson, options: { minutes: number; actor: Actor; reason: 'admin' | 'reset'; now?: number }): Promise<{ password: string; expiresAt?: Date }>;
-    setOwn(person: StoredPerson, password: string, options: { actor: Actor; reason: 'forced-change' | 'reset'; now?: number }): Promise<void>;
-  };
-  sessions: {
-    revokeSessions(personId: string, options?: { keepSessionId?: string }): Promise<unknown>;
-    currentSessionId(provider: Provider, ctx: Context): Promise<string | undefined>;
-  };
-  passwordNotices: {
-    send(
-      person: Pick<StoredPerson, '_id' | 'name' | 'firstName' | 'familyName' | 'email' | 'preferredLanguage'>,
-      event: { kind: 'password-reset' | 'account-re-enabled' | 'temporary-password-issued'; verifiedBy: VerifiedBy | 'administrator'; address: string; now?: number; sentTo?: 'sms' | 'email' | 'screen' },
-    ): Promise<boolean>;
-  };
+  temporaryPasswords: Pick<TemporaryPasswords, 'issue' | 'setOwn'>;
+  sessions: Pick<PersonSessions, 'revokeSessions'> & { currentSessionId(provider: Provider, ctx: Context): Promise<string | undefined> };
+  passwordNotices: Pick<PasswordNotices, 'send'>;
   /** After a reset, the browser it was done in stays signed in (RESET_KEEP_CURRENT_DEVICE). */
   keepCurrentDevice: boolean;
   /** A reset lasts this long (seconds); a start sends at most one message per person per `resendAfterSeconds`. */
