@@ -8,7 +8,7 @@ import type { PersonSessions } from '../oidc/createPersonSessions.ts';
 import type { PersonDirectory } from '../directory/personDirectory.ts';
 import type { AttemptLimiter } from '../factors/attempts/createAttemptLimiter.ts';
 import type { FactorServices } from '../factors/FactorServices.ts';
-import type { Actor, AuditLog } from '../security/createAuditLog.ts';
+import type { AuditLog } from '../security/createAuditLog.ts';
 import type { FormTokens } from '../security/formTokens.ts';
 import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { PasswordResets } from '../store/passwordResets.ts';
