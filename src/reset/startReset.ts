@@ -78,6 +78,8 @@ export function startReset(deps: ResetDependencies, { pages, flow }: { pages: Re
         return pages.challenge(ctx);
       }
       // Verify M: the class's P-R factors, planned like a sign-in's (never none: a reset must verify).
+      // The steps follow the person's own factors, so a known person with factors and an unknown
+      // user ID (whose stand-in has none: the denied page) can be told apart here — the price of M.
       if (plan.denied || !plan.challenge) {
         await deps.resets.save(record);
         return pages.denied(ctx);
