@@ -58,8 +58,8 @@ export function webauthnAuthentication({ credentials, relyingParty, audit, logge
 
     /**
      * The browser's answer against the step's challenge: a credential of this person, a good
-     * signature over this challenge from our origin, a counter that went up, and a challenge
-     * answered once (one insert of its hash wins). Then the counter and last use are kept.
+     * signature over this challenge from our origin, a challenge answered once (one insert of
+     * its hash wins), and a counter that went up. Then the counter and last use are kept.
      */
     async verify(person: Pick<StoredPerson, '_id' | 'name' | 'webauthn'>, state: Partial<AssertionState>, responseText: string, now: number): Promise<Verdict> {
       if ((person.webauthn?.credentialIds.length ?? 0) === 0) return { outcome: 'not-applicable', reason: 'not-configured' };
@@ -70,6 +70,8 @@ export function webauthnAuthentication({ credentials, relyingParty, audit, logge
       if (!credential || credential.personId !== person._id) return refused;
       const checked = await checkSignature(response, state as AssertionState, credential);
       if (!checked?.verified) return refused;
+      // A replayed answer (the same form posted again) signs the same challenge: one claim of it wins, whatever its counter says.
+      if (!(await credentials.claimChallenge(state.challenge, person._id, new Date((state.expiresAt ?? now) + timeoutMs)))) return refused;
       const { newCounter, userVerified } = checked.authenticationInfo;
       if (counterWentBack(credential.counter, newCounter)) {
         logger.warn({ sub: person._id, credential: credential._id, stored: credential.counter, received: newCounter }, 'passkey signature counter went back: the credential may have been cloned; refused');
@@ -80,10 +82,10 @@ export function webauthnAuthentication({ credentials, relyingParty, audit, logge
           entityId: person._id,
           after: { credential: credential._id, name: credential.name, storedCounter: credential.counter, receivedCounter: newCounter },
         });
+        // The page's challenge stays good for the person's genuine key: only this answer was refused.
+        await credentials.releaseChallenge(state.challenge);
         return refused;
       }
-      // A replayed answer (the same form posted again) signs the same challenge: refused.
-      if (!(await credentials.claimChallenge(state.challenge, person._id, new Date((state.expiresAt ?? now) + timeoutMs)))) return refused;
       await credentials.recordUse(credential._id, newCounter, new Date(now));
       return { outcome: 'success', amr: webauthnAmr(userVerified) };
     },

@@ -89,6 +89,11 @@ export function webauthnRepository(connection: Connection) {
       }
     },
 
+    /** Gives a claimed challenge back (its answer was refused after the claim). */
+    async releaseChallenge(challenge: string): Promise<void> {
+      await Ceremonies.deleteOne({ _id: usedId(challenge) });
+    },
+
     /** The sweeper's: ceremonies past their time. */
     async sweep(now: Date): Promise<number> {
       return (await Ceremonies.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
