@@ -171,7 +171,7 @@ test('removing the last way to sign in is refused; renaming works; with an email
   await Promise.all([page.waitForURL(`${issuer}/account`), page.click('button[type="submit"].primary')]);
   await page.waitForSelector('[data-testid="passkey-row"]');
   await Promise.all([page.waitForLoadState('load'), page.click('[data-testid="passkey-row"] button.danger')]);
-  expect(await page.textContent('p.alert')).toContain('without it you could not sign in');
+  expect(await page.textContent('p.alert')).toContain('You need this passkey or security key to sign in');
   expect(await webauthnRepository(started.services.store.connection).credentialsOf(await sub('SELMA'))).toHaveLength(1);
   await screenshot(page, 'webauthn-remove-refused');
 
