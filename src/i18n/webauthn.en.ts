@@ -34,4 +34,8 @@ export const webauthnEn = {
   'account.passkeys.unknown': 'That passkey or security key is not one of yours.',
   'account.passkeys.unsupported': 'This browser cannot use passkeys or security keys.',
   'account.passkeys.cancelled': 'Nothing was added: the request was cancelled or timed out. Select Continue to try again.',
+  'admin.audit.action.webauthn-added': 'Passkey or security key added',
+  'admin.audit.action.webauthn-renamed': 'Passkey or security key renamed',
+  'admin.audit.action.webauthn-removed': 'Passkey or security key removed',
+  'admin.audit.action.webauthn-counter-regressed': 'Passkey refused: its signature counter went back (possibly cloned)',
 } as const;

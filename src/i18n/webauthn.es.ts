@@ -35,4 +35,8 @@ export const webauthnEs: Record<keyof typeof webauthnEn, string> = {
   'account.passkeys.unknown': 'Esa llave no es una de las suyas.',
   'account.passkeys.unsupported': 'Este navegador no puede usar llaves de acceso ni llaves de seguridad.',
   'account.passkeys.cancelled': 'No se añadió nada: la solicitud se canceló o caducó. Seleccione Continuar para intentarlo de nuevo.',
+  'admin.audit.action.webauthn-added': 'Llave de acceso o de seguridad añadida',
+  'admin.audit.action.webauthn-renamed': 'Llave de acceso o de seguridad renombrada',
+  'admin.audit.action.webauthn-removed': 'Llave de acceso o de seguridad quitada',
+  'admin.audit.action.webauthn-counter-regressed': 'Llave rechazada: su contador de firmas retrocedió (posible copia)',
 };
