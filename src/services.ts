@@ -17,6 +17,7 @@ import { createEmergencyTokens } from './factors/emergency/createEmergencyTokens
 import { createPrivateQuestions } from './factors/questions/createPrivateQuestions.ts';
 import { createTotpFactor } from './factors/totp/createTotpFactor.ts';
 import { createTotpKeyMenu } from './factors/totp/createTotpKeyMenu.ts';
+import { createWebauthnCredentials } from './factors/webauthn/createWebauthnCredentials.ts';
 import { otpauthIssuerFor } from './factors/totp/otpauthUri.ts';
 import { createAddressThrottle } from './factors/attempts/createAddressThrottle.ts';
 import { createAttemptLimiter } from './factors/attempts/createAttemptLimiter.ts';
@@ -70,7 +71,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const oneTimeCodes = createOneTimeCodes({ connection: store.connection, delivery, config, logger });
   const artefactKeys = createArtefactKeys(secretBox);
   const signInProgress = createSignInProgress(store.connection, artefactKeys);
-  const factorServices: FactorServices = { totp, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons, totpSelfService, issuer };
+  const webauthn = createWebauthnCredentials({ connection: store.connection, issuer, audit, logger });
+  const factorServices: FactorServices = { totp, webauthn, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons, totpSelfService, issuer };
   return {
     store,
     secretBox,
@@ -82,6 +84,8 @@ export async function openServices(config: Config, logger: Logger, options: { ad
     settings,
     totp,
     emergencyTokens,
+    /** Passkeys and security keys (Device Auth): registration, the list, the sign-in's assertion. */
+    webauthn,
     /** The admin's TOTP key menu (option 8) over totp and emergencyTokens. */
     totpKeys: createTotpKeyMenu({ persons, totp, emergencyTokens, audit, issuer: otpauthIssuerFor(issuer), links: registrationLinks, delivery, notices: factorNotices, issuerUrl: issuer }),
     /** Emails telling a person that a factor of theirs was added, replaced or removed. */

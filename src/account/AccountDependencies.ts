@@ -6,6 +6,6 @@ import type { Services } from '../services.ts';
 export type AccountDependencies = {
   issuer: string;
   session: FirstPartySession;
-  services: Pick<Services, 'persons' | 'questions' | 'totpSelfService' | 'factorNotices'>;
+  services: Pick<Services, 'persons' | 'questions' | 'totpSelfService' | 'factorNotices' | 'webauthn'>;
   logger: Logger;
 };

@@ -7,11 +7,14 @@ import type { MessageKey } from '../i18n/messages.en.ts';
 import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { AccountDependencies } from './AccountDependencies.ts';
 import { accountTotpRoutes } from './accountTotpRoutes.ts';
+import { accountWebauthnRoutes } from './accountWebauthnRoutes.ts';
 import { displayName, languageOf, problem, refuse, render } from './accountPages.ts';
 import { describeQuestionProblem, questionRowCount, questionsAskedBy, readQuestionRows } from '../factors/questions/questionForm.ts';
 
 /** What the page shows besides the stored state: a message, and the question texts just typed. */
 type PageExtra = { status?: number; notice?: string; error?: string; typedQuestions?: Record<number, string> };
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
 
 const noStore = async (ctx: Context, next: Next) => {
   ctx.set('Cache-Control', 'no-store');
@@ -44,6 +47,7 @@ export function accountRoutes({ issuer, session, services, logger }: AccountDepe
     const now = Date.now();
     const { asked, stored, rows } = await questionState(person, now);
     const totp = await services.totpSelfService.status(person);
+    const passkeys = await services.webauthn.listOf(person._id);
     const answered = stored.length;
     const minimum = Math.max(1, asked);
     await render(ctx, 'account/account', extra.status ?? 200, {
@@ -70,6 +74,7 @@ export function accountRoutes({ issuer, session, services, logger }: AccountDepe
               : t('account.totp.none'),
         tokensText: totp.state !== 'active' ? undefined : totp.tokensLeft === 1 ? t('account.totp.tokensLeftOne') : t('account.totp.tokensLeft', { count: totp.tokensLeft }),
       },
+      passkeys: passkeys.map((each) => ({ id: each._id, name: each.name, created: day(each.createdAt), lastUsed: each.lastUsedAt ? day(each.lastUsedAt) : t('account.passkeys.never') })),
       rows: Array.from({ length: rows }, (_unused, index) => ({
         n: index + 1,
         question: extra.typedQuestions ? (extra.typedQuestions[index + 1] ?? '') : (stored[index]?.text ?? ''),
@@ -87,7 +92,7 @@ export function accountRoutes({ issuer, session, services, logger }: AccountDepe
     const visit = await session.visitOf(ctx);
     if (!visit) return session.sendToSignIn(ctx, 'sign-in');
     const { t } = languageOf(ctx, visit.person);
-    const notices: Record<string, MessageKey> = { saved: 'account.questions.saved', reauthenticated: 'account.questions.reauthenticated', removed: 'account.totp.removed' };
+    const notices: Record<string, MessageKey> = { saved: 'account.questions.saved', reauthenticated: 'account.questions.reauthenticated', removed: 'account.totp.removed', passkeyAdded: 'account.passkeys.added', passkeyRenamed: 'account.passkeys.renamed', passkeyRemoved: 'account.passkeys.removed' };
     const shown = Object.keys(notices).find((name) => ctx.query[name] === '1');
     const notice = shown ? t(notices[shown]!) : undefined;
     await accountPage(ctx, visit, { notice });
@@ -122,6 +127,7 @@ export function accountRoutes({ issuer, session, services, logger }: AccountDepe
   });
 
   accountTotpRoutes(router, { issuer, session, services, logger });
+  accountWebauthnRoutes(router, { issuer, session, services, logger }, accountPage);
 
   router.get('/signed-out', async (ctx) => {
     const { t, locale } = languageOf(ctx);

@@ -1,7 +1,7 @@
 import { emailNotice, noticeLanguage, type NoticeDependencies, type NoticeRecipient } from './personNotice.ts';
 
 /** A change of the ways a person signs in, of which they are told by email. */
-export type FactorChange = 'totp-activated' | 'totp-replaced' | 'totp-removed' | 'emergency-tokens-recreated' | 'questions-changed';
+export type FactorChange = 'totp-activated' | 'totp-replaced' | 'totp-removed' | 'emergency-tokens-recreated' | 'questions-changed' | 'passkey-added' | 'passkey-removed';
 
 /** Who made the change: the person themselves (account page, sign-in, registration link) or an administrator. */
 export type ChangedBy = 'person' | 'administrator';

@@ -3,6 +3,7 @@ import type { OneTimeCodes } from './otp/createOneTimeCodes.ts';
 import type { PrivateQuestions } from './questions/createPrivateQuestions.ts';
 import type { TotpFactor } from './totp/createTotpFactor.ts';
 import type { TotpSelfService } from './totp/createTotpSelfService.ts';
+import type { WebauthnCredentials } from './webauthn/createWebauthnCredentials.ts';
 
 /** The stores and senders the factors' steps stand on, built once at start (services.ts). */
 export type FactorServices = {
@@ -12,6 +13,8 @@ export type FactorServices = {
   questions: Pick<PrivateQuestions, 'pick' | 'verify' | 'questionsOf'>;
   /** A person setting up their own authenticator app (enrolment during sign-in). */
   totpSelfService: Pick<TotpSelfService, 'newCandidate' | 'openCandidate' | 'confirm'>;
+  /** Passkeys and security keys: the sign-in's assertion. */
+  webauthn: Pick<WebauthnCredentials, 'authentication'>;
   /** The issuer URL: the name otpauth URIs and downloaded token files carry. */
   issuer: string;
   /** A used code proves the address it went to (the directory keeps that on the person). */

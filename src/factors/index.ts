@@ -3,13 +3,14 @@ import { emergencyFactor } from './emergency/emergencyFactor.ts';
 import { otpFactor } from './otp/otpFactor.ts';
 import { questionsFactor } from './questions/questionsFactor.ts';
 import { totpFactor } from './totp/totpFactor.ts';
+import { webauthnFactor } from './webauthn/webauthnFactor.ts';
 
 /**
  * Every factor Gatehouse can ask (ties of priority keep the class screen's column order,
  * policy/types.ts factorIds; this order is the one lists of factors are shown in). The planner, the challenge step, attempt keys, unlock, the OpenAPI enums,
  * person deletion and master-key rotation all take their factors from here.
  */
-export const factors: readonly Factor[] = [totpFactor, otpFactor, questionsFactor, emergencyFactor];
+export const factors: readonly Factor[] = [totpFactor, otpFactor, questionsFactor, webauthnFactor, emergencyFactor];
 
 /** The factor of an id, or undefined for an id no factor has (a class factor not available yet). */
 export const factorOf = (id: string): Factor | undefined => factors.find((factor) => factor.id === id);

@@ -11,7 +11,7 @@ import type { PlanWords } from './planWords.ts';
 export const contexts = ['MFA', 'AOD', 'P-R'] as const;
 export type PolicyContext = (typeof contexts)[number];
 
-/** The factors of the "Add't Authentication Factor" row. App, API, DeviceAuth and Radius are stored but not available yet. */
+/** The factors of the "Add't Authentication Factor" row. App, API and Radius are stored but not available yet. */
 export const factorIds = ['OTP', 'TOTP', 'Qstn', 'App', 'API', 'DeviceAuth', 'Radius'] as const;
 export type FactorId = (typeof factorIds)[number];
 
@@ -67,6 +67,8 @@ export type PersonFacts = {
   questionsAnswered: number;
   /** Emergency tokens not yet used. */
   emergencyTokensLeft: number;
+  /** Passkeys and security keys registered (Device Auth); absent counts as none. */
+  deviceCredentials?: number;
   cellPhone?: string;
   email?: string;
   /** Per factor: locked until this time (epoch ms), or until an admin unlocks. */

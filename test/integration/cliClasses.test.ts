@@ -76,7 +76,7 @@ describe('class', () => {
       'Allow OTP instead of TOTP … Y = yes',
       'Factors MFA (sign-in) … 1 TOTP, 2 Qstn, 3 OTP',
       'Factors AOD (elevated access) … 1 TOTP, 2 API (not available yet)',
-      'Factors P-R (password reset) … 1 OTP, 4 DeviceAuth (not available yet), 5 Radius (not available yet), 6 App (not available yet)',
+      'Factors P-R (password reset) … 1 OTP, 4 DeviceAuth, 5 Radius (not available yet), 6 App (not available yet)',
       'If API, MFA provider … DUO',
       'Number of private questions … 3',
       'Maximum retries … 0 = no maximum',

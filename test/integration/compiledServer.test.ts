@@ -50,6 +50,12 @@ test('the compiled server starts, signs a person in to the account page and stop
   });
 
   expect(((await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer).toBe(issuer);
+  // The passkey pages' scripts: ours from views/assets, the WebAuthn library's bundle from node_modules.
+  for (const [file, text] of [['webauthn.js', 'data-webauthn'], ['simplewebauthn-browser.js', 'SimpleWebAuthnBrowser']]) {
+    const asset = await fetch(`${issuer}/assets/${file}`);
+    expect([asset.status, asset.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect(await asset.text()).toContain(text);
+  }
   // No administrator yet: the first-run setup link is a plain line beside the JSON log, and no JSON line holds its token.
   for (let wait = 0; wait < 50 && !output.includes('Open this link'); wait += 1) await new Promise((done) => setTimeout(done, 100));
   const setupLink = new RegExp(`^Open this link to create the first administrator \\(valid 1 hour, single use\\): (${issuer}/setup/([A-Za-z0-9_-]{43}))$`, 'm').exec(output);

@@ -418,8 +418,26 @@ const cases: Case[] = [
     expected: challengeOnly('OTP/email'),
   },
 
+  // Device Auth (passkeys and security keys): usable with at least one credential.
+  {
+    name: 'DeviceAuth without a passkey is skipped',
+    policy: classWith({ mfa: { DeviceAuth: 1, TOTP: 2 } }),
+    expected: { ...totpOnly, skipped: ['DeviceAuth:no-active-key'] },
+  },
+  {
+    name: 'DeviceAuth with a passkey is the challenge, TOTP the other way',
+    policy: classWith({ mfa: { DeviceAuth: 1, TOTP: 2 } }),
+    person: personWith({ deviceCredentials: 1 }),
+    expected: { ...totpOnly, challenge: 'DeviceAuth', alternatives: ['TOTP'] },
+  },
+  {
+    name: 'DeviceAuth alone without a passkey: denied',
+    policy: classWith({ mfa: { DeviceAuth: 1 } }),
+    expected: denied(['DeviceAuth:no-active-key']),
+  },
+
   // Factors that are not available yet.
-  ...(['App', 'API', 'DeviceAuth', 'Radius'] as const).map(
+  ...(['App', 'API', 'Radius'] as const).map(
     (factor): Case => ({
       name: `${factor} is skipped as not available yet`,
       policy: classWith({ mfa: { [factor]: 1, TOTP: 2 }, apiProvider: 'DUO' }),
@@ -428,8 +446,8 @@ const cases: Case[] = [
   ),
   {
     name: 'only later factors: denied',
-    policy: classWith({ mfa: { App: 1, API: 2, DeviceAuth: 3, Radius: 4 } }),
-    expected: denied(['App:not-available-yet', 'API:not-available-yet', 'DeviceAuth:not-available-yet', 'Radius:not-available-yet']),
+    policy: classWith({ mfa: { App: 1, API: 2, Radius: 4 } }),
+    expected: denied(['App:not-available-yet', 'API:not-available-yet', 'Radius:not-available-yet']),
   },
 
   // Locks.

@@ -95,12 +95,20 @@ export type StoredPerson = {
   /** Kept by the emergency-token factor (src/factors/emergency/): the current set of tokens. */
   emergencyTokens?: StoredEmergencyTokenSet;
   /**
+   * Kept by the Device Auth factor (src/factors/webauthn/): the ids of the person's passkeys
+   * and security keys, whose documents are in webauthn_credentials (read by `_id`); its
+   * length is the planner's count.
+   */
+  webauthn?: StoredWebauthnList;
+  /**
    * The password is a temporary one (directory/temporaryPasswords.ts): issued by an admin or
    * a reset, it signs in only until `expiresAt` (none: the class's 999, no limit), and only
    * to the page where the person chooses their own. Any new password removes it.
    */
   temporaryPassword?: StoredTemporaryPassword;
 };
+
+export type StoredWebauthnList = { credentialIds: string[] };
 
 export type StoredTemporaryPassword = { issuedAt: Date; expiresAt?: Date; reason: 'admin' | 'reset' };
 
@@ -135,6 +143,7 @@ const personSchema = new Schema<StoredPerson>(
     totpSteps: Schema.Types.Mixed,
     questionAnswers: Schema.Types.Mixed,
     emergencyTokens: Schema.Types.Mixed,
+    webauthn: Schema.Types.Mixed,
     temporaryPassword: Schema.Types.Mixed,
   },
   { versionKey: false },

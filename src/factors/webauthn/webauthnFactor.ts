@@ -1,0 +1,29 @@
+import { words } from '../../policy/planWords.ts';
+import { webauthnRepository } from '../../store/repositories/webauthnRepository.ts';
+import { typedText, type Factor } from '../Factor.ts';
+import { webauthnMetadata } from './webauthnMetadata.ts';
+
+/**
+ * The class's "Device Auth": a passkey or security key (WebAuthn). The step asks the
+ * browser to sign a random challenge with one of the person's credentials (page script
+ * /assets/webauthn.js, no inline script); verify checks the answer (webauthnAuthentication.ts).
+ * Set up on the account page only, so not during sign-in.
+ */
+export const webauthnFactor = {
+  id: 'DeviceAuth',
+  // `user` is added per assertion when the authenticator verified the user (webauthnMetadata.ts).
+  amr: () => [...webauthnMetadata.amr],
+  displayName: 'factor.DeviceAuth',
+  partial: 'webauthn',
+  autoSelectable: true,
+  enrollableDuringSignIn: false,
+  channels: [],
+  configuredFor: (person) => ((person.deviceCredentials ?? 0) > 0 ? { usable: true } : { usable: false, reason: 'no-active-key', why: words('why.webauthn.none') }),
+  challenge: (ctx) => ctx.services.webauthn.authentication.start(ctx.person, ctx.now),
+  // The options hold the challenge and the ids of the person's credentials, nothing secret: they are what the browser is asked to sign.
+  present: async (_ctx, state) => ({ webauthnOptions: JSON.stringify(state.options ?? null) }),
+  verify: (ctx, state, input) => ctx.services.webauthn.authentication.verify(ctx.person, state, typedText(input, 'webauthnResponse'), ctx.now),
+  /** The credentials and ceremonies of the person are documents of their own. */
+  forgetPerson: (connection, personId) => webauthnRepository(connection).deleteOf(personId),
+  sweep: (connection, now) => webauthnRepository(connection).sweep(new Date(now)),
+} satisfies Factor;
