@@ -119,9 +119,9 @@ test('after real sign-ins and failures and a flush, the charts count them', asyn
   expect(stored).toBe(2);
 
   await page.goto(`${admin.url}/admin`);
-  // Sign-ins, then failures: password, TOTP, OTP, Qstn, Emergency.
-  await expect(totalsOf(page, 'hours')).resolves.toEqual([2, 2, 1, 0, 0, 0]);
-  await expect(totalsOf(page, 'days')).resolves.toEqual([2, 2, 1, 0, 0, 0]);
+  // Sign-ins, then failures: password, TOTP, OTP, Qstn, DeviceAuth, Emergency.
+  await expect(totalsOf(page, 'hours')).resolves.toEqual([2, 2, 1, 0, 0, 0, 0]);
+  await expect(totalsOf(page, 'days')).resolves.toEqual([2, 2, 1, 0, 0, 0, 0]);
   await expect(page.locator('#chart-hours desc').textContent()).resolves.toBe('2 sign-ins and 3 failures (Password 2, TOTP code 1)');
   await expect(page.locator('#chart-hours svg rect.chart-sign-ins').count()).resolves.toBeGreaterThanOrEqual(1);
   await expect(page.locator('#chart-hours tbody tr').count()).resolves.toBe(24);

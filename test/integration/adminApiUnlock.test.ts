@@ -52,7 +52,7 @@ test('without a body (or with an empty one) every factor is unlocked, the passwo
 test('an unknown factor or field is refused (400) and an unknown person is 404; nothing is unlocked or audited', async () => {
   await lockEverything();
   const before = (await services.audit.list({ entity: 'person', entityId: sub })).length;
-  expect(await unlock('PEPE', { factor: 'Radius' })).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: expect.stringMatching(/^factor: one of TOTP, OTP, Qstn, password/) } });
+  expect(await unlock('PEPE', { factor: 'Radius' })).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: expect.stringMatching(/^factor: one of TOTP, OTP, Qstn, DeviceAuth, password/) } });
   expect(await unlock('PEPE', { factors: 'TOTP' })).toMatchObject({ status: 400, body: { error_description: expect.stringMatching(/^factors: /) } });
   expect(await unlock('PEPE', ['TOTP'])).toMatchObject({ status: 400 });
   expect(await unlock('NOBODY', { factor: 'TOTP' })).toMatchObject({ status: 404, body: { error: 'not_found' } });

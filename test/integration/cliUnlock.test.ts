@@ -51,7 +51,7 @@ test('person unlock without --factor clears every factor; --json gives the count
 test('person unlock refuses an unknown factor or person', async () => {
   const badFactor = await gatehouse(['person', 'unlock', 'PEPE', '--factor', 'Radius']);
   expect(badFactor.code).toBe(1);
-  expect(badFactor.stderr).toContain('factor: one of TOTP, OTP, Qstn, password');
+  expect(badFactor.stderr).toContain('factor: one of TOTP, OTP, Qstn, DeviceAuth, password');
   const nobody = await gatehouse(['person', 'unlock', 'NOBODY']);
   expect(nobody.code).toBe(1);
   expect(nobody.stderr).toContain('There is no person "NOBODY"');

@@ -78,7 +78,7 @@ test('the home reads from the start of the first day it shows; the sweep keeps e
 });
 
 test('failures are tallied under the factor (the password of any address as one), unknown keys not at all', () => {
-  expect(talliedFactors).toEqual(['password', 'TOTP', 'OTP', 'Qstn', 'Emergency']);
+  expect(talliedFactors).toEqual(['password', 'TOTP', 'OTP', 'Qstn', 'DeviceAuth', 'Emergency']);
   expect(talliedFactorOf('password:203.0.113.9')).toBe('password');
   expect(talliedFactorOf('password')).toBe('password');
   expect(talliedFactorOf('Emergency')).toBe('Emergency');
