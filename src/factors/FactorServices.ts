@@ -14,7 +14,7 @@ export type FactorServices = {
   /** A person setting up their own authenticator app (enrolment during sign-in). */
   totpSelfService: Pick<TotpSelfService, 'newCandidate' | 'openCandidate' | 'confirm'>;
   /** Passkeys and security keys: the sign-in's assertion. */
-  webauthn: Pick<WebauthnCredentials, 'authentication'>;
+  webauthn: Pick<WebauthnCredentials, 'authentication' | 'passkeyFirst'>;
   /** The issuer URL: the name otpauth URIs and downloaded token files carry. */
   issuer: string;
   /** A used code proves the address it went to (the directory keeps that on the person). */

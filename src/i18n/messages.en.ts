@@ -8,6 +8,7 @@ import { adminRecordsEn } from './admin/adminRecords.en.ts';
 import { adminSetupEn } from './admin/adminSetup.en.ts';
 import { passwordRulesEn } from './passwordRules.en.ts';
 import { resetEn } from './reset.en.ts';
+import { passkeySignInEn } from './passkeySignIn.en.ts';
 import { webauthnEn } from './webauthn.en.ts';
 import { passwordMailEn } from './passwordMail.en.ts';
 /** English: the reference catalogue. Every other language has the same keys (a test checks). */
@@ -23,6 +24,7 @@ export const en = {
   ...passwordRulesEn,
   ...resetEn,
   ...webauthnEn,
+  ...passkeySignInEn,
   ...passwordMailEn,
   'signin.title': 'Sign in',
   'signin.lead': 'to continue to {client}',

@@ -8,6 +8,7 @@ import { adminRecordsEs } from './admin/adminRecords.es.ts';
 import { adminSetupEs } from './admin/adminSetup.es.ts';
 import { passwordRulesEs } from './passwordRules.es.ts';
 import { resetEs } from './reset.es.ts';
+import { passkeySignInEs } from './passkeySignIn.es.ts';
 import { webauthnEs } from './webauthn.es.ts';
 import { passwordMailEs } from './passwordMail.es.ts';
 import type { MessageKey } from './messages.en.ts';
@@ -25,6 +26,7 @@ export const es: Record<MessageKey, string> = {
   ...passwordRulesEs,
   ...resetEs,
   ...webauthnEs,
+  ...passkeySignInEs,
   ...passwordMailEs,
   'signin.title': 'Iniciar sesión',
   'signin.lead': 'para continuar a {client}',

@@ -30,11 +30,24 @@ export function createSignInEnds({ provider, progress, logger, signIns }: Pick<S
    * were passed. With elevated access asked for, the acr is the elevated one; otherwise it
    * says whether a second factor was passed.
    */
-  async function finishSignIn(ctx: Context, person: StoredPerson, factorAmr: readonly string[] | undefined, options: { elevated?: boolean; sessionAmr?: readonly string[]; /** The password step saved no progress: nothing to end (a leftover of an earlier try expires with the interaction). */ noProgress?: boolean } = {}) {
+  async function finishSignIn(
+    ctx: Context,
+    person: StoredPerson,
+    factorAmr: readonly string[] | undefined,
+    options: {
+      elevated?: boolean;
+      sessionAmr?: readonly string[];
+      /** The password step saved no progress: nothing to end (a leftover of an earlier try expires with the interaction). */
+      noProgress?: boolean;
+      /** A passkey with user verification stood for the password and the second factor: no `pwd` in amr. */
+      withoutPassword?: boolean;
+    } = {},
+  ) {
     const { interaction } = signInOf(ctx);
     // No token on a temporary password: its page comes first (interaction/newPasswordStep.ts).
     if (person.temporaryPassword) throw new InteractionExpiredError();
-    const amr = [...new Set([...(options.sessionAmr ?? []), ...signInAmr(factorAmr)])];
+    const passed = options.withoutPassword && factorAmr ? [...factorAmr, 'mfa'] : signInAmr(factorAmr);
+    const amr = [...new Set([...(options.sessionAmr ?? []), ...passed])];
     const acr = options.elevated ? acrValues.elevated : amr.includes('mfa') ? acrValues.mfa : acrValues.password;
     // The plan was aimed at the essential acr (aimOf); should the class have changed under way, the result still never loops.
     if (!meetsAcrRequest(acrRequestOf(interaction.params), acr)) return unmetAcr(ctx, 'The sign-in could not reach any of the requested acr values.');

@@ -13,6 +13,7 @@ import { afterPassword } from './afterPassword.ts';
 import { identify } from './identify.ts';
 import { chooseOwnPassword, ownPasswordFirst } from './newPasswordStep.ts';
 import { loadSignIn, signInOf } from './loadSignIn.ts';
+import { passkeySignIn } from './passkeySignIn.ts';
 import { createSignInPages } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 import { createStepUp } from './stepUp.ts';
@@ -55,6 +56,7 @@ export function interactionRouter(deps: SignInDependencies): Router {
   router.use(acceptForm({ issuerOrigin: new URL(deps.issuer).origin, limit: '16kb' }), formOfThisInteraction);
   router.get('/', resumed, (ctx) => (signInOf(ctx).interaction.prompt.name === 'login' ? signInPage(ctx) : consent.show(ctx)));
   router.post('/login', fresh, identify(deps, steps));
+  router.post('/passkey', fresh, passkeySignIn(deps, steps));
   router.post('/password', resumed, chooseOwnPassword(deps, steps));
   router.post('/verify', resumed, ownPasswordFirst, verifyChallenge(deps, steps));
   router.post('/resend', resumed, ownPasswordFirst, resendCode(steps));

@@ -64,6 +64,8 @@ export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'f
         clientName: await clientName(interaction),
         username: extra.username ?? (interaction.params.login_hint as string | undefined) ?? '',
         error: extra.error,
+        // "Sign in with a passkey": a challenge bound to this sign-in, nothing stored until it is answered.
+        passkeyOptions: JSON.stringify(await deps.factorServices.webauthn.passkeyFirst.options(interaction.uid)),
       });
     },
 

@@ -56,10 +56,11 @@ async function atPasskeyStep(username: string, credential: VirtualCredential) {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   const page = await context.newPage();
   const authenticator = await addVirtualAuthenticator(context, page);
-  await authenticator.addCredential(credential);
   const request = await startAuthorization(rp, { redirect_uri: callback.redirectUri });
   await page.goto(request.url.toString());
   await typePassword(page, username);
+  // Only now: a virtual authenticator answers the sign-in page's passkey autofill by itself (passkeyFirst.test.ts).
+  await authenticator.addCredential(credential);
   await page.waitForSelector('input[data-webauthn="authenticate"]', { state: 'attached' });
   return { context, page, request, authenticator };
 }
@@ -164,9 +165,9 @@ test('removing the last way to sign in is refused; renaming works; with an email
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   const page = await context.newPage();
   const authenticator = await addVirtualAuthenticator(context, page);
-  await authenticator.addCredential({ ...selmaCredential, signCount: selmaCredential.signCount + 30 });
   await page.goto(`${issuer}/account`);
   await typePassword(page, 'selma');
+  await authenticator.addCredential({ ...selmaCredential, signCount: selmaCredential.signCount + 30 });
   await page.waitForSelector('input[data-webauthn="authenticate"]', { state: 'attached' });
   await Promise.all([page.waitForURL(`${issuer}/account`), page.click('button[type="submit"].primary')]);
   await page.waitForSelector('[data-testid="passkey-row"]');

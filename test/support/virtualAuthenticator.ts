@@ -8,11 +8,11 @@ export type VirtualCredential = { credentialId: string; isResidentCredential: bo
  * on one page through the Chrome DevTools Protocol (WebAuthn domain): the real browser's
  * WebAuthn code, with no dialog to answer.
  */
-export async function addVirtualAuthenticator(context: BrowserContext, page: Page) {
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page, { isUserVerified = true }: { /** false: the authenticator signs without verifying the user (no PIN, no fingerprint). */ isUserVerified?: boolean } = {}) {
   const cdp: CDPSession = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified, automaticPresenceSimulation: true },
   });
   return {
     async credentials(): Promise<VirtualCredential[]> {

@@ -1,7 +1,7 @@
 import { credentialName } from '../../src/factors/webauthn/createWebauthnCredentials.ts';
 import { parseCeremonyResponse } from '../../src/factors/webauthn/parseCeremonyResponse.ts';
 import { relyingPartyOf } from '../../src/factors/webauthn/relyingParty.ts';
-import { counterWentBack } from '../../src/factors/webauthn/webauthnAuthentication.ts';
+import { counterWentBack } from '../../src/factors/webauthn/checkAssertion.ts';
 import { webauthnAmr } from '../../src/factors/webauthn/webauthnMetadata.ts';
 
 // The pure parts of the Device Auth factor's verification; the ceremonies themselves run

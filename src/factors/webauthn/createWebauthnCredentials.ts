@@ -8,9 +8,11 @@ import type { StoredPerson } from '../../store/repositories/personRepository.ts'
 import { webauthnRepository, type StoredWebauthnCredential } from '../../store/repositories/webauthnRepository.ts';
 import { parseCeremonyResponse } from './parseCeremonyResponse.ts';
 import { relyingPartyOf } from './relyingParty.ts';
+import { assertionChecker } from './checkAssertion.ts';
+import { passkeyFirst } from './passkeyFirst.ts';
 import { webauthnAuthentication } from './webauthnAuthentication.ts';
 
-type Dependencies = { connection: Connection; issuer: string; audit: AuditLog; logger: Logger };
+type Dependencies = { connection: Connection; issuer: string; audit: AuditLog; logger: Logger; /** Binds a passkey-first challenge to its sign-in (passkeyFirst.ts). */ challengeKey: Buffer };
 
 /** How long the browser is given for a ceremony, and a registration page stays good. */
 const ceremonyMs = 5 * 60_000;
@@ -38,14 +40,16 @@ export function credentialName(typed: unknown): string | undefined {
  * removed. Attestation 'none': which make of key it is is not checked, only that it holds
  * the private key. The relying party is the issuer (relyingParty.ts).
  */
-export function createWebauthnCredentials({ connection, issuer, audit, logger }: Dependencies) {
+export function createWebauthnCredentials({ connection, issuer, audit, logger, challengeKey }: Dependencies) {
   const credentials = webauthnRepository(connection);
   const relyingParty = relyingPartyOf(issuer);
-  const authentication = webauthnAuthentication({ credentials, relyingParty, audit, logger, timeoutMs: ceremonyMs });
+  const check = assertionChecker({ credentials, relyingParty, audit, logger });
 
   return {
     relyingParty,
-    authentication,
+    authentication: webauthnAuthentication({ credentials, relyingParty, check, timeoutMs: ceremonyMs }),
+    /** "Sign in with a passkey" before any user ID is typed. */
+    passkeyFirst: passkeyFirst({ credentials, relyingParty, check, challengeKey, timeoutMs: ceremonyMs }),
 
     /** The person's credentials, in the order they were added. */
     async listOf(personId: string): Promise<ListedCredential[]> {

@@ -50,6 +50,11 @@ export function webauthnRepository(connection: Connection) {
       await Credentials.updateOne({ _id: id }, { $set: { counter, lastUsedAt: usedAt } });
     },
 
+    /** A passkey-first sign-in stood for the password: the person was last seen now (as a password sign-in records it). */
+    async recordPersonSignIn(personId: string, at: Date): Promise<void> {
+      await Persons.updateOne({ _id: personId }, { $set: { lastUsed: at } });
+    },
+
     async rename(id: string, name: string): Promise<void> {
       await Credentials.updateOne({ _id: id }, { $set: { name } });
     },
