@@ -76,7 +76,7 @@ async function refusal(page: Page) {
 
 test('the user ID field offers the passkey (autofill); choosing it signs in at the relying party with amr hwk user mfa and no password', async () => {
   const before = (await started.services.persons.findBySub(await sub('LUCA')))!.lastUsed;
-  const { context, page, request, waitForCallback, authenticator } = await atSignIn(passkeys.LUCA!);
+  const { context, request, waitForCallback, authenticator } = await atSignIn(passkeys.LUCA!);
   await waitForCallback;
   const tokens = await tokensAt(request);
   const claims = tokens.claims()!;
