@@ -15,6 +15,13 @@ export const factors: readonly Factor[] = [totpFactor, otpFactor, questionsFacto
 /** The factor of an id, or undefined for an id no factor has (a class factor not available yet). */
 export const factorOf = (id: string): Factor | undefined => factors.find((factor) => factor.id === id);
 
+/** The factor of a step under way (`where`: the sign-in or the reset): a step names only factors there are, so anything else is a defect. */
+export const mustFactor = (id: string, where: string): Factor => {
+  const factor = factorOf(id);
+  if (!factor) throw new TypeError(`${where}: no factor ${id}`);
+  return factor;
+};
+
 /** The ids whose failures and locks are counted apart (a factor that counts as another shares its key). */
 export const countedFactorIds: readonly string[] = [...new Set(factors.map((factor) => factor.countsAs ?? factor.id))];
 

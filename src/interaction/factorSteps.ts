@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import { retryRuleOf } from '../factors/attempts/retryRuleOf.ts';
-import { factorOf } from '../factors/index.ts';
+import { mustFactor } from '../factors/index.ts';
 import { verifyFactorStep } from '../factors/verifyFactorStep.ts';
-import { resendsCode, type Factor } from '../factors/Factor.ts';
+import { resendsCode } from '../factors/Factor.ts';
 import type { Verdict } from '../factors/Verdict.ts';
 import type { StepRef } from '../policy/permittedSteps.ts';
 import type { PolicyContext } from '../policy/types.ts';
@@ -11,12 +11,6 @@ import { signInOf, type Resumed } from './loadSignIn.ts';
 import { factorContextOf } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 
-const mustFactor = (id: string): Factor => {
-  const factor = factorOf(id);
-  if (!factor) throw new TypeError(`sign-in: no factor ${id}`);
-  return factor;
-};
-
 /** Starting, verifying and resending a factor's step: the factor decides, limitAttempts counts, the progress remembers. */
 export function createFactorSteps(deps: Pick<SignInDependencies, 'factorServices' | 'attempts' | 'progress'>) {
   return {
@@ -24,7 +18,7 @@ export function createFactorSteps(deps: Pick<SignInDependencies, 'factorServices
     async begin(ctx: Context, person: Resumed['person'], policy: Resumed['policy'], context: PolicyContext, step: StepRef): Promise<SignInProgress> {
       const { interaction } = signInOf(ctx);
       const base: SignInProgress = { _id: interaction.uid, context: context as SignInProgress['context'], expiresAt: new Date(interaction.exp * 1000), personId: person._id, step };
-      const state = await mustFactor(step.factor).challenge(factorContextOf(ctx, deps, interaction, { person, policy, progress: base }));
+      const state = await mustFactor(step.factor, 'sign-in').challenge(factorContextOf(ctx, deps, interaction, { person, policy, progress: base }));
       const progress = { ...base, state };
       await deps.progress.save(progress);
       return progress;
@@ -33,7 +27,7 @@ export function createFactorSteps(deps: Pick<SignInDependencies, 'factorServices
     /** The person's input against the step under way, under the class's retry limits (per person and client address). */
     async verify(ctx: Context, resumed: Pick<Resumed, 'person' | 'policy' | 'progress'>, input: Record<string, unknown>, now = Date.now()): Promise<Verdict> {
       const { interaction } = signInOf(ctx);
-      const factor = mustFactor(resumed.progress.step.factor);
+      const factor = mustFactor(resumed.progress.step.factor, 'sign-in');
       const factorContext = factorContextOf(ctx, deps, interaction, resumed, now);
       return verifyFactorStep(deps.attempts, factor, factorContext, resumed.progress.state ?? {}, input, ctx.ip);
     },
@@ -41,7 +35,7 @@ export function createFactorSteps(deps: Pick<SignInDependencies, 'factorServices
     /** A new code for the step under way, when its factor sends one (throttled by the factor). */
     async resend(ctx: Context, resumed: Resumed): Promise<void> {
       const { interaction } = signInOf(ctx);
-      const factor = mustFactor(resumed.progress.step.factor);
+      const factor = mustFactor(resumed.progress.step.factor, 'sign-in');
       if (!resendsCode(factor)) return;
       const state = await factor.resend(factorContextOf(ctx, deps, interaction, resumed), resumed.progress.state ?? {});
       await deps.progress.save({ ...resumed.progress, state });

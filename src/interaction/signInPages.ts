@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { factorOf } from '../factors/index.ts';
+import { mustFactor } from '../factors/index.ts';
+import { stepLinks } from '../factors/stepLinks.ts';
 import type { FactorContext } from '../factors/Factor.ts';
 import { codeMessage } from '../factors/otp/codeMessage.ts';
 import { renderPage } from '../http/renderPage.ts';
@@ -8,7 +9,6 @@ import { lockMessage } from '../i18n/lockMessage.ts';
 import type { Translate } from '../i18n/translate.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
 import type { NextStep } from '../policy/nextStep.ts';
-import { permittedSteps, stepKey } from '../policy/permittedSteps.ts';
 import { enrollingFactor } from './enrollingFactor.ts';
 import { languageOf, signInOf, type Interaction, type Resumed } from './loadSignIn.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
@@ -73,14 +73,9 @@ export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'f
     async challenge(ctx: Context, resumed: Resumed, extra: PageExtra = {}) {
       const { interaction, t, locale } = signInOf(ctx);
       const { person, progress, plan } = resumed;
-      const factor = factorOf(progress.step.factor);
-      if (!factor) throw new TypeError(`sign-in: no factor ${progress.step.factor}`);
+      const factor = mustFactor(progress.step.factor, 'sign-in');
       const view = await factor.present(factorContextOf(ctx, deps, interaction, resumed), progress.state ?? {});
-      const others = permittedSteps(plan).filter((other) => stepKey(other) !== stepKey(progress.step));
-      const alongside = others.flatMap((other) => {
-        const offered = factorOf(other.factor);
-        return offered?.acceptedWith?.factor === factor.id && offered.useInsteadLabel ? [{ factor: offered.id, label: offered.useInsteadLabel }] : [];
-      });
+      const { others, alongside } = stepLinks(plan, progress.step, factor);
       await renderSignInPage(ctx, 'interaction/challenge', extra.status ?? 200, {
         title: t('challenge.title'),
         lang: locale,

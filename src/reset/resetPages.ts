@@ -1,10 +1,11 @@
 import type { Context } from 'koa';
 import { maskDestination } from '../delivery/maskDestination.ts';
-import { factorOf } from '../factors/index.ts';
+import { factorOf, mustFactor } from '../factors/index.ts';
+import { stepLinks } from '../factors/stepLinks.ts';
 import { renderPage } from '../http/renderPage.ts';
 import { formatWait } from '../i18n/formatWait.ts';
 import type { MessageKey } from '../i18n/messages.en.ts';
-import { permittedSteps, stepKey } from '../policy/permittedSteps.ts';
+import { permittedSteps } from '../policy/permittedSteps.ts';
 import { resetFactorContext } from './resetFactorContext.ts';
 import { loadedResetOf, resetVisitOf } from './loadReset.ts';
 import type { ResetDependencies } from './ResetDependencies.ts';
@@ -47,14 +48,9 @@ export function createResetPages(deps: Pick<ResetDependencies, 'formTokens' | 'f
       if (loaded.reset.verification.by === 'code') {
         return renderResetPage(ctx, deps, 'code', extra.status ?? 200, { ...common, channel: step.channel ?? 'email', minutes: deps.factorServices.oneTimeCodes.lifetimeMinutes });
       }
-      const factor = factorOf(step.factor);
-      if (!factor) throw new TypeError(`reset: no factor ${step.factor}`);
+      const factor = mustFactor(step.factor, 'reset');
       const view = await factor.present(resetFactorContext(ctx, deps, loaded), record.state ?? {});
-      const others = permittedSteps(plan).filter((other) => stepKey(other) !== stepKey(step));
-      const alongside = others.flatMap((other) => {
-        const offered = factorOf(other.factor);
-        return offered?.acceptedWith?.factor === factor.id && offered.useInsteadLabel ? [{ factor: offered.id, label: offered.useInsteadLabel }] : [];
-      });
+      const { others, alongside } = stepLinks(plan, step, factor);
       await renderResetPage(ctx, deps, 'challenge', extra.status ?? 200, { ...common, partial: factor.partial, view, anotherWay: others.length > 0, alongside });
     },
 

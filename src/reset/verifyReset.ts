@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { GatehouseError } from '../errors/GatehouseError.ts';
 import { resendsCode } from '../factors/Factor.ts';
-import { factorOf } from '../factors/index.ts';
+import { mustFactor } from '../factors/index.ts';
 import { verifyFactorStep } from '../factors/verifyFactorStep.ts';
 import { retryMessageKey, type Verdict } from '../factors/Verdict.ts';
 import { lockMessage } from '../i18n/lockMessage.ts';
@@ -15,12 +15,6 @@ import type { ResetDependencies } from './ResetDependencies.ts';
 import { codeReaches } from './codeReaches.ts';
 import { redirectToStep } from './redirectToStep.ts';
 import { afterAnswer } from './afterAnswer.ts';
-
-const mustFactor = (id: string) => {
-  const factor = factorOf(id);
-  if (!factor) throw new TypeError(`reset: no factor ${id}`);
-  return factor;
-};
 
 /**
  * A failed verify's sentence. A code's reasons are one sentence: "expired" or "none sent"
@@ -36,7 +30,7 @@ function failureMessage(t: Translate, loaded: LoadedReset, verdict: Exclude<Verd
 export function verifyReset(deps: ResetDependencies, { pages, flow }: { pages: ResetPages; flow: ResetFlow }) {
   const begin = async (ctx: Context, loaded: LoadedReset, step: { factor: string; channel?: 'sms' | 'email' }) => {
     loaded.record.step = step;
-    loaded.record.state = await mustFactor(step.factor).challenge(resetFactorContext(ctx, deps, loaded));
+    loaded.record.state = await mustFactor(step.factor, 'reset').challenge(resetFactorContext(ctx, deps, loaded));
     await deps.resets.save(loaded.record);
   };
 
@@ -66,7 +60,7 @@ export function verifyReset(deps: ResetDependencies, { pages, flow }: { pages: R
           return pages.challenge(ctx, { status: 409, error: t('reset.planChanged') });
         }
       }
-      const factor = mustFactor(record.step.factor);
+      const factor = mustFactor(record.step.factor, 'reset');
       const verdict = await verifyFactorStep(deps.attempts, factor, resetFactorContext(ctx, deps, loaded), record.state ?? {}, (ctx.request.body ?? {}) as Record<string, unknown>, ctx.ip);
       if (verdict.outcome !== 'success') return pages.challenge(ctx, { status: verdict.outcome === 'locked' ? 429 : 401, error: failureMessage(t, loaded, verdict) });
       const verifiedBy = loaded.reset.verification.by === 'code' ? (record.step.channel === 'sms' ? 'sms-code' : 'email-code') : 'factors';
@@ -78,7 +72,7 @@ export function verifyReset(deps: ResetDependencies, { pages, flow }: { pages: R
       const { loaded, t } = loadedResetOf(ctx);
       const { record } = loaded;
       if (record.stage !== 'verify' || !record.step) return redirectToStep(ctx);
-      const factor = mustFactor(record.step.factor);
+      const factor = mustFactor(record.step.factor, 'reset');
       if (!resendsCode(factor)) return redirectToStep(ctx);
       const factorContext = resetFactorContext(ctx, deps, loaded);
       if (loaded.reset.verification.by === 'code') {
