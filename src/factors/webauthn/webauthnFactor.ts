@@ -1,13 +1,14 @@
 import { words } from '../../policy/planWords.ts';
 import { webauthnRepository } from '../../store/repositories/webauthnRepository.ts';
-import { typedText, type Factor } from '../Factor.ts';
+import { typedText, type EnrolsAtSignIn, type Factor } from '../Factor.ts';
+import { webauthnEnrolment } from './webauthnEnrolment.ts';
 import { webauthnMetadata } from './webauthnMetadata.ts';
 
 /**
  * The class's "Device Auth": a passkey or security key (WebAuthn). The step asks the
  * browser to sign a random challenge with one of the person's credentials (page script
  * /assets/webauthn.js, no inline script); verify checks the answer (webauthnAuthentication.ts).
- * Set up on the account page only, so not during sign-in.
+ * Set up on the account page; its set-up during sign-in is webauthnEnrolment.ts.
  */
 export const webauthnFactor = {
   id: 'DeviceAuth',
@@ -26,4 +27,5 @@ export const webauthnFactor = {
   /** The credentials and ceremonies of the person are documents of their own. */
   forgetPerson: (connection, personId) => webauthnRepository(connection).deleteOf(personId),
   sweep: (connection, now) => webauthnRepository(connection).sweep(new Date(now)),
-} satisfies Factor;
+  enrolment: webauthnEnrolment,
+} satisfies Factor & EnrolsAtSignIn;
