@@ -8,7 +8,8 @@ import { webauthnMetadata } from './webauthnMetadata.ts';
  * The class's "Device Auth": a passkey or security key (WebAuthn). The step asks the
  * browser to sign a random challenge with one of the person's credentials (page script
  * /assets/webauthn.js, no inline script); verify checks the answer (webauthnAuthentication.ts).
- * Set up on the account page; its set-up during sign-in is webauthnEnrolment.ts.
+ * Set up on the account page, or during sign-in after a factor the class ranks below it
+ * while the person has none (offeredAfterLowerFactor, the planner's rule; webauthnEnrolment.ts).
  */
 export const webauthnFactor = {
   id: 'DeviceAuth',
@@ -17,7 +18,9 @@ export const webauthnFactor = {
   displayName: 'factor.DeviceAuth',
   partial: 'webauthn',
   autoSelectable: true,
+  // No stand-in stands in for it, so rule 6 never offers it; the planner offers it after a lower-ranked factor instead.
   enrollableDuringSignIn: false,
+  offeredAfterLowerFactor: true,
   channels: [],
   configuredFor: (person) => ((person.deviceCredentials ?? 0) > 0 ? { usable: true } : { usable: false, reason: 'no-active-key', why: words('why.webauthn.none') }),
   challenge: (ctx) => ctx.services.webauthn.authentication.start(ctx.person, ctx.now),
