@@ -72,7 +72,7 @@ export async function openServices(config: Config, logger: Logger, options: { ad
   const artefactKeys = createArtefactKeys(secretBox);
   const signInProgress = createSignInProgress(store.connection, artefactKeys);
   const webauthn = createWebauthnCredentials({ connection: store.connection, issuer, audit, logger, challengeKey: secretBox.deriveKey('gatehouse passkey sign-in challenge') });
-  const factorServices: FactorServices = { totp, webauthn, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons, totpSelfService, issuer };
+  const factorServices: FactorServices = { totp, webauthn, emergencyTokens, questions, oneTimeCodes: { ...oneTimeCodes, lifetimeMinutes: Math.round(config.ttl.otp / 60) }, addresses: persons, totpSelfService, notices: factorNotices, issuer };
   return {
     store,
     secretBox,

@@ -48,7 +48,7 @@ export type FactorMetadata = {
   displayName: string;
   /** The views/factors/ partial that shows the step's inputs. */
   partial: string;
-  /** May the person set it up during sign-in (product.md rule 6). */
+  /** May the person set it up during sign-in after a stand-in for it (product.md rule 6). */
   enrollableDuringSignIn: boolean;
   /** The channels it delivers through (a person needs one of them). */
   channels: readonly StepChannel[];
@@ -89,16 +89,18 @@ export type EnrolmentOutcome =
   | Extract<Verdict, { outcome: 'retry' | 'malformed' | 'locked' }>;
 
 /**
- * Optional (product.md rule 6): a factor the person may set up during sign-in after
- * passing a stand-in for it. `offer` makes what the sign-in keeps (sealed where secret)
- * until the person confirms it; its partials under views/factors/ show the set-up and what
- * is shown once afterwards.
+ * Optional: a factor the person may set up during sign-in — after passing a stand-in for it
+ * (product.md rule 6), or after a factor the class ranks below it (offeredAfterLowerFactor).
+ * `offer` makes what the sign-in keeps (sealed where secret) until the person confirms it;
+ * its partials under views/factors/ show the set-up and what is shown once afterwards;
+ * `messages` are the keys of the pages' titles and leads (and of an offer gone stale).
  */
 export type EnrolsAtSignIn = {
   enrolment: {
     partial: string;
     donePartial: string;
-    offer(ctx: FactorContext): StepState;
+    messages: { title: string; lead: string; doneTitle: string; doneLead: string; stale: string };
+    offer(ctx: FactorContext): StepState | Promise<StepState>;
     present(ctx: FactorContext, offered: StepState): Promise<Record<string, unknown>>;
     /** Confirms under the class's retry limits (the factor's own attempts); `address` is the client's. */
     confirm(ctx: FactorContext, offered: StepState, input: Record<string, unknown>, address: string): Promise<EnrolmentOutcome>;

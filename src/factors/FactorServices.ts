@@ -1,3 +1,4 @@
+import type { FactorNotices } from '../delivery/createFactorNotices.ts';
 import type { EmergencyTokens } from './emergency/createEmergencyTokens.ts';
 import type { OneTimeCodes } from './otp/createOneTimeCodes.ts';
 import type { PrivateQuestions } from './questions/createPrivateQuestions.ts';
@@ -13,8 +14,10 @@ export type FactorServices = {
   questions: Pick<PrivateQuestions, 'pick' | 'verify' | 'questionsOf'>;
   /** A person setting up their own authenticator app (enrolment during sign-in). */
   totpSelfService: Pick<TotpSelfService, 'newCandidate' | 'openCandidate' | 'confirm'>;
-  /** Passkeys and security keys: the sign-in's assertion. */
-  webauthn: Pick<WebauthnCredentials, 'authentication' | 'passkeyFirst'>;
+  /** Passkeys and security keys: the sign-in's assertion, passkey-first sign-in, and a registration offered during sign-in. */
+  webauthn: Pick<WebauthnCredentials, 'authentication' | 'passkeyFirst' | 'offerRegistration' | 'confirmOfferedRegistration'>;
+  /** Tells a person by email of a factor set up during sign-in (the authenticator app's self-service tells its own). */
+  notices: Pick<FactorNotices, 'send'>;
   /** The issuer URL: the name otpauth URIs and downloaded token files carry. */
   issuer: string;
   /** A used code proves the address it went to (the directory keeps that on the person). */

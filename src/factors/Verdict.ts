@@ -5,7 +5,7 @@
  */
 
 /** Why a verify asks the person to try again; each has a message key `verdict.<reason>` in every language. */
-export type RetryReason = 'wrong-code' | 'expired' | 'reused' | 'wrong-answers' | 'no-code-sent' | 'passkey-refused';
+export type RetryReason = 'wrong-code' | 'expired' | 'reused' | 'wrong-answers' | 'no-code-sent' | 'passkey-refused' | 'passkey-name-invalid' | 'passkey-not-added';
 
 export type Verdict =
   | { outcome: 'success'; amr: readonly string[] }

@@ -18,6 +18,8 @@ export const planEn = {
   'plan.standIn.unusable': 'A {noun} cannot stand in for {target}: {why}.',
   'plan.standIn.challenge': 'No candidate is usable now; because "{classField}" is Y, a {step} is the challenge.',
   'plan.enrolmentOffered': 'After the code, the person is offered {factor} enrolment (self-service).',
+  'plan.enrolmentAfterLower': 'The person has no {factor} and the class ranks it above other factors: after passing one of them ({steps}), the person is offered {factor} enrolment (self-service).',
+  'plan.stepItem': '{step}',
   'plan.denied.lockedAdmin': 'Denied: every usable factor is locked until an administrator unlocks it, and {why}.',
   'plan.denied.lockedUntil': 'Denied: every usable factor is locked; the earliest lock ends at {time}, and {why}.',
   'plan.denied.noCandidate': 'Denied: no candidate is usable and {why}.',

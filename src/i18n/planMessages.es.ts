@@ -16,6 +16,8 @@ export const planEs: Record<keyof typeof planEn, string> = {
   'plan.standIn.unusable': '{noun} no puede sustituir a {target}: {why}.',
   'plan.standIn.challenge': 'Ningún candidato se puede usar ahora; como "{classField}" es Y, el desafío es {step}.',
   'plan.enrolmentOffered': 'Tras el código, se ofrece a la persona registrar {factor} (autoservicio).',
+  'plan.enrolmentAfterLower': 'La persona no tiene {factor} y la clase lo prioriza sobre otros factores: tras superar uno de ellos ({steps}), se ofrece a la persona registrar {factor} (autoservicio).',
+  'plan.stepItem': '{step}',
   'plan.denied.lockedAdmin': 'Denegado: todos los factores utilizables están bloqueados hasta que un administrador los desbloquee, y {why}.',
   'plan.denied.lockedUntil': 'Denegado: todos los factores utilizables están bloqueados; el primer bloqueo termina a las {time}, y {why}.',
   'plan.denied.noCandidate': 'Denegado: ningún candidato se puede usar y {why}.',

@@ -6,6 +6,7 @@ import { isPermitted } from '../policy/permittedSteps.ts';
 import type { ClassPolicy, Plan, PolicyContext } from '../policy/types.ts';
 import type { StoredPerson } from '../store/repositories/personRepository.ts';
 import type { FactorSteps } from './factorSteps.ts';
+import { offerEnrolment } from './offerEnrolment.ts';
 import type { SignInEnds } from './finishSignIn.ts';
 import { languageOf, signInOf, type Resumed } from './loadSignIn.ts';
 import { againMessage, type SignInPages } from './signInPages.ts';
@@ -27,7 +28,7 @@ export type AfterPassword = (
  * plan for this sign-in, then straight to the application, to the denial, or to the first
  * factor's page — with the code typed on the sign-in page tried first, when one was.
  */
-export function afterPassword(deps: Pick<SignInDependencies, 'persons' | 'progress'>, { pages, ends, factorSteps }: Steps): AfterPassword {
+export function afterPassword(deps: Pick<SignInDependencies, 'persons' | 'progress' | 'accountClientId' | 'factorServices'>, { pages, ends, factorSteps }: Steps): AfterPassword {
   return async (ctx, person, { now, plan: mfaPlan, code, hasProgress = false }) => {
     const signIn = signInOf(ctx);
     const { interaction } = signIn;
@@ -54,9 +55,11 @@ export function afterPassword(deps: Pick<SignInDependencies, 'persons' | 'progre
     if (code && oneScreen && isPermitted(plan, oneScreen)) {
       const resumed: Resumed = { person, plan, ...(policy ? { policy } : {}), progress: { ...progress, step: oneScreen, state: {} } };
       const verdict = await factorSteps.verify(ctx, resumed, { code }, now);
-      if (verdict.outcome === 'success') return ends.finishSignIn(ctx, person, verdict.amr, { elevated, noProgress: !hasProgress });
+      const next = nextStep(plan, resumed.progress, verdict, { offersEnrolment: interaction.params.client_id !== deps.accountClientId });
+      // The code passed on one screen may lead to the plan's set-up offer, as on the factor's own page.
+      if (next.to === 'enrol') return offerEnrolment(ctx, deps, interaction, resumed, next.amr);
+      if (next.to === 'finish') return ends.finishSignIn(ctx, person, next.amr, { elevated, noProgress: !hasProgress });
       await deps.progress.save(resumed.progress);
-      const next = nextStep(plan, resumed.progress, verdict, { offersEnrolment: false });
       if (next.to === 'again') return pages.challenge(ctx, resumed, { status: next.status, error: againMessage(signInOf(ctx).t, next) });
     }
 

@@ -7,8 +7,8 @@ import type { FactorSteps } from './factorSteps.ts';
 import { sessionAmrOf, type SignInEnds } from './finishSignIn.ts';
 import { InteractionExpiredError } from './InteractionExpiredError.ts';
 import { resumedOf, signInOf } from './loadSignIn.ts';
-import { enrollingFactor } from './enrollingFactor.ts';
-import { againMessage, factorContextOf, lockMessage, type SignInPages } from './signInPages.ts';
+import { offerEnrolment } from './offerEnrolment.ts';
+import { againMessage, lockMessage, type SignInPages } from './signInPages.ts';
 import type { SignInDependencies } from './SignInDependencies.ts';
 import type { StepUp } from './stepUp.ts';
 
@@ -49,13 +49,7 @@ export function verifyChallenge(deps: Pick<SignInDependencies, 'accountClientId'
     const verdict = await factorSteps.verify(ctx, resumed, (ctx.request.body ?? {}) as Record<string, unknown>);
     const next = nextStep(plan, progress, verdict, { offersEnrolment: interaction.params.client_id !== deps.accountClientId });
     if (next.to === 'again') return pages.challenge(ctx, resumed, { status: next.status, error: againMessage(t, next) });
-    if (next.to === 'enrol') {
-      const factor = enrollingFactor(resumed);
-      const candidate = factor.enrolment.offer(factorContextOf(ctx, deps, interaction, resumed));
-      await deps.progress.save({ ...progress, enrolment: { factor: factor.id, candidate, amr: [...next.amr] } });
-      ctx.status = 303;
-      return ctx.redirect(`/interaction/${interaction.uid}`);
-    }
+    if (next.to === 'enrol') return offerEnrolment(ctx, deps, interaction, resumed, next.amr);
     // A step-up keeps what the session's own sign-in proved.
     const sessionAmr = interaction.session?.accountId === person._id ? sessionAmrOf(ctx) : undefined;
     // An essential acr was aimed at when the sign-in began: elevated then means the AOD context.

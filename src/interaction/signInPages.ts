@@ -118,13 +118,15 @@ export function createSignInPages(deps: Pick<SignInDependencies, 'provider' | 'f
       });
     },
 
-    /** Rule 6's offer: the factor's set-up (for TOTP: the QR code, the key) and what confirms it, or go on without it. */
+    /** The plan's enrolment offer (rule 6, or a factor ranked above the one passed): the factor's set-up (for TOTP: the QR code, the key; for a passkey: its name) and what confirms it, or go on without it. */
     async enrolment(ctx: Context, resumed: Resumed, extra: PageExtra = {}) {
       const { interaction, t, locale } = signInOf(ctx);
       const factor = enrollingFactor(resumed);
       const view = await factor.enrolment.present(factorContextOf(ctx, deps, interaction, resumed), resumed.progress.enrolment!.candidate);
+      const { messages } = factor.enrolment;
       await renderSignInPage(ctx, 'interaction/enrol', extra.status ?? 200, {
-        title: t('enrol.title'),
+        title: t(messages.title as MessageKey),
+        lead: t(messages.lead as MessageKey),
         lang: locale,
         t,
         uid: interaction.uid,

@@ -17,7 +17,7 @@ export function formatPlan(plan: Plan, t: Translate = translator('en')): string 
     lines.push(`Challenge: ${plan.challenge === undefined ? '(none)' : describeStep(plan.challenge)}`);
     lines.push(`Try another way: ${plan.alternatives.length === 0 ? '(none)' : plan.alternatives.map(describeStep).join('; ')}`);
     lines.push(`Emergency tokens: ${describeEmergencyTokens(plan)}`);
-    lines.push(`Enrolment: ${plan.enrolment === undefined ? '(none)' : `${plan.enrolment.factor} offered after the one-time code`}`);
+    lines.push(`Enrolment: ${describeEnrolment(plan, describeStep)}`);
     if (plan.denied !== undefined) {
       const until =
         plan.denied.reason !== 'locked'
@@ -55,4 +55,12 @@ function describeEmergencyTokens(plan: Plan): string {
   const totpAsked = plan.challenge?.factor === 'TOTP' || plan.alternatives.some((s) => s.factor === 'TOTP');
   if (totpAsked) return `not accepted (none left)`;
   return 'not accepted (TOTP is not asked)';
+}
+
+/** Rule 6's offer follows the one-time code; a lower factor's, the steps it names. */
+function describeEnrolment(plan: Plan, describeStep: (step: NonNullable<Plan['challenge']>) => string): string {
+  const { enrolment } = plan;
+  if (enrolment === undefined) return '(none)';
+  if (enrolment.after === undefined) return `${enrolment.factor} offered after the one-time code`;
+  return `${enrolment.factor} offered after ${enrolment.after.map((step) => describeStep({ ...step, amr: [] })).join(' or ')} (ranked below it; the person has none)`;
 }

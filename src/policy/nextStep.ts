@@ -8,7 +8,7 @@ export type FirstStep = { to: 'denied' } | { to: 'finish' } | { to: 'challenge';
 /** Where a sign-in goes after a factor's verdict. */
 export type NextStep =
   | { to: 'finish'; amr: readonly string[] }
-  /** Rule 6: the stand-in was passed; the person is offered the factor it stood in for, then finishes. */
+  /** The plan's enrolment: rule 6's stand-in was passed, or a factor ranked below the one offered; the person is offered its set-up, then finishes. */
   | { to: 'enrol'; amr: readonly string[] }
   /** The same step again: with a message key for the person (status 401), or the lock (429). */
   | { to: 'again'; status: 401; message: string }
@@ -27,8 +27,10 @@ export function firstStep(plan: Plan): FirstStep {
 export function nextStep(plan: Plan, progress: { context: PolicyContext; step: StepRef }, verdict: Verdict, options: { offersEnrolment: boolean }): NextStep {
   switch (verdict.outcome) {
     case 'success': {
-      const standInPassed = plan.enrolment !== undefined && plan.challenge !== undefined && sameStep(progress.step, plan.challenge);
-      if (standInPassed && progress.context === 'MFA' && options.offersEnrolment) return { to: 'enrol', amr: verdict.amr };
+      // Rule 6's enrolment follows the challenge (the stand-in); a lower factor's, the steps it names.
+      const offeredAfter = plan.enrolment?.after ?? (plan.enrolment && plan.challenge ? [plan.challenge] : []);
+      const leadsToEnrolment = offeredAfter.some((step) => sameStep(progress.step, step));
+      if (leadsToEnrolment && progress.context === 'MFA' && options.offersEnrolment) return { to: 'enrol', amr: verdict.amr };
       return { to: 'finish', amr: verdict.amr };
     }
     case 'locked':

@@ -75,7 +75,9 @@ export function planFactors(input: PlanInput): Plan {
     const acceptedAlongside = input.factors.flatMap((factor) =>
       factor.acceptedWith && steps.some((s) => s.factor === factor.acceptedWith!.factor) && factor.acceptedWith.available(person) ? [{ factor: factor.id, amr: factor.amr() }] : [],
     );
-    return { ...withClass, secondFactorRequired: true, challenge, alternatives, emergencyTokensAccepted: acceptedAlongside.length > 0, acceptedAlongside, skipped, notes };
+    const enrolment = context === 'MFA' ? enrolmentAboveLower(candidates, [challenge, ...alternatives, ...acceptedAlongside], policy, input) : undefined;
+    if (enrolment) notes.push(words('plan.enrolmentAfterLower', { factor: enrolment.factor, steps: { all: enrolment.after.map((step) => words('plan.stepItem', { step: { step } })) } }));
+    return { ...withClass, secondFactorRequired: true, challenge, alternatives, emergencyTokensAccepted: acceptedAlongside.length > 0, acceptedAlongside, ...(enrolment ? { enrolment } : {}), skipped, notes };
   }
 
   // Rule 6: nothing is usable; a stand-in is the challenge, and the factor it stands in for may be set up after it.
@@ -102,6 +104,30 @@ export function planFactors(input: PlanInput): Plan {
   }
   notes.push(words('plan.denied.noCandidate', { why: { words: why } }));
   return { ...withClass, secondFactorRequired: true, denied: { reason: 'no-usable-factor' }, skipped, notes };
+}
+
+/**
+ * A factor the sign-in offers to set up after a lower-ranked one (offeredAfterLowerFactor):
+ * the first such candidate the person cannot use, with the steps ranked below it. A stand-in
+ * ranks where the factor it stands in for does, and what is accepted alongside a factor where
+ * that factor does. Only at sign-in (MFA): a step-up or a password reset is no place to
+ * stop and set something up. Rule 6 (nothing usable) is decided apart and stays as it was.
+ */
+function enrolmentAboveLower(candidates: Candidate[], steps: PlanStep[], policy: ClassPolicy, input: PlanInput): { factor: string; after: NonNullable<NonNullable<Plan['enrolment']>['after']> } | undefined {
+  const rankOf = (id: string): number => {
+    const own = candidates.findIndex((c) => c.factor === id);
+    if (own >= 0) return own;
+    const factor = input.factors.find((f) => f.id === id);
+    const standsFor = factor?.standsInFor?.factor ?? factor?.acceptedWith?.factor;
+    return standsFor === undefined ? -1 : candidates.findIndex((c) => c.factor === standsFor);
+  };
+  for (const [rank, candidate] of candidates.entries()) {
+    const factor = input.factors.find((f) => f.id === candidate.factor && f.offeredAfterLowerFactor);
+    if (!factor || factor.configuredFor(input.person, policy).usable) continue;
+    const after = steps.filter((step) => rankOf(step.factor) > rank).map(({ factor: id, channel }) => ({ factor: id, ...(channel ? { channel } : {}) }));
+    if (after.length > 0) return { factor: factor.id, after };
+  }
+  return undefined;
 }
 
 /** Why a stand-in cannot stand in: the class does not allow it, or it is not usable for the person now. */

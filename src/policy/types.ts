@@ -127,8 +127,13 @@ export type Plan = {
   emergencyTokensAccepted: boolean;
   /** The steps accepted alongside the ones asked (a factor's acceptedWith), never chosen as the challenge. */
   acceptedAlongside?: PlanStep[];
-  /** Rule 6: after the one-time code, the person is offered TOTP enrolment. */
-  enrolment?: { factor: string };
+  /**
+   * A factor the person is offered to set up once the second factor is passed, and after
+   * which steps: rule 6 (absent `after`: after the challenge, the stand-in — TOTP after the
+   * one-time code), or a factor ranked above the steps in `after` that the person has not
+   * set up (a factor's offeredAfterLowerFactor: Device Auth).
+   */
+  enrolment?: { factor: string; after?: { factor: string; channel?: 'sms' | 'email' }[] };
   /** Sign-in stops here, with a reason (the pages say it in the person's language). */
   denied?: { reason: 'no-usable-factor' | 'locked'; lockedUntil?: number };
   /** Candidate factors that could not be used, with why. */
@@ -165,4 +170,9 @@ export type PlannableFactor = {
   countsAs?: FactorId;
   /** Rule 6: may be set up during sign-in after a stand-in was passed in its place. */
   enrollableDuringSignIn: boolean;
+  /**
+   * Offered for set-up at sign-in (MFA) when the class ranks it above the factor the person
+   * passed and the person cannot use it yet: the class prefers it, so the sign-in offers it.
+   */
+  offeredAfterLowerFactor?: boolean;
 };

@@ -136,3 +136,30 @@ test('the setup step cannot be reached without the code, and a class without TOT
   const { at } = await signInWithEmailCode(plain);
   expect(at.startsWith(redirectUri)).toBe(true);
 });
+
+test('a class ranking Device Auth above TOTP: the code typed on one screen leads to the passkey offer; an empty answer changes nothing; "Not now" finishes with the code passed', async () => {
+  await services.classes.add({ name: 'KEYTOTP', mfa_device: 'S', no_screen_channel: 'E', question_count: 0, max_retries: 3, wait_seconds: 60, allow_otp_instead_of_totp: 'N', factors: { MFA: { DeviceAuth: 1, TOTP: 2 } } });
+  const person = await newPerson('KEYTOTP');
+  const secret = services.totp.generateSecret();
+  await services.totp.setKey(person.sub, { secret, state: 'active' }, {});
+
+  const request = await startAuthorization(rp);
+  const browser = new FormBrowser(redirectUri);
+  await browser.open(request.url.toString());
+  const at = await browser.submit(browser.formAction('/login'), { username: person.username, password, code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) }) });
+  expect(at.startsWith(redirectUri)).toBe(false);
+  expect(browser.lastPage).toContain('Add a passkey or security key');
+  expect(browser.lastPage).toContain('data-webauthn="register"');
+  expect(await codesIssuedTo(person.sub)).toBe(0);
+
+  // No answer from the browser (its script did not run): said so, nothing kept, no code issued.
+  await browser.submit(browser.formAction('/enrol'), { name: 'Passkey', webauthnResponse: '' });
+  expect(browser.lastStatus).toBe(422);
+  expect(alertOf(browser)).toContain('could not be added');
+  expect((await storedPerson(person.sub))?.webauthn?.credentialIds ?? []).toHaveLength(0);
+  expect(await codesIssuedTo(person.sub)).toBe(0);
+
+  const done = await browser.submit(browser.formAction('/enrol/continue'), {});
+  expect(done.startsWith(redirectUri)).toBe(true);
+  expect((await exchange(request, done)).claims()).toMatchObject({ amr: ['pwd', 'otp', 'mfa'] });
+});

@@ -13,6 +13,9 @@ const usual = planWith({ challenge: totp, alternatives: [emailCode] });
 /** Rule 6: nothing usable, the emailed code is the challenge and TOTP enrolment follows it. */
 const enrolling = planWith({ challenge: emailCode, enrolment: { factor: 'TOTP' } });
 
+/** Device Auth ranked above TOTP, the person without a passkey: offered after TOTP (not after the emailed code, ranked above it here). */
+const passkeyOffered = planWith({ challenge: totp, alternatives: [emailCode], enrolment: { factor: 'DeviceAuth', after: [totp] } });
+
 describe('firstStep: where a sign-in goes once the password is passed', () => {
   test.each([
     { name: 'denied', plan: planWith({ denied: { reason: 'no-usable-factor' } }), expected: { to: 'denied' } },
@@ -34,6 +37,11 @@ describe('nextStep: what follows a verdict', () => {
     { name: 'rule 6: not into a page that offers the setup itself', plan: enrolling, step: { factor: 'OTP', channel: 'email' }, verdict: success, offersEnrolment: false, expected: { to: 'finish', amr: ['otp'] } },
     { name: 'rule 6: not for elevated access', plan: enrolling, step: { factor: 'OTP', channel: 'email' }, context: 'AOD', verdict: success, expected: { to: 'finish', amr: ['otp'] } },
     { name: 'rule 6: another channel than the challenge\'s is no stand-in', plan: enrolling, step: { factor: 'OTP', channel: 'sms' }, verdict: success, expected: { to: 'finish', amr: ['otp'] } },
+    { name: 'a lower factor passed leads to the set-up of the one ranked above it', plan: passkeyOffered, step: { factor: 'TOTP' }, verdict: success, expected: { to: 'enrol', amr: ['otp'] } },
+    { name: 'a step the offer does not name finishes', plan: passkeyOffered, step: { factor: 'OTP', channel: 'email' }, verdict: success, expected: { to: 'finish', amr: ['otp'] } },
+    { name: 'a lower factor\'s offer: not into the account page', plan: passkeyOffered, step: { factor: 'TOTP' }, verdict: success, offersEnrolment: false, expected: { to: 'finish', amr: ['otp'] } },
+    { name: 'a lower factor\'s offer: not for elevated access', plan: passkeyOffered, step: { factor: 'TOTP' }, context: 'AOD', verdict: success, expected: { to: 'finish', amr: ['otp'] } },
+    { name: 'a lower factor\'s offer: a wrong code is only asked again', plan: passkeyOffered, step: { factor: 'TOTP' }, verdict: { outcome: 'retry', reason: 'wrong-code' }, expected: { to: 'again', status: 401, message: 'verdict.wrong-code' } },
     { name: 'a wrong code: the same step, its message', plan: usual, step: { factor: 'TOTP' }, verdict: { outcome: 'retry', reason: 'wrong-code' }, expected: { to: 'again', status: 401, message: 'verdict.wrong-code' } },
     { name: 'a reused code', plan: usual, step: { factor: 'TOTP' }, verdict: { outcome: 'retry', reason: 'reused' }, expected: { to: 'again', status: 401, message: 'verdict.reused' } },
     { name: 'malformed input', plan: usual, step: { factor: 'TOTP' }, verdict: { outcome: 'malformed' }, expected: { to: 'again', status: 401, message: 'verdict.malformed' } },

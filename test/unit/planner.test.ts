@@ -1,3 +1,4 @@
+import { personPlanShown } from '../../src/admin/console/personPlanShown.ts';
 import { factors } from '../../src/factors/index.ts';
 import { translator } from '../../src/i18n/translate.ts';
 import { planInWords } from '../../src/policy/explainPlan.ts';
@@ -420,9 +421,9 @@ const cases: Case[] = [
 
   // Device Auth (passkeys and security keys): usable with at least one credential.
   {
-    name: 'DeviceAuth without a passkey is skipped',
+    name: 'DeviceAuth without a passkey is skipped, and offered for set-up after TOTP ranked below it',
     policy: classWith({ mfa: { DeviceAuth: 1, TOTP: 2 } }),
-    expected: { ...totpOnly, skipped: ['DeviceAuth:no-active-key'] },
+    expected: { ...totpOnly, enrolment: 'DeviceAuth', skipped: ['DeviceAuth:no-active-key'] },
   },
   {
     name: 'DeviceAuth with a passkey is the challenge, TOTP the other way',
@@ -434,6 +435,47 @@ const cases: Case[] = [
     name: 'DeviceAuth alone without a passkey: denied',
     policy: classWith({ mfa: { DeviceAuth: 1 } }),
     expected: denied(['DeviceAuth:no-active-key']),
+  },
+
+  // Device Auth offered for set-up after a factor the class ranks below it (offeredAfterLowerFactor).
+  {
+    name: 'DeviceAuth 1, OTP 2, no passkey: the code, then a passkey offered',
+    policy: classWith({ mfa: { DeviceAuth: 1, OTP: 2 } }),
+    expected: { ...challengeOnly('OTP/email', ['DeviceAuth:no-active-key']), enrolment: 'DeviceAuth' },
+  },
+  {
+    name: 'TOTP 1, DeviceAuth 2, no passkey: nothing offered after TOTP, ranked above',
+    policy: classWith({ mfa: { TOTP: 1, DeviceAuth: 2 } }),
+    expected: { ...totpOnly, skipped: ['DeviceAuth:no-active-key'] },
+  },
+  {
+    name: 'TOTP and DeviceAuth tied at 1: the column order ranks TOTP first, nothing offered',
+    policy: classWith({ mfa: { TOTP: 1, DeviceAuth: 1 } }),
+    expected: { ...totpOnly, skipped: ['DeviceAuth:no-active-key'] },
+  },
+  {
+    name: 'DeviceAuth with a locked passkey: the person has one, nothing offered',
+    policy: classWith({ mfa: { DeviceAuth: 1, TOTP: 2 } }),
+    person: personWith({ deviceCredentials: 1, locks: { DeviceAuth: { untilAdminUnlock: true } } }),
+    expected: { ...totpOnly, skipped: ['DeviceAuth:locked'] },
+  },
+  {
+    name: 'DeviceAuth above TOTP at elevated access: no set-up offered in a step-up',
+    policy: classWith({ aod: { DeviceAuth: 1, TOTP: 2 } }),
+    context: 'AOD',
+    expected: { ...totpOnly, skipped: ['DeviceAuth:no-active-key'] },
+  },
+  {
+    name: 'DeviceAuth above TOTP in password reset: no set-up offered',
+    policy: classWith({ pr: { DeviceAuth: 1, TOTP: 2 } }),
+    context: 'P-R',
+    expected: { ...totpOnly, skipped: ['DeviceAuth:no-active-key'] },
+  },
+  {
+    name: 'rule 6 unchanged with DeviceAuth above TOTP: no key, no passkey, OTP then TOTP enrolment',
+    policy: classWith({ allowOtpInsteadOfTotp: true, mfa: { DeviceAuth: 1, TOTP: 2 } }),
+    person: personWith({ totp: 'none' }),
+    expected: { ...challengeOnly('OTP/email', ['DeviceAuth:no-active-key', 'TOTP:no-active-key']), enrolment: 'TOTP' },
   },
 
   // Factors that are not available yet.
@@ -675,6 +717,36 @@ describe('planFactors: locks, messages and details', () => {
     const before = JSON.stringify({ policy, person });
     plan(policy, person);
     expect(JSON.stringify({ policy, person })).toBe(before);
+  });
+});
+
+describe('planFactors: Device Auth offered after a lower-ranked factor', () => {
+  test('after every step ranked below it: the challenge, a stand-in where its factor ranks, emergency tokens as TOTP', () => {
+    const p = plan(classWith({ allowOtpInsteadOfTotp: true, mfa: { DeviceAuth: 1, TOTP: 2 } }), personWith());
+    expect(p.enrolment).toEqual({ factor: 'DeviceAuth', after: [{ factor: 'TOTP' }, { factor: 'OTP', channel: 'email' }, { factor: 'Emergency' }] });
+  });
+
+  test('only after the steps ranked below it, not those above', () => {
+    const p = plan(classWith({ mfa: { Qstn: 1, DeviceAuth: 2, OTP: 3 } }), personWith({ questionsAnswered: 3 }));
+    expect(summarize(p)).toMatchObject({ challenge: 'Qstn', alternatives: ['OTP/email'], enrolment: 'DeviceAuth' });
+    expect(p.enrolment).toEqual({ factor: 'DeviceAuth', after: [{ factor: 'OTP', channel: 'email' }] });
+  });
+
+  test('rule 6 names no steps: it follows the challenge', () => {
+    const p = plan(classWith({ allowOtpInsteadOfTotp: true }), personWith({ totp: 'none' }));
+    expect(p.enrolment).toEqual({ factor: 'TOTP' });
+  });
+
+  test('the explanation, option 9 and the CLI say it', () => {
+    const p = plan(classWith({ mfa: { DeviceAuth: 1, OTP: 2 } }), personWith());
+    expect(inWords(p).explanation).toContain(
+      'The person has no DeviceAuth and the class ranks it above other factors: after passing one of them (one-time code (OTP) by email), the person is offered DeviceAuth enrolment (self-service).',
+    );
+    expect(lines(p)).toContain('Enrolment: DeviceAuth offered after one-time code (OTP) by email (ranked below it; the person has none)');
+    expect(planInWords(p, translator('es')).explanation.join('\n')).toMatch(/se ofrece a la persona registrar DeviceAuth/);
+    expect(personPlanShown(translator('en'), p, NOW).rows).toContainEqual({ label: 'Enrolment', value: 'DeviceAuth offered after one-time code (OTP) by email (ranked below it; the person has none)' });
+    const rule6 = plan(classWith({ allowOtpInsteadOfTotp: true }), personWith({ totp: 'none' }));
+    expect(personPlanShown(translator('en'), rule6, NOW).rows).toContainEqual({ label: 'Enrolment', value: 'TOTP offered after the one-time code' });
   });
 });
 

@@ -42,7 +42,13 @@ export function personPlanShown(t: Translate, plan: Plan, now: number) {
       { label: t('admin.persons.plan.alternatives'), value: plan.alternatives.length > 0 ? plan.alternatives.map(step).join('; ') : none },
       { label: t('admin.persons.plan.emergency'), value: plan.emergencyTokensAccepted ? t('admin.persons.plan.emergencyAccepted', { count: left }) : t('admin.persons.plan.emergencyNot') },
     );
-    if (plan.enrolment) rows.push({ label: t('admin.persons.plan.enrolment'), value: t('admin.persons.plan.enrolmentOffered', { factor: plan.enrolment.factor }) });
+    const { enrolment } = plan;
+    if (enrolment) {
+      const value = enrolment.after
+        ? t('admin.persons.plan.enrolmentAfterLower', { factor: enrolment.factor, steps: enrolment.after.map(step).join('; ') })
+        : t('admin.persons.plan.enrolmentOffered', { factor: enrolment.factor });
+      rows.push({ label: t('admin.persons.plan.enrolment'), value });
+    }
   }
   return {
     id: `plan-${plan.context.replace('-', '').toLowerCase()}`,

@@ -15,6 +15,7 @@ const candidateOf = (offered: Record<string, unknown>) => offered as unknown as 
 export const totpEnrolment: EnrolsAtSignIn['enrolment'] = {
   partial: 'totp-enrol',
   donePartial: 'totp-enrolled',
+  messages: { title: 'enrol.title', lead: 'enrol.lead', doneTitle: 'enrol.done.title', doneLead: 'enrol.done.lead', stale: 'enrol.keyChanged' },
   offer: (ctx) => ({ ...ctx.services.totpSelfService.newCandidate(ctx.person) }),
   async present(ctx, offered) {
     const key = ctx.services.totpSelfService.openCandidate(ctx.person, candidateOf(offered));

@@ -203,6 +203,7 @@ export const adminPersonsEn = {
   'admin.persons.plan.emergencyNot': 'Not accepted',
   'admin.persons.plan.enrolment': 'Enrolment',
   'admin.persons.plan.enrolmentOffered': '{factor} offered after the one-time code',
+  'admin.persons.plan.enrolmentAfterLower': '{factor} offered after {steps} (ranked below it; the person has none)',
   'admin.persons.plan.denied': 'Sign-in stops here. The person sees: "{message}"',
   'admin.persons.plan.skipped': 'Not usable now',
   'admin.persons.plan.why': 'Why',

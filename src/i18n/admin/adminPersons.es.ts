@@ -204,6 +204,7 @@ export const adminPersonsEs: Record<keyof typeof adminPersonsEn, string> = {
   'admin.persons.plan.emergencyNot': 'No se aceptan',
   'admin.persons.plan.enrolment': 'Registro',
   'admin.persons.plan.enrolmentOffered': 'Se ofrece {factor} tras el código de un solo uso',
+  'admin.persons.plan.enrolmentAfterLower': 'Se ofrece {factor} tras {steps} (de menor prioridad; la persona no tiene ninguna)',
   'admin.persons.plan.denied': 'El inicio de sesión se detiene aquí. La persona ve: «{message}»',
   'admin.persons.plan.skipped': 'No utilizable ahora',
   'admin.persons.plan.why': 'Por qué',
